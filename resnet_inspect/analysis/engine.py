@@ -1,0 +1,270 @@
+"""validate → input → one traced pass → rows, stages and totals."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..errors import InspectError
+from ..specs import Spec
+from . import ops
+from .collect import Node, Scope, Trace, trace
+from .result import (
+    ACTIVATION_CONVENTION,
+    DEPTH_CONVENTION,
+    RF_CONVENTION,
+    Inspection,
+    Pair,
+    Row,
+    Shape,
+    Stage,
+    Totals,
+)
+from .rf import RF
+
+DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16,
+          "float64": torch.float64, "int8": torch.int8}
+SHORTCUT_NAMES = ("downsample", "shortcut")
+INPUT_HELP = "give a size like 224, 600x800, 3x224x224 or 8x3x224x224"
+
+
+def parse_input(value: Any, in_channels: int, default: Pair) -> Shape:
+    """Turn ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple into N×C×H×W."""
+    if value is None:
+        return (1, in_channels, *default)
+    if isinstance(value, int):
+        dims: tuple[int, ...] = (value,)
+    elif isinstance(value, str):
+        text = value.strip().lower().replace("×", "x").replace(",", "x")
+        if not re.fullmatch(r"-?\d+(x-?\d+){0,3}", text):
+            raise InspectError(f"--input {value!r} is not a size; {INPUT_HELP}")
+        dims = tuple(int(t) for t in text.split("x"))
+    elif isinstance(value, Sequence) and all(isinstance(v, int) for v in value) and 1 <= len(value) <= 4:
+        dims = tuple(value)
+    else:
+        raise InspectError(f"input {value!r} is not a size; {INPUT_HELP}")
+    if any(d <= 0 for d in dims):
+        raise InspectError(f"--input {value!r}: every size must be a positive whole number; {INPUT_HELP}")
+    if len(dims) == 1:
+        return (1, in_channels, dims[0], dims[0])
+    if len(dims) == 2:
+        return (1, in_channels, *dims)
+    if len(dims) == 3:
+        return (1, *dims)
+    return dims
+
+
+def _model_and_name(model: str | Spec | nn.Module, num_classes: int | None,
+                    include_top: bool | None) -> tuple[nn.Module, str, int, Pair]:
+    from ..registry import build, get_spec
+
+    if isinstance(model, nn.Module):
+        first_conv = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
+        return model, type(model).__name__, first_conv.in_channels if first_conv else 3, (224, 224)
+    spec = get_spec(model) if isinstance(model, str) else model
+    built = build(spec, num_classes=num_classes, include_top=include_top)
+    return built, spec.name, spec.in_channels, spec.input_size
+
+
+def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str = "conv-fc",
+            dtype: str = "float32", num_classes: int | None = None,
+            include_top: bool | None = None) -> Inspection:
+    """Analyse a network: every layer's shapes, parameters, MACs/FLOPs, receptive field and memory.
+
+    ``model`` is a registry name (``"resnet50"``), a custom spec (``"bottleneck:3-4-6-3,groups=32"``),
+    a :class:`~resnet_inspect.specs.Spec` or any ``nn.Module`` (left as it was found).  ``input_size``
+    is ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple; the variant's default
+    otherwise.  ``policy`` says what MACs count (see :data:`resnet_inspect.analysis.ops.POLICIES`).
+    """
+    if policy not in ops.POLICIES:
+        raise InspectError(f"unknown MAC policy {policy!r}; use one of: {', '.join(ops.POLICIES)}")
+    if dtype not in DTYPES:
+        raise InspectError(f"unknown dtype {dtype!r}; use one of: {', '.join(DTYPES)}")
+    module, name, channels, default = _model_and_name(model, num_classes, include_top)
+    shape = parse_input(input_size, channels, default)
+    if len(shape) != 4:
+        raise InspectError(f"--input {input_size!r} has {len(shape)} dimensions; {INPUT_HELP}")
+    try:
+        tr = trace(module, shape, DTYPES[dtype])
+    except ops.VanishingError as e:
+        smallest = smallest_input(module, shape, DTYPES[dtype])
+        hint = f"; the smallest input that works is {smallest}×{smallest}" if smallest else ""
+        raise InspectError(f"input {shape[2]}×{shape[3]} is too small: at {e}{hint}") from None
+    return assemble(tr, name, shape, dtype, policy, module)
+
+
+def smallest_input(module: nn.Module, shape: Shape, dtype: torch.dtype, limit: int = 8192) -> int | None:
+    """The smallest square spatial size the model accepts (bisection over traced passes)."""
+
+    def works(n: int) -> bool:
+        try:
+            trace(module, (shape[0], shape[1], n, n), dtype)
+        except ops.VanishingError:
+            return False
+        return True
+
+    if not works(limit):
+        return None
+    lo, hi = 1, limit
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if works(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _macs(node: Node, policy: str) -> int | None:
+    if not node.supported:
+        return None
+    if node.module is not None:
+        spec = ops.lookup(node.module)
+        assert spec is not None
+        return spec.macs(node.module, node.input_shape, node.output_shape, policy)
+    if node.kind in ("add", "act"):
+        return ops.elementwise_macs(node.output_shape, policy)
+    return 0
+
+
+def _on_shortcut(name: str) -> bool:
+    return any(part.split(":")[0] in SHORTCUT_NAMES for part in name.split("."))
+
+
+def _rf_fields(rf: RF | None) -> tuple[Pair | None, Pair | None, Pair | None]:
+    if rf is None:
+        return None, None, None
+    h, w = rf
+    return (h.size, w.size), (h.jump, w.jump), (h.padding, w.padding)
+
+
+def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str]) -> Row:
+    macs = _macs(node, policy)
+    rf, jump, pad = _rf_fields(node.rf)
+    g = node.geometry
+    return Row(
+        name=node.name, type=node.type, kind=node.kind, depth=node.depth, is_leaf=True,
+        input_shape=node.input_shape, output_shape=node.output_shape,
+        params=node.params, trainable_params=node.trainable_params,
+        macs=macs, flops=None if macs is None else 2 * macs,
+        activation_bytes=0 if node.inplace else ops.numel(node.output_shape) * itemsize,
+        rf=rf, jump=jump, rf_padding=pad,
+        kernel=g.kernel if g else None, stride=g.stride if g else None, padding=g.padding if g else None,
+        dilation=g.dilation if g else None, groups=g.groups if g and node.kind == "conv" else None,
+        on_shortcut=_on_shortcut(node.name), inputs=tuple(names.get(i, "input") for i in node.inputs),
+    )
+
+
+def _aggregate_row(scope: Scope, children: list[Row], tr: Trace) -> Row:
+    leaves = [r for r in children if r.is_leaf]
+    known = [r.macs for r in leaves if r.macs is not None]
+    macs = sum(known)
+    rf, jump, pad = _rf_fields(tr.nodes[scope.output_node].rf if scope.output_node >= 0 else None)
+    return Row(
+        name=scope.name, type=scope.type, kind="module", depth=scope.depth, is_leaf=False,
+        input_shape=scope.input_shape, output_shape=scope.output_shape,
+        params=sum(r.params for r in leaves), trainable_params=sum(r.trainable_params for r in leaves),
+        macs=macs, flops=2 * macs, activation_bytes=sum(r.activation_bytes for r in leaves),
+        rf=rf, jump=jump, rf_padding=pad, on_shortcut=_on_shortcut(scope.name),
+    )
+
+
+def build_rows(tr: Trace, policy: str, itemsize: int) -> list[Row]:
+    """Leaf and op rows from nodes, aggregate rows from scopes, in pre-order."""
+    names = {n.index: n.name for n in tr.nodes[1:]}
+    leaf_rows = {n.index: _leaf_row(n, policy, itemsize, names) for n in tr.nodes[1:]}
+    rows: list[Row] = []
+    for item in tr.order:
+        if isinstance(item, Scope):
+            children = [leaf_rows[i] for i in range(max(item.first, 1), item.end)]
+            rows.append(_aggregate_row(item, children, tr))
+        else:
+            rows.append(leaf_rows[item.index])
+    return rows
+
+
+def _is_weighted(r: Row) -> bool:
+    return r.is_leaf and r.kind in ("conv", "linear") and not r.on_shortcut
+
+
+def _feature_row(rows: list[Row]) -> Row | None:
+    """The last leaf whose output is still a spatial map (before global pooling and the head)."""
+    spatial = [r for r in rows if r.is_leaf and len(r.output_shape) == 4 and r.rf is not None
+               and not (r.kind == "pool" and r.output_shape[2:] == (1, 1))]
+    return spatial[-1] if spatial else None
+
+
+def _stage_from(name: str, members: list[Row], blocks: int) -> Stage:
+    leaves = [r for r in members if r.is_leaf]
+    last = leaves[-1]
+    macs = sum(r.macs or 0 for r in leaves)
+    return Stage(name=name, blocks=blocks, input_shape=leaves[0].input_shape, output_shape=last.output_shape,
+                 jump=last.jump, params=sum(r.params for r in leaves), macs=macs, flops=2 * macs,
+                 activation_bytes=sum(r.activation_bytes for r in leaves), rf=last.rf)
+
+
+def build_stages(rows: list[Row]) -> list[Stage]:
+    """Stem, each top-level stage (``layerN``; VGG's conv groups between pools), and the head."""
+    stages: list[Stage] = []
+    pending: list[Row] = []
+    seen_stage = False
+    top = [r for r in rows if r.depth == 1]
+    for r in top:
+        members = [c for c in rows if c.name == r.name or c.name.startswith(r.name + ".")] if not r.is_leaf \
+            else [r]
+        flat_with_pools = not r.is_leaf and all(c.depth == 2 for c in members[1:]) and any(
+            c.kind == "pool" for c in members[1:])
+        if re.fullmatch(r"layer\d+", r.name):
+            if pending:
+                stages.append(_stage_from("stem", pending, 0))
+                pending = []
+            blocks = sum(1 for c in members if c.depth == 2 and not c.is_leaf)
+            stages.append(_stage_from(r.name, members, blocks))
+            seen_stage = True
+        elif flat_with_pools:  # VGG's features: one stage per group of convs ended by a pool
+            group: list[Row] = []
+            for c in members[1:]:
+                group.append(c)
+                if c.kind == "pool":
+                    stages.append(_stage_from(f"conv{len(stages) + 1}", group, 0))
+                    group = []
+            seen_stage = True
+        else:
+            pending.extend(members)
+    if pending:
+        stages.append(_stage_from("head" if seen_stage else "stem", pending, 0))
+    return stages
+
+
+def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, module: nn.Module) -> Inspection:
+    """Rows, stages and totals from a trace; totals of parameters come from the model itself."""
+    itemsize = torch.empty((), dtype=DTYPES[dtype], device="meta").element_size()
+    rows = build_rows(tr, policy, itemsize)
+    if not rows or rows[0].name != "":
+        raise InspectError("the model ran no layer resnet-inspect could see")
+    leaves = [r for r in rows if r.is_leaf]
+    feature = _feature_row(rows)
+    params = sum(p.numel() for p in module.parameters())
+    trainable = sum(p.numel() for p in module.parameters() if p.requires_grad)
+    macs = sum(r.macs or 0 for r in leaves)
+    totals = Totals(
+        params=params, trainable_params=trainable, macs=macs, flops=2 * macs,
+        activation_bytes=sum(r.activation_bytes for r in leaves),
+        depth=sum(1 for r in leaves if _is_weighted(r)),
+        rf=feature.rf if feature else None, jump=feature.jump if feature else None,
+        rf_padding=feature.rf_padding if feature else None, feature_layer=feature.name if feature else "",
+        unsupported=tuple(sorted({r.type for r in leaves if r.macs is None})),
+    )
+    conventions = {
+        "macs": ops.POLICIES[policy], "policy": policy,
+        "flops": "FLOPs = 2 × MACs (one multiply-accumulate is two floating-point operations)",
+        "depth": DEPTH_CONVENTION, "activation_bytes": ACTIVATION_CONVENTION, "rf": RF_CONVENTION,
+        "final_rf": f"totals.rf is the receptive field at {totals.feature_layer or 'the last spatial layer'}, "
+                    "the last feature map before global pooling",
+    }
+    return Inspection(model=name, input_shape=shape, dtype=dtype, policy=policy, rows=tuple(rows),
+                      stages=tuple(build_stages(rows)), totals=totals, conventions=conventions)

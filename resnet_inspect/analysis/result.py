@@ -1,0 +1,143 @@
+"""The one immutable, numeric result of an inspection; renderers only read it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Shape = tuple[int, ...]
+Pair = tuple[int, int]
+
+DEPTH_CONVENTION = ("weighted layers on the main path: convolutions and fully-connected layers, "
+                    "not the projection convs of shortcuts; batch norm, activations and pooling are not layers")
+ACTIVATION_CONVENTION = ("bytes of every layer output at the analysis dtype, each tensor once "
+                         "(in-place activations and adds reuse their input)")
+RF_CONVENTION = ("receptive field in input pixels per axis [h, w]: size, jump (effective stride) and "
+                 "effective padding; where paths meet, the union of their input regions")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the layer table: a leaf layer, a functional op, or an aggregate (block, stage, network)."""
+
+    name: str
+    type: str
+    kind: str
+    depth: int
+    is_leaf: bool
+    input_shape: Shape
+    output_shape: Shape
+    params: int
+    trainable_params: int
+    macs: int | None
+    flops: int | None
+    activation_bytes: int
+    rf: Pair | None
+    jump: Pair | None
+    rf_padding: Pair | None
+    kernel: Pair | None = None
+    stride: Pair | None = None
+    padding: Pair | None = None
+    dilation: Pair | None = None
+    groups: int | None = None
+    on_shortcut: bool = False
+    inputs: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key, value in d.items():
+            if isinstance(value, tuple):
+                d[key] = list(value)
+        return d
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage of the network (stem, layer1 … layerN, head): the numbers teachers put in Table 1."""
+
+    name: str
+    blocks: int
+    input_shape: Shape
+    output_shape: Shape
+    jump: Pair | None
+    params: int
+    macs: int
+    flops: int
+    activation_bytes: int
+    rf: Pair | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Whole-network totals: parameters from the model itself, the rest summed over executed layers."""
+
+    params: int
+    trainable_params: int
+    macs: int
+    flops: int
+    activation_bytes: int
+    depth: int
+    rf: Pair | None
+    jump: Pair | None
+    rf_padding: Pair | None
+    feature_layer: str
+    unsupported: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """Everything resnet-inspect knows about one network at one input size."""
+
+    model: str
+    input_shape: Shape
+    dtype: str
+    policy: str
+    rows: tuple[Row, ...]
+    stages: tuple[Stage, ...]
+    totals: Totals
+    conventions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def layers(self) -> pd.DataFrame:
+        """The rows as a pandas DataFrame (one row per layer, op, block, stage and the network)."""
+        import pandas as pd
+
+        return pd.DataFrame([r.to_dict() for r in self.rows])
+
+    def row(self, name: str) -> Row:
+        """The row of a module path (``""`` for the network)."""
+        for r in self.rows:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: ``model``, ``input_shape``, ``conventions``, ``totals``, ``stages``, ``layers``."""
+        return {
+            "model": self.model,
+            "input_shape": list(self.input_shape),
+            "dtype": self.dtype,
+            "conventions": dict(self.conventions),
+            "totals": self.totals.to_dict(),
+            "stages": [s.to_dict() for s in self.stages],
+            "layers": [r.to_dict() for r in self.rows],
+        }
+
+    def _repr_html_(self) -> str:
+        from ..render.table import render_html
+
+        return render_html(self, max_depth=2)
+
+    def __str__(self) -> str:
+        from ..render.table import render_text
+
+        return render_text(self)

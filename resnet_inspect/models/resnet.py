@@ -1,0 +1,143 @@
+"""Assemble a network from a :class:`~resnet_inspect.specs.Spec`.
+
+Everything is built on the ``meta`` device by default: shapes and parameter counts without memory
+or initialisation cost.  ``device="cpu"`` gives real, initialised tensors.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from ..specs import Spec
+from .blocks import (
+    BasicBlock,
+    Bottleneck,
+    PreActBasicBlock,
+    PreActBottleneck,
+    ZeroPadShortcut,
+    conv1x1,
+    conv3x3,
+)
+
+
+class ResNet(nn.Module):
+    """Stem, stages ``layer1`` … ``layerN``, global average pool and fc (torchvision's names)."""
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__()
+        self.spec = spec
+        self.inplanes = spec.stem_width
+        self.preact = spec.block.startswith("preact")
+        if spec.stem == "imagenet":
+            self.conv1 = nn.Conv2d(spec.in_channels, spec.stem_width, 7, stride=2, padding=3, bias=False)
+        else:
+            self.conv1 = conv3x3(spec.in_channels, spec.stem_width)
+        if not self.preact:
+            self.bn1 = nn.BatchNorm2d(spec.stem_width)
+            self.relu = nn.ReLU(inplace=True)
+        if spec.stem == "imagenet":
+            self.maxpool = nn.MaxPool2d(3, stride=2, padding=spec.maxpool_padding, ceil_mode=spec.maxpool_ceil)
+        for i in range(spec.num_stages):
+            self.add_module(f"layer{i + 1}", self._make_stage(spec.widths[i], spec.layers[i], spec.strides[i]))
+        if self.preact:
+            self.bn = nn.BatchNorm2d(self.inplanes)
+            self.relu = nn.ReLU(inplace=True)
+        if spec.include_top:
+            self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+            self.fc = nn.Linear(self.inplanes, spec.num_classes)
+        self._init_weights()
+
+    def _block_class(self) -> type[nn.Module]:
+        return {"basic": BasicBlock, "bottleneck": Bottleneck, "preact-basic": PreActBasicBlock,
+                "preact-bottleneck": PreActBottleneck}[self.spec.block]
+
+    def _shortcut(self, planes: int, stride: int) -> nn.Module | None:
+        spec, out_planes = self.spec, planes * self._block_class().expansion  # type: ignore[attr-defined]
+        if spec.shortcut == "none" or (stride == 1 and self.inplanes == out_planes):
+            return None
+        if spec.shortcut == "A":
+            return ZeroPadShortcut(self.inplanes, out_planes, stride)
+        if self.preact:
+            return conv1x1(self.inplanes, out_planes, stride)
+        return nn.Sequential(conv1x1(self.inplanes, out_planes, stride), nn.BatchNorm2d(out_planes))
+
+    def _make_block(self, planes: int, stride: int, downsample: nn.Module | None) -> nn.Module:
+        spec = self.spec
+        if spec.block == "basic":
+            return BasicBlock(self.inplanes, planes, stride, downsample, residual=spec.shortcut != "none")
+        if spec.block == "bottleneck":
+            return Bottleneck(self.inplanes, planes, stride, downsample, spec.groups, spec.width_per_group,
+                              spec.stride_on)
+        if spec.block == "preact-basic":
+            return PreActBasicBlock(self.inplanes, planes, stride, downsample)
+        return PreActBottleneck(self.inplanes, planes, stride, downsample)
+
+    def _make_stage(self, planes: int, blocks: int, stride: int) -> nn.Sequential:
+        expansion: int = self._block_class().expansion  # type: ignore[attr-defined]
+        units = [self._make_block(planes, stride, self._shortcut(planes, stride))]
+        self.inplanes = planes * expansion
+        units += [self._make_block(planes, 1, None) for _ in range(1, blocks)]
+        return nn.Sequential(*units)
+
+    def _init_weights(self) -> None:
+        if next(self.parameters()).is_meta:
+            return
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = self.conv1(x)
+        if not self.preact:
+            x = self.relu(self.bn1(x))
+        if self.spec.stem == "imagenet":
+            x = self.maxpool(x)
+        for i in range(self.spec.num_stages):
+            x = getattr(self, f"layer{i + 1}")(x)
+        if self.preact:
+            x = self.relu(self.bn(x))
+        if self.spec.include_top:
+            x = torch.flatten(self.avgpool(x), 1)
+            x = self.fc(x)
+        return x
+
+
+class VGG(nn.Module):
+    """VGG as in torchvision (``features``, ``avgpool``, ``classifier``): the paper's Fig. 3 baseline."""
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__()
+        self.spec = spec
+        layers: list[nn.Module] = []
+        channels = spec.in_channels
+        for v in spec.vgg_config:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2, 2))
+            else:
+                layers += [nn.Conv2d(channels, int(v), 3, padding=1), nn.ReLU(inplace=True)]
+                channels = int(v)
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d((7, 7))
+        self.classifier = nn.Sequential(
+            nn.Linear(channels * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(),
+            nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(),
+            nn.Linear(4096, spec.num_classes),
+        )
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = self.avgpool(self.features(x))
+        return self.classifier(torch.flatten(x, 1))
+
+
+def build_from_spec(spec: Spec, device: str | torch.device = "meta") -> nn.Module:
+    """Build the network a spec describes, on ``device`` (``meta`` by default: no memory, no init)."""
+    with torch.device(device):
+        model: nn.Module = VGG(spec) if spec.is_vgg else ResNet(spec)
+    return model.eval()
+
+
+__all__ = ["VGG", "ResNet", "build_from_spec", "conv1x1", "conv3x3"]

@@ -1,0 +1,221 @@
+"""Variants described as data: one frozen :class:`Spec` per network, and the custom-spec parser.
+
+A spec says everything that decides a network's numbers: the block kind, blocks per stage, widths,
+grouped convolutions, the stem, where a bottleneck puts its downsampling stride, the shortcut type,
+the head and the default input.  :mod:`resnet_inspect.models` builds modules from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from .errors import InspectError
+
+BLOCKS = ("basic", "bottleneck", "preact-basic", "preact-bottleneck")
+STEMS = ("imagenet", "cifar")
+STRIDE_PLACEMENTS = ("3x3", "1x1")
+SHORTCUTS = ("B", "A", "none")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A residual network (or one of the paper's plain/VGG baselines), as data.
+
+    ``widths`` are the stage "planes" (the 3×3 width of a bottleneck before ``groups`` and
+    ``width_per_group`` rescale it, as in torchvision); a stage's output has ``planes × expansion``
+    channels.  ``stride_on`` is where a bottleneck's downsampling stride sits: ``"3x3"`` is
+    torchvision's layout (often called ResNet v1.5), ``"1x1"`` the paper's (v1).
+    """
+
+    name: str
+    family: str
+    block: str
+    layers: tuple[int, ...]
+    widths: tuple[int, ...]
+    paper: str
+    strides: tuple[int, ...] = ()
+    groups: int = 1
+    width_per_group: int = 64
+    stem: str = "imagenet"
+    stem_width: int = 64
+    stride_on: str = "3x3"
+    shortcut: str = "B"
+    num_classes: int = 1000
+    include_top: bool = True
+    input_size: tuple[int, int] = (224, 224)
+    in_channels: int = 3
+    maxpool_padding: int = 1
+    maxpool_ceil: bool = False
+    num_stages: int = 0
+    description: str = ""
+    vgg_config: tuple[int | str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.strides and self.widths:
+            first = 1
+            object.__setattr__(self, "strides", (first,) + (2,) * (len(self.widths) - 1))
+        if not self.num_stages:
+            object.__setattr__(self, "num_stages", len(self.layers))
+
+    @property
+    def expansion(self) -> int:
+        """Output channels of a block per unit of ``planes`` (1 basic, 4 bottleneck)."""
+        return 4 if self.block.endswith("bottleneck") else 1
+
+    @property
+    def is_vgg(self) -> bool:
+        return bool(self.vgg_config)
+
+    @property
+    def input_label(self) -> str:
+        h, w = self.input_size
+        return f"{h}" if h == w else f"{h}x{w}"
+
+    def replace(self, **changes: object) -> Spec:
+        """A copy with some fields changed (``dataclasses.replace`` with validation)."""
+        return validate(dataclasses.replace(self, **changes))  # type: ignore[arg-type]
+
+
+def _allowed(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InspectError(f"{name}={value!r} is not allowed; use one of: {', '.join(allowed)}")
+
+
+def validate(spec: Spec) -> Spec:
+    """Check a spec's fields and say which one is wrong and what is allowed."""
+    if spec.is_vgg:
+        return spec
+    _allowed("block", spec.block, BLOCKS)
+    _allowed("stem", spec.stem, STEMS)
+    _allowed("stride_on", spec.stride_on, STRIDE_PLACEMENTS)
+    _allowed("shortcut", spec.shortcut, SHORTCUTS)
+    if not spec.layers or any(n < 1 for n in spec.layers):
+        raise InspectError(f"layers={spec.layers!r}: every stage needs at least one block, e.g. layers=3-4-6-3")
+    if len(spec.widths) != len(spec.layers) or len(spec.strides) != len(spec.layers):
+        raise InspectError(f"layers has {len(spec.layers)} stages but widths/strides have "
+                           f"{len(spec.widths)}/{len(spec.strides)}; give one per stage")
+    if any(w < 1 for w in spec.widths) or spec.stem_width < 1:
+        raise InspectError("width must be a positive integer, e.g. width=64")
+    if spec.groups < 1 or spec.width_per_group < 1:
+        raise InspectError("groups and width_per_group must be positive integers, e.g. groups=32,width_per_group=4")
+    if spec.block in ("basic", "preact-basic") and (spec.groups != 1 or spec.width_per_group != 64):
+        raise InspectError("a basic block only supports groups=1 and width_per_group=64; "
+                           "use block=bottleneck for ResNeXt or wide variants")
+    if spec.shortcut == "A" and spec.block != "basic":
+        raise InspectError("shortcut=A (zero-padding identity) is defined for block=basic only")
+    if spec.num_classes < 1:
+        raise InspectError(f"classes={spec.num_classes} must be a positive integer, e.g. classes=1000")
+    if not 1 <= spec.num_stages <= len(spec.layers):
+        raise InspectError(f"stages={spec.num_stages} must be between 1 and {len(spec.layers)}")
+    if spec.input_size[0] < 1 or spec.input_size[1] < 1:
+        raise InspectError("input must be a positive size, e.g. input=224")
+    return spec
+
+
+# --------------------------------------------------------------------------- custom specs
+
+CUSTOM_KEYS = {
+    "block": "basic | bottleneck | preact-basic | preact-bottleneck",
+    "layers": "blocks per stage, e.g. 3-4-6-3",
+    "width": "planes of the first stage, doubled at each later stage (default 64)",
+    "widths": "planes per stage, e.g. 64-128-256-512",
+    "stem_width": "channels of the stem (default: width)",
+    "groups": "groups of the 3×3 conv (cardinality, default 1)",
+    "width_per_group": "channels per group (default 64)",
+    "stride_on": "3x3 (torchvision, v1.5) | 1x1 (paper, v1)",
+    "stem": "imagenet (7×7/2 + max pool) | cifar (3×3/1, no pool)",
+    "shortcut": "B (projection) | A (zero-padding) | none (plain net)",
+    "classes": "number of classes of the fc head (default 1000)",
+    "top": "yes | no (keep the pooling + fc head)",
+    "stages": "keep only the first N stages (a backbone)",
+    "input": "default input size, e.g. 224 or 600x800",
+}
+
+CUSTOM_HELP = (
+    "a custom spec is BLOCK:LAYERS[,key=value...], e.g. 'bottleneck:3-4-6-3,groups=32,width_per_group=4'; "
+    "keys: " + ", ".join(CUSTOM_KEYS)
+)
+
+
+def is_custom(name: str) -> bool:
+    """True when ``name`` looks like a custom spec (``block:layers,...``) rather than a registry name."""
+    return ":" in name or "=" in name
+
+
+def _int(key: str, value: str) -> int:
+    if not re.fullmatch(r"\d+", value):
+        raise InspectError(f"{key}={value!r} is not a whole number; {key}: {CUSTOM_KEYS[key]}")
+    return int(value)
+
+
+def _ints(key: str, value: str) -> tuple[int, ...]:
+    parts = re.split(r"[-x/]", value)
+    if not all(re.fullmatch(r"\d+", p) for p in parts):
+        raise InspectError(f"{key}={value!r} is malformed; {key}: {CUSTOM_KEYS[key]}")
+    return tuple(int(p) for p in parts)
+
+
+def _size(value: str) -> tuple[int, int]:
+    sizes = _ints("input", value)
+    if len(sizes) == 1:
+        return (sizes[0], sizes[0])
+    if len(sizes) == 2:
+        return (sizes[0], sizes[1])
+    raise InspectError(f"input={value!r} is malformed; input: {CUSTOM_KEYS['input']}")
+
+
+def parse_custom(text: str) -> Spec:
+    """Parse ``BLOCK:LAYERS[,key=value...]`` (or only ``key=value`` pairs) into a validated :class:`Spec`."""
+    head, _, rest = text.partition(":") if ":" in text else ("", "", text)
+    fields: dict[str, str] = {}
+    if head:
+        fields["block"] = head.strip()
+        first, _, rest = rest.partition(",")
+        fields["layers"] = first.strip()
+    for item in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not eq or key not in CUSTOM_KEYS:
+            raise InspectError(f"unknown custom-spec field {key!r}; {CUSTOM_HELP}")
+        fields[key] = value.strip()
+    if "block" not in fields or "layers" not in fields:
+        raise InspectError(f"custom spec {text!r} needs a block and layers; {CUSTOM_HELP}")
+    return spec_from_fields(fields, text)
+
+
+def spec_from_fields(fields: dict[str, str], name: str) -> Spec:
+    """Build a :class:`Spec` from string fields (the custom-spec keys)."""
+    block = fields["block"]
+    _allowed("block", block, BLOCKS)
+    layers = _ints("layers", fields["layers"])
+    if "widths" in fields:
+        widths = _ints("widths", fields["widths"])
+    else:
+        width = _int("width", fields.get("width", "64"))
+        widths = tuple(width * 2**i for i in range(len(layers)))
+    stem = fields.get("stem", "imagenet")
+    _allowed("stem", stem, STEMS)
+    top = fields.get("top", "yes")
+    _allowed("top", top, ("yes", "no"))
+    shortcut = fields.get("shortcut", "B")
+    spec = Spec(
+        name=name,
+        family="custom",
+        block=block,
+        layers=layers,
+        widths=widths,
+        paper="custom",
+        groups=_int("groups", fields.get("groups", "1")),
+        width_per_group=_int("width_per_group", fields.get("width_per_group", "64")),
+        stem=stem,
+        stem_width=_int("stem_width", fields["stem_width"]) if "stem_width" in fields else widths[0],
+        stride_on=fields.get("stride_on", "3x3"),
+        shortcut=shortcut,
+        num_classes=_int("classes", fields.get("classes", "1000")),
+        include_top=top == "yes",
+        num_stages=_int("stages", fields["stages"]) if "stages" in fields else 0,
+        input_size=_size(fields["input"]) if "input" in fields else ((32, 32) if stem == "cifar" else (224, 224)),
+    )
+    return validate(spec)
