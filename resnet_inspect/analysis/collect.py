@@ -366,7 +366,7 @@ def _patched(run: _Run) -> Iterator[None]:
             op = ops.lookup(m) if _is_leaf(m) else None
             if op is not None:
                 saved.append((m, m.__dict__.get("forward")))
-                m.forward = run.leaf_forward(m, name, op)  # type: ignore[method-assign]
+                m.forward = run.leaf_forward(m, name, op)
         handles.append(nn.modules.module.register_module_forward_pre_hook(
             lambda m, a: run.enter(m, a)))
         handles.append(nn.modules.module.register_module_forward_hook(
@@ -379,7 +379,7 @@ def _patched(run: _Run) -> Iterator[None]:
             if fwd is None:
                 del m.forward
             else:
-                m.forward = fwd  # type: ignore[method-assign]
+                m.forward = fwd
         for m, training in modes:
             m.training = training
 

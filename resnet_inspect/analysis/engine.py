@@ -192,9 +192,13 @@ def _is_weighted(r: Row) -> bool:
 
 
 def _feature_row(rows: list[Row]) -> Row | None:
-    """The last leaf whose output is still a spatial map (before global pooling and the head)."""
-    spatial = [r for r in rows if r.is_leaf and len(r.output_shape) == 4 and r.rf is not None
-               and not (r.kind == "pool" and r.output_shape[2:] == (1, 1))]
+    """The last leaf whose output is a spatial map, before any adaptive (global) pooling and the head."""
+    spatial: list[Row] = []
+    for r in rows:
+        if r.is_leaf and r.type.startswith("Adaptive"):
+            break
+        if r.is_leaf and len(r.output_shape) == 4 and r.rf is not None:
+            spatial.append(r)
     return spatial[-1] if spatial else None
 
 

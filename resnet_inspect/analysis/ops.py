@@ -16,8 +16,8 @@ MAC policies (what a multiply-accumulate count includes; FLOPs are always 2 × M
 ``torchinfo``
     torchinfo 1.8's "mult-adds": conv-fc with fc bias, plus 2·C per batch norm per sample.
 ``fvcore``
-    fvcore's FlopCountAnalysis (one FMA = one flop): conv-fc, plus one per element for batch norm
-    (eval mode) and one per input element for adaptive average pooling.
+    fvcore's FlopCountAnalysis (one FMA = one flop): conv-fc, plus two per element for an affine
+    batch norm in eval mode and one per input element for adaptive average pooling.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ POLICIES = {
     "all": "conv + fc, plus 1 per element for batch norm, activations and residual adds, "
            "1 per window element for pooling",
     "torchinfo": "torchinfo 1.8 mult-adds: conv + fc with fc bias, plus 2·C per batch norm per sample",
-    "fvcore": "fvcore FlopCountAnalysis: conv + fc, plus 1 per batch-norm element and "
+    "fvcore": "fvcore FlopCountAnalysis (eval): conv + fc, plus 2 per affine batch-norm element and "
               "1 per adaptive-avg-pool input element",
 }
 
@@ -217,8 +217,10 @@ def _bn_shape(m: nn.Module, shape: Shape) -> Shape:
 
 def _bn_macs(m: nn.Module, shape: Shape, out: Shape, policy: str) -> int:
     assert isinstance(m, nn.modules.batchnorm._BatchNorm)
-    if policy in ("all", "fvcore"):
+    if policy == "all":
         return numel(out)
+    if policy == "fvcore":  # fvcore's batchnorm_flop_jit in eval mode: 2 per element when affine
+        return numel(out) * (2 if m.affine else 1)
     if policy == "torchinfo":
         return 2 * m.num_features * shape[0] if m.affine else 0
     return 0
@@ -292,8 +294,10 @@ def _adaptive_out(m: nn.Module, shape: Shape) -> Pair:
     assert isinstance(m, nn.AdaptiveAvgPool2d | nn.AdaptiveMaxPool2d)
     h, w = _spatial(shape, type(m).__name__)
     size = m.output_size
-    oh, ow = (size, size) if isinstance(size, int) else (size[0] or h, size[1] or w)
-    return int(oh), int(ow)
+    if isinstance(size, int):
+        return size, size
+    assert size is not None
+    return int(size[0] or h), int(size[1] or w)
 
 
 def _adaptive_shape(m: nn.Module, shape: Shape) -> Shape:

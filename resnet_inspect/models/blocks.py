@@ -60,13 +60,14 @@ class BasicBlock(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         identity = x
-        out = self.relu(self.bn1(self.conv1(x)))
+        out: Tensor = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         if self.residual:
             if self.downsample is not None:
                 identity = self.downsample(x)
             out += identity
-        return self.relu(out)
+        out = self.relu(out)
+        return out
 
 
 class Bottleneck(nn.Module):
@@ -96,13 +97,14 @@ class Bottleneck(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         identity = x
-        out = self.relu(self.bn1(self.conv1(x)))
+        out: Tensor = self.relu(self.bn1(self.conv1(x)))
         out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
         if self.downsample is not None:
             identity = self.downsample(x)
         out += identity
-        return self.relu(out)
+        out = self.relu(out)
+        return out
 
 
 class PreActBasicBlock(nn.Module):
@@ -122,9 +124,10 @@ class PreActBasicBlock(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         identity = x if self.downsample is None else self.downsample(x)
-        out = self.conv1(self.relu(self.bn1(x)))
+        out: Tensor = self.conv1(self.relu(self.bn1(x)))
         out = self.conv2(self.relu(self.bn2(out)))
-        return out + identity
+        out = out + identity
+        return out
 
 
 class PreActBottleneck(nn.Module):
@@ -146,10 +149,11 @@ class PreActBottleneck(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         identity = x if self.downsample is None else self.downsample(x)
-        out = self.conv1(self.relu(self.bn1(x)))
+        out: Tensor = self.conv1(self.relu(self.bn1(x)))
         out = self.conv2(self.relu(self.bn2(out)))
         out = self.conv3(self.relu(self.bn3(out)))
-        return out + identity
+        out = out + identity
+        return out
 
 
 def is_residual_block(module: torch.nn.Module) -> bool:

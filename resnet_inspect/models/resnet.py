@@ -130,7 +130,8 @@ class VGG(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = self.avgpool(self.features(x))
-        return self.classifier(torch.flatten(x, 1))
+        x = self.classifier(torch.flatten(x, 1))
+        return x
 
 
 def build_from_spec(spec: Spec, device: str | torch.device = "meta") -> nn.Module:

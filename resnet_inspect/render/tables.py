@@ -66,7 +66,7 @@ def to_text(t: Table) -> str:
             out.append(rule)
         out.append(line(r))
     if t.notes:
-        out += [""] + t.notes
+        out += ["", *t.notes]
     return "\n".join(out) + "\n"
 
 

@@ -1,0 +1,55 @@
+# Two entry points: `make report` (set up, then write the default reports into reports/)
+# and `make test` (set up with the dev tools, then ruff, mypy and pytest). Both are idempotent:
+# the second run skips the installs.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+MODELS ?= resnet18 resnet50 resnet101 resnet152
+
+.PHONY: report test setup graphviz lint bench clean
+
+setup: $(STAMP) graphviz
+
+# The CPU build of torch first (pip takes it from the local wheel cache when one is there);
+# otherwise the package's own dependency on torch pulls it from PyPI.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q torch==2.13.0 \
+		|| echo "note: torch==2.13.0 (CPU) not available here; installing torch from the package requirements"
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+# Graphviz's `dot` draws the diagrams: install it with apt when missing and we are root.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+		else \
+			echo "graphviz is missing: run 'sudo apt-get install graphviz' (diagrams need its dot program)"; \
+		fi; }
+
+report: setup
+	@mkdir -p reports
+	$(BIN)/resnet-inspect list -o reports/models.txt
+	$(BIN)/resnet-inspect list --format json -o reports/models.json
+	@for m in $(MODELS); do \
+		$(BIN)/resnet-inspect table $$m -o reports/$$m.txt && \
+		$(BIN)/resnet-inspect table $$m --format json -o reports/$$m.json && \
+		$(BIN)/resnet-inspect table $$m --format html -o reports/$$m.html || exit 1; \
+	done
+	$(BIN)/resnet-inspect table resnet101 --depth 2
+
+lint: $(STAMP)
+	$(BIN)/ruff check resnet_inspect tests benchmarks
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/_failed
