@@ -6,6 +6,9 @@ or initialisation cost.  ``device="cpu"`` gives real, initialised tensors.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+
 import torch
 from torch import Tensor, nn
 
@@ -134,9 +137,24 @@ class VGG(nn.Module):
         return x
 
 
+@contextmanager
+def _skip_random_init() -> Iterator[None]:
+    """Skip conv and linear weight initialisation (random fills on ``meta`` tensors only cost time)."""
+    classes = (nn.modules.conv._ConvNd, nn.Linear)
+    saved = [(cls, cls.__dict__["reset_parameters"]) for cls in classes]
+    try:
+        for cls in classes:
+            cls.reset_parameters = lambda self: None  # type: ignore[method-assign]
+        yield
+    finally:
+        for cls, method in saved:
+            cls.reset_parameters = method  # type: ignore[method-assign]
+
+
 def build_from_spec(spec: Spec, device: str | torch.device = "meta") -> nn.Module:
     """Build the network a spec describes, on ``device`` (``meta`` by default: no memory, no init)."""
-    with torch.device(device):
+    meta = torch.device(device).type == "meta"
+    with torch.device(device), _skip_random_init() if meta else nullcontext():
         model: nn.Module = VGG(spec) if spec.is_vgg else ResNet(spec)
     return model.eval()
 

@@ -72,11 +72,29 @@ def layer_table(result: Inspection, columns: Sequence[str] = DEFAULT_COLUMNS, ma
     shape = "×".join(map(str, result.input_shape))
     t = Table([c.header for c in cols], list(columns), [c.numeric for c in cols],
               title=f"{result.model} — input {shape}, {result.dtype}")
+    repeats = _repeated_blocks(result.rows)
     for r in visible_rows(result, max_depth):
-        t.add([c.text(r, exact) for c in cols], [c.raw(r) for c in cols], indent=r.depth,
-              strong=not r.is_leaf and r.depth == 1)
+        cells = [c.text(r, exact) for c in cols]
+        if r.name in repeats and "type" in columns:
+            cells[list(columns).index("type")] = repeats[r.name]
+        t.add(cells, [c.raw(r) for c in cols], indent=r.depth, strong=not r.is_leaf and r.depth == 1)
     t.notes = footer(result)
     return t
+
+
+def _repeated_blocks(rows: Sequence[Row]) -> dict[str, str]:
+    """``layer3`` → ``"23 × Bottleneck"`` for containers whose children are all blocks of one type."""
+    children: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.name and not r.is_leaf:
+            children.setdefault(r.name.rpartition(".")[0], []).append(r)
+    labels = {}
+    for parent in rows:
+        kids = [k for k in children.get(parent.name, []) if k.depth == parent.depth + 1]
+        types = {k.type for k in kids}
+        if parent.name and parent.type == "Sequential" and len(types) == 1 and len(kids) > 1:
+            labels[parent.name] = f"{len(kids)} × {types.pop()}"
+    return labels
 
 
 def footer(result: Inspection) -> list[str]:

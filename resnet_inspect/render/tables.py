@@ -38,6 +38,13 @@ class Table:
         self.strong.append(strong)
 
 
+def _rule_before(t: Table, i: int) -> bool:
+    """A rule where a group starts (a strong row after plain ones) or ends (the nesting goes back up)."""
+    if i == 0:
+        return False
+    return (t.strong[i] and not t.strong[i - 1]) or t.indent[i - 1] > t.indent[i]
+
+
 def _cells(t: Table, indent_text: bool) -> list[list[str]]:
     out = []
     for i, row in enumerate(t.rows):
@@ -62,7 +69,7 @@ def to_text(t: Table) -> str:
     out = [t.title, ""] if t.title else []
     out += [line(t.headers), rule]
     for i, r in enumerate(rows):
-        if t.strong[i] and i > 0:
+        if _rule_before(t, i):
             out.append(rule)
         out.append(line(r))
     if t.notes:
@@ -87,7 +94,7 @@ def to_markdown(t: Table) -> str:
             cells = [f"**{c}**" if c else c for c in cells]
         out.append("| " + " | ".join(cells) + " |")
     if t.notes:
-        out += [""] + [f"{n}  " for n in t.notes]
+        out += [""] + [f"{n.strip()}  " for n in t.notes]
     return "\n".join(out) + "\n"
 
 
@@ -121,8 +128,9 @@ def to_latex(t: Table) -> str:
         cells = [latex_escape(c) for c in r]
         if t.indent[i]:
             cells[0] = f"\\hspace{{{t.indent[i]}em}}" + cells[0]
-        if t.strong[i]:
+        if _rule_before(t, i):
             out.append("\\midrule")
+        if t.strong[i]:
             cells = [f"\\textbf{{{c}}}" if c else c for c in cells]
         out.append(" & ".join(cells) + r" \\")
     out += ["\\bottomrule", "\\end{tabular}"]
