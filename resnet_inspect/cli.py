@@ -23,6 +23,8 @@ EPILOG = """examples:
   resnet-inspect list
   resnet-inspect table resnet101
   resnet-inspect table resnet50 --input 600x800 --depth 1
+  resnet-inspect depth resnet50 resnet101
+  resnet-inspect compare --layout paper resnet18 resnet34 resnet50 resnet101 resnet152
 run `resnet-inspect COMMAND --help` for a command's options."""
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..analysis.result import Inspection, Row, Stage
 from ..errors import InspectError
 from . import fmt
-from .tables import Table, render, to_html_fragment
+from .tables import Table, render, render_many, to_html_fragment
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,4 @@ def render_html(result: Inspection, max_depth: int | None = None) -> str:
 
 
 def _html_page(result: Inspection, t: Table, exact: bool) -> str:
-    from .tables import HTML_STYLE
-
-    body = to_html_fragment(stage_table(result, exact)) + "\n<br>\n" + to_html_fragment(t)
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{result.model}"
-            f"</title><style>{HTML_STYLE}</style></head><body>\n{body}\n</body></html>\n")
+    return render_many([stage_table(result, exact), t], "html")

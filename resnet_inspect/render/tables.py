@@ -10,7 +10,7 @@ import csv
 import html
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +109,8 @@ def to_csv(t: Table) -> str:
 
 _LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
           "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "×": r"$\times$",
-          "·": r"$\cdot$", "→": r"$\to$", "≈": r"$\approx$", "−": "-", "─": "-"}
+          "·": r"$\cdot$", "⁹": r"$^{9}$", "⁶": r"$^{6}$", "³": r"$^{3}$", "→": r"$\to$", "≈": r"$\approx$",
+          "−": "-", "─": "-"}
 
 
 def latex_escape(s: str) -> str:
@@ -171,11 +172,15 @@ def to_html_fragment(t: Table) -> str:
     return "\n".join(out)
 
 
+def html_page(title: str, body: str) -> str:
+    """A standalone HTML page around ``body`` with the tables' style sheet."""
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}"
+            f"</title><style>{HTML_STYLE}</style></head><body>\n{body}\n</body></html>\n")
+
+
 def to_html(t: Table) -> str:
     """A standalone HTML page."""
-    title = html.escape(t.title or "resnet-inspect")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
-            f"<style>{HTML_STYLE}</style></head><body>\n{to_html_fragment(t)}\n</body></html>\n")
+    return html_page(t.title or "resnet-inspect", to_html_fragment(t))
 
 
 def to_json_rows(t: Table) -> str:
@@ -191,3 +196,11 @@ RENDERERS: dict[str, Callable[[Table], str]] = {
 def render(t: Table, fmt: str) -> str:
     """Render a table in one of :data:`FORMATS`."""
     return RENDERERS[fmt](t)
+
+
+def render_many(tables: Sequence[Table], fmt: str) -> str:
+    """Several tables as one document: one after another, or one HTML page."""
+    if fmt == "html":
+        title = tables[0].title if tables else "resnet-inspect"
+        return html_page(title, "\n<br>\n".join(to_html_fragment(t) for t in tables))
+    return "\n".join(render(t, fmt) for t in tables)
