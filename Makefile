@@ -39,7 +39,11 @@ report: setup
 		$(BIN)/resnet-inspect table $$m --format json -o reports/$$m.json && \
 		$(BIN)/resnet-inspect table $$m --format html -o reports/$$m.html || exit 1; \
 	done
-	$(BIN)/resnet-inspect table resnet101 --depth 2
+	$(BIN)/resnet-inspect depth resnet50 resnet101 -o reports/depth-resnet50-resnet101.txt
+	$(BIN)/resnet-inspect compare --layout paper resnet18 resnet34 resnet50 resnet101 resnet152 -o reports/table1.txt
+	$(BIN)/resnet-inspect compare --layout paper resnet18 resnet34 resnet50 resnet101 resnet152 \
+		--format markdown -o reports/table1.md
+	$(BIN)/resnet-inspect table resnet101 --depth 1
 
 lint: $(STAMP)
 	$(BIN)/ruff check resnet_inspect tests benchmarks
