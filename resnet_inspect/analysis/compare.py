@@ -15,16 +15,8 @@ from typing import Any
 
 from ..errors import InspectError
 from ..specs import Spec
-from .depth import (
-    DepthAccount,
-    Group,
-    account,
-    has_imagenet_stem,
-    is_weighted,
-    kernel_text,
-    paper_label,
-    partition,
-)
+from .depth import DepthAccount, account, has_imagenet_stem, kernel_text, paper_label
+from .groups import Group, is_weighted, partition
 from .result import Inspection, Pair, Row, Shape
 
 # --------------------------------------------------------------------------- side by side

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..specs import Spec, is_custom
+from .groups import STAGE_NAME, Block, Group, base_name, is_weighted, partition
 from .result import Inspection, Row
 
 CONVENTION = ("depth counts the weighted layers on the main path: the stem conv(s), every conv inside the "
@@ -28,105 +29,7 @@ ALL_CONVENTION = "every conv and fc layer, shortcut projections included"
 
 BLOCK_LABELS = {"BasicBlock": "basic", "Bottleneck": "bottleneck", "PreActBasicBlock": "pre-act basic",
                 "PreActBottleneck": "pre-act bottleneck"}
-_STAGE_NAME = re.compile(r"layer(\d+)")
 _NAME_DEPTH = re.compile(r"[a-z_-]*?(\d+)")
-
-
-# --------------------------------------------------------------------------- partition of the rows
-
-
-@dataclass(frozen=True)
-class Block:
-    """One residual unit (a depth-2 module inside a stage) and the leaf rows it ran."""
-
-    row: Row
-    leaves: tuple[Row, ...]
-
-
-@dataclass(frozen=True)
-class Group:
-    """The leaf rows of the stem, of one stage (``layerN``, or VGG's ``convK``) or of the head."""
-
-    name: str
-    role: str  # "stem" | "stage" | "head"
-    leaves: tuple[Row, ...]
-    blocks: tuple[Block, ...] = ()
-
-
-def base_name(name: str) -> str:
-    """A row's module path without the call suffix: ``layer1.0.relu:2`` → ``layer1.0.relu``."""
-    return name.split(":")[0]
-
-
-def is_weighted(row: Row) -> bool:
-    """A conv or fc leaf on the main path: what the depth in a ResNet's name counts."""
-    return row.is_leaf and row.kind in ("conv", "linear") and not row.on_shortcut
-
-
-def _top_level(rows: Sequence[Row]) -> list[tuple[Row, list[Row]]]:
-    """Each depth-1 row with every row nested under it (rows are in pre-order)."""
-    out: list[tuple[Row, list[Row]]] = []
-    for r in rows:
-        if r.depth == 1:
-            out.append((r, [r]))
-        elif r.depth > 1 and out:
-            out[-1][1].append(r)
-    return out
-
-
-def _stage_group(name: str, members: list[Row]) -> Group:
-    blocks: list[tuple[Row, list[Row]]] = []
-    for r in members[1:]:
-        if r.depth == 2 and not r.is_leaf:
-            blocks.append((r, []))
-        elif r.is_leaf and blocks:
-            blocks[-1][1].append(r)
-    leaves = tuple(r for r in members if r.is_leaf)
-    return Group(name, "stage", leaves, tuple(Block(b, tuple(ls)) for b, ls in blocks))
-
-
-def _is_pooled_sequence(top: Row, members: list[Row]) -> bool:
-    """VGG's ``features``: a flat sequence of layers cut into stages by its pools."""
-    children = members[1:]
-    return (not top.is_leaf and bool(children) and all(c.depth == 2 for c in children)
-            and any(c.kind == "pool" for c in children))
-
-
-def _pooled_groups(members: list[Row], first: int) -> list[Group]:
-    groups: list[Group] = []
-    current: list[Row] = []
-    for r in members[1:]:
-        current.append(r)
-        if r.kind == "pool":
-            groups.append(Group(f"conv{first + len(groups)}", "stage", tuple(current)))
-            current = []
-    if current:
-        groups.append(Group(f"conv{first + len(groups)}", "stage", tuple(current)))
-    return groups
-
-
-def partition(rows: Sequence[Row]) -> list[Group]:
-    """Stem, stages and head, in order; the same split as the engine's stage table."""
-    groups: list[Group] = []
-    pending: list[Row] = []
-
-    def flush() -> None:
-        if pending:
-            role = "head" if any(g.role == "stage" for g in groups) else "stem"
-            groups.append(Group(role, role, tuple(r for r in pending if r.is_leaf)))
-            pending.clear()
-
-    for top, members in _top_level(rows):
-        if _STAGE_NAME.fullmatch(top.name) and not top.is_leaf:
-            flush()
-            groups.append(_stage_group(top.name, members))
-        elif _is_pooled_sequence(top, members):
-            flush()
-            groups.extend(_pooled_groups(members, 1))
-        else:
-            pending.extend(members)
-    flush()
-    return groups
 
 
 def has_imagenet_stem(groups: Sequence[Group]) -> bool:
@@ -136,7 +39,7 @@ def has_imagenet_stem(groups: Sequence[Group]) -> bool:
 
 def paper_label(group: Group, imagenet: bool) -> tuple[str, str]:
     """(paper name, display label): ``("conv2_x", "conv2_x (layer1)")``; paper name "" when none applies."""
-    match = _STAGE_NAME.fullmatch(group.name)
+    match = STAGE_NAME.fullmatch(group.name)
     if group.role == "stem":
         return ("conv1", "conv1 (stem)") if imagenet else ("", "stem")
     if group.role == "head":

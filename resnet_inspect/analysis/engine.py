@@ -13,6 +13,7 @@ from ..errors import InspectError
 from ..specs import Spec
 from . import ops
 from .collect import Node, Scope, Trace, trace
+from .groups import Group, is_weighted, partition
 from .result import (
     ACTIVATION_CONVENTION,
     DEPTH_CONVENTION,
@@ -187,10 +188,6 @@ def build_rows(tr: Trace, policy: str, itemsize: int) -> list[Row]:
     return rows
 
 
-def _is_weighted(r: Row) -> bool:
-    return r.is_leaf and r.kind in ("conv", "linear") and not r.on_shortcut
-
-
 def _feature_row(rows: list[Row]) -> Row | None:
     """The last leaf whose output is a spatial map, before any adaptive (global) pooling and the head."""
     spatial: list[Row] = []
@@ -202,46 +199,12 @@ def _feature_row(rows: list[Row]) -> Row | None:
     return spatial[-1] if spatial else None
 
 
-def _stage_from(name: str, members: list[Row], blocks: int) -> Stage:
-    leaves = [r for r in members if r.is_leaf]
-    last = leaves[-1]
+def _stage(group: Group) -> Stage:
+    leaves, last = group.leaves, group.leaves[-1]
     macs = sum(r.macs or 0 for r in leaves)
-    return Stage(name=name, blocks=blocks, input_shape=leaves[0].input_shape, output_shape=last.output_shape,
-                 jump=last.jump, params=sum(r.params for r in leaves), macs=macs, flops=2 * macs,
-                 activation_bytes=sum(r.activation_bytes for r in leaves), rf=last.rf)
-
-
-def build_stages(rows: list[Row]) -> list[Stage]:
-    """Stem, each top-level stage (``layerN``; VGG's conv groups between pools), and the head."""
-    stages: list[Stage] = []
-    pending: list[Row] = []
-    seen_stage = False
-    top = [r for r in rows if r.depth == 1]
-    for r in top:
-        members = [c for c in rows if c.name == r.name or c.name.startswith(r.name + ".")] if not r.is_leaf \
-            else [r]
-        flat_with_pools = not r.is_leaf and all(c.depth == 2 for c in members[1:]) and any(
-            c.kind == "pool" for c in members[1:])
-        if re.fullmatch(r"layer\d+", r.name):
-            if pending:
-                stages.append(_stage_from("stem", pending, 0))
-                pending = []
-            blocks = sum(1 for c in members if c.depth == 2 and not c.is_leaf)
-            stages.append(_stage_from(r.name, members, blocks))
-            seen_stage = True
-        elif flat_with_pools:  # VGG's features: one stage per group of convs ended by a pool
-            group: list[Row] = []
-            for c in members[1:]:
-                group.append(c)
-                if c.kind == "pool":
-                    stages.append(_stage_from(f"conv{len(stages) + 1}", group, 0))
-                    group = []
-            seen_stage = True
-        else:
-            pending.extend(members)
-    if pending:
-        stages.append(_stage_from("head" if seen_stage else "stem", pending, 0))
-    return stages
+    return Stage(name=group.name, blocks=len(group.blocks), input_shape=leaves[0].input_shape,
+                 output_shape=last.output_shape, jump=last.jump, params=sum(r.params for r in leaves), macs=macs,
+                 flops=2 * macs, activation_bytes=sum(r.activation_bytes for r in leaves), rf=last.rf)
 
 
 def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, module: nn.Module) -> Inspection:
@@ -258,7 +221,7 @@ def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, module
     totals = Totals(
         params=params, trainable_params=trainable, macs=macs, flops=2 * macs,
         activation_bytes=sum(r.activation_bytes for r in leaves),
-        depth=sum(1 for r in leaves if _is_weighted(r)),
+        depth=sum(1 for r in leaves if is_weighted(r)),
         rf=feature.rf if feature else None, jump=feature.jump if feature else None,
         rf_padding=feature.rf_padding if feature else None, feature_layer=feature.name if feature else "",
         unsupported=tuple(sorted({r.type for r in leaves if r.macs is None})),
@@ -270,5 +233,6 @@ def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, module
         "final_rf": f"totals.rf is the receptive field at {totals.feature_layer or 'the last spatial layer'}, "
                     "the last feature map before global pooling",
     }
-    return Inspection(model=name, input_shape=shape, dtype=dtype, policy=policy, rows=tuple(rows),
-                      stages=tuple(build_stages(rows)), totals=totals, conventions=conventions)
+    stages = tuple(_stage(g) for g in partition(rows) if g.leaves)
+    return Inspection(model=name, input_shape=shape, dtype=dtype, policy=policy, rows=tuple(rows), stages=stages,
+                      totals=totals, conventions=conventions)
