@@ -1,0 +1,115 @@
+"""``resnet-inspect diagram KIND [MODEL...]``: block and network diagrams drawn from the built model."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import add_input
+
+NAME = "diagram"
+HELP = "Graphviz diagrams of a block, a network, and the paper's comparisons, drawn from the built model"
+KINDS = ("block", "contrast", "bottleneck-kinds", "v1-vs-v15", "network", "plain-vs-residual")
+EXAMPLE = """kinds:
+  block MODEL [--block PATH]     one residual block: every conv/BN/ReLU/add, the shortcut (dashed = projection)
+  contrast [MODEL MODEL]         basic block vs bottleneck at the same width, with parameters and MACs
+  bottleneck-kinds [MODEL]       the kinds of block in a network (default resnet50: conv2_1, conv3_1…, identity)
+  v1-vs-v15 [MODEL]              where the bottleneck's stride sits: paper (1×1) vs torchvision (3×3)
+  network MODEL [--expand STAGE] the macro view: stem, stages × n blocks, sizes and cumulative stride, head
+  plain-vs-residual [MODEL...]   columns like the paper's Fig. 3 (default vgg19 plain34 resnet34)
+
+examples:
+  resnet-inspect diagram block resnet50 -o block.svg
+  resnet-inspect diagram block resnext50_32x4d --block layer3.0 -o resnext.png
+  resnet-inspect diagram contrast -o contrast.pdf
+  resnet-inspect diagram v1-vs-v15 -o stride.png
+  resnet-inspect diagram network resnet152 --expand layer3 -o resnet152.svg
+  resnet-inspect diagram network resnet50 > resnet50.dot
+
+output: -o FILE picks the format from its extension (.svg .png .pdf .dot; all but .dot need Graphviz's
+`dot` program); without -o the DOT source is printed."""
+
+# kind -> (fewest, most) models, what to say, an example
+MODEL_COUNTS = {"block": (1, 1, "one MODEL", "resnet50"), "network": (1, 1, "one MODEL", "resnet152"),
+                "contrast": (0, 2, "two MODELs or none", "resnet34 resnet50"),
+                "bottleneck-kinds": (0, 1, "at most one MODEL", "resnet101"),
+                "v1-vs-v15": (0, 1, "at most one MODEL", "resnet50"),
+                "plain-vs-residual": (0, 99, "MODELs", "vgg19 plain34 resnet34")}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=KINDS, metavar="KIND", help=f"what to draw: {', '.join(KINDS)}")
+    parser.add_argument("models", nargs="*", metavar="MODEL",
+                        help="variant names (see `resnet-inspect list`) or custom specs such as "
+                        "'bottleneck:3-4-6-3,groups=32,width_per_group=4'")
+    parser.add_argument("--block", "-b", metavar="PATH",
+                        help="the block to draw, e.g. layer2.0 (block: default the first with a projection "
+                        "shortcut; v1-vs-v15: default layer2.0)")
+    parser.add_argument("--expand", "-e", action="append", default=[], metavar="STAGE",
+                        help="network: draw this stage's blocks (repeatable; 'all' for every stage)")
+    parser.add_argument("--channels", type=int, default=256, metavar="N",
+                        help="contrast: block width in channels (default 256)")
+    add_input(parser)
+    parser.add_argument("--output", "-o", metavar="FILE",
+                        help="write FILE (.svg .png .pdf .dot) atomically instead of printing DOT source")
+
+
+def _check_models(args: argparse.Namespace) -> None:
+    from ..errors import InspectError
+
+    low, high, want, example = MODEL_COUNTS[args.kind]
+    n = len(args.models)
+    if not low <= n <= high or (args.kind == "contrast" and n == 1):
+        raise InspectError(f"diagram {args.kind} takes {want}, got {n}; e.g. "
+                           f"`resnet-inspect diagram {args.kind} {example}`")
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    """The format from -o's extension, checked (and the renderer found) before any work."""
+    from ..render.diagram import check_format, check_renderer
+    from .common import check_output
+
+    if not args.output:
+        return "dot"
+    fmt = check_format(Path(args.output).suffix or "(none)")
+    check_output(args)
+    check_renderer(fmt)
+    return fmt
+
+
+def make(args: argparse.Namespace) -> object:
+    """The diagram the arguments ask for."""
+    from ..render import diagram as d
+
+    m = args.models
+    if args.kind == "block":
+        return d.block_diagram(m[0], args.block, args.input)
+    if args.kind == "network":
+        return d.network_diagram(m[0], args.expand, args.input)
+    if args.kind == "contrast":
+        return d.contrast_diagram((m[0], m[1]) if m else None, args.block, args.channels)
+    if args.kind == "bottleneck-kinds":
+        return d.bottleneck_kinds_diagram(m[0] if m else "resnet50")
+    if args.kind == "v1-vs-v15":
+        return d.v1_vs_v15_diagram(m[0] if m else "resnet50", args.block or "layer2.0")
+    return d.plain_vs_residual_diagram(m or ("vgg19", "plain34", "resnet34"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InspectError
+    from ..io import write_atomic
+    from ..render.diagram import Diagram
+
+    _check_models(args)
+    if args.expand and args.kind != "network":
+        raise InspectError("--expand only applies to `diagram network`")
+    fmt = _output_format(args)
+    diagram = make(args)
+    assert isinstance(diagram, Diagram)
+    if not args.output:
+        sys.stdout.write(diagram.source)
+        return 0
+    path = write_atomic(args.output, diagram.render(fmt))
+    print(f"wrote {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,262 @@
+"""Block and network diagrams (Graphviz), drawn from the analysis of the built model.
+
+Every function returns a :class:`Diagram` (DOT source; ``render(fmt)`` gives SVG/PNG/PDF bytes, and it
+shows itself in Jupyter).  Nothing here is drawn by hand: labels, strides, channels, shortcut kinds and
+edges come from the :class:`~resnet_inspect.analysis.result.Inspection` rows of the model, so the
+picture changes when the model does.
+
+Kinds: ``block`` (one residual block), ``contrast`` (basic vs bottleneck at the same width),
+``bottleneck-kinds`` (the kinds of block a network has), ``v1-vs-v15`` (where a bottleneck's stride sits),
+``network`` (the macro view) and ``plain-vs-residual`` (the paper's Fig. 3, folded).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..analysis.result import Inspection
+from ..errors import InspectError
+from ..specs import is_custom
+from . import diagram_style as st
+from .diagram_block import Block, block_paths, default_block, draw_block, get_block, paper_name
+from .fmt import grouped, scaled
+
+FORMATS = ("svg", "png", "pdf", "dot")
+KINDS = ("block", "contrast", "bottleneck-kinds", "v1-vs-v15", "network", "plain-vs-residual")
+PNG_DPI = 144
+NO_DOT = ("writing {fmt} needs Graphviz's `dot` program, which is not on PATH: install Graphviz "
+          "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; others: "
+          "https://graphviz.org/download/), or write the DOT source instead with -o FILE.dot")
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A finished diagram: its DOT source, rendered on demand."""
+
+    name: str
+    source: str
+
+    def render(self, fmt: str) -> bytes:
+        """The diagram as ``svg``, ``png``, ``pdf`` or ``dot`` bytes (all but ``dot`` need Graphviz)."""
+        return render(self.source, fmt)
+
+    def _repr_svg_(self) -> str:
+        return self.render("svg").decode("utf-8")
+
+
+def check_format(fmt: str) -> str:
+    """Normalise an output format (``.PNG`` → ``png``) or say which ones exist."""
+    f = fmt.lower().lstrip(".")
+    if f == "gv":
+        f = "dot"
+    if f not in FORMATS:
+        raise InspectError(f"cannot write a diagram as {fmt!r}; use one of: "
+                           f"{', '.join('.' + x for x in FORMATS)} (from the -o file's extension)")
+    return f
+
+
+def check_renderer(fmt: str) -> None:
+    """Fail early, with the install hint, when ``fmt`` needs ``dot`` and it is missing."""
+    if fmt != "dot" and shutil.which("dot") is None:
+        raise InspectError(NO_DOT.format(fmt=f".{fmt}"))
+
+
+def render(source: str, fmt: str) -> bytes:
+    """Run Graphviz on DOT source (PNG at ``PNG_DPI``); ``dot`` returns the source itself."""
+    fmt = check_format(fmt)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    import graphviz
+
+    check_renderer(fmt)
+    if fmt == "png":
+        head, sep, body = source.partition("{\n")
+        source = f"{head}{sep}\tdpi={PNG_DPI}\n{body}"
+    try:
+        data: bytes = graphviz.Source(source).pipe(format=fmt)
+    except graphviz.ExecutableNotFound as e:
+        raise InspectError(NO_DOT.format(fmt=f".{fmt}")) from e
+    return data
+
+
+def as_inspection(model: Inspection | str, input_size: Any = None) -> Inspection:
+    """An Inspection as given, or the analysis of a registry name / custom spec."""
+    if isinstance(model, Inspection):
+        return model
+    from ..analysis import inspect
+
+    return inspect(model, input_size=input_size)
+
+
+def _finish(g: Any, name: str, bottoms: Sequence[str], shortcuts: bool = True, extra: str = "") -> Diagram:
+    st.add_legend(g, bottoms, shortcuts, extra)
+    return Diagram(name, str(g.source))
+
+
+# --------------------------------------------------------------------------- block diagrams
+
+
+def block_diagram(model: Inspection | str, block: str | None = None, input_size: Any = None) -> Diagram:
+    """One residual block of ``model`` (default: the first with a projection shortcut, else the first)."""
+    insp = as_inspection(model, input_size)
+    b = get_block(insp, default_block(insp) if block is None else block)
+    g = st.new_graph("block")
+    _, bottom = draw_block(g, insp, b, "b")
+    return _finish(g, f"block {insp.model} {b.path}", [bottom])
+
+
+def _side_by_side(name: str, title: str, panels: Sequence[tuple[Inspection, Block, str]],
+                  note: str = "") -> Diagram:
+    """Blocks drawn next to each other, aligned at the top, with an optional note under them."""
+    g = st.new_graph(name, title)
+    tops, bottoms = [], []
+    for i, (insp, b, panel_title) in enumerate(panels):
+        top, bottom = draw_block(g, insp, b, f"p{i}", panel_title)
+        tops.append(top)
+        bottoms.append(bottom)
+    with g.subgraph() as s:
+        s.attr(rank="same")
+        for t in tops:
+            s.node(t)
+    if note:
+        g.node("note", st.html_label(note), shape="plaintext", style="", fontsize="13")
+        for bottom in bottoms:
+            g.edge(bottom, "note", style="invis")
+        bottoms = ["note"]
+    return _finish(g, name, bottoms)
+
+
+def contrast_diagram(pair: tuple[Inspection | str, Inspection | str] | None = None, block: str | None = None,
+                     channels: int = 256) -> Diagram:
+    """A basic block and a bottleneck side by side at the same width, with their parameters and MACs.
+
+    By default both are the first identity block of a one-stage net whose blocks take and give
+    ``channels`` channels at 56×56: two 3×3 convs at 256 channels vs 1×1 256→64, 3×3 64→64, 1×1 64→256
+    (He et al. 2015, Fig. 5).  ``pair`` draws two other models' blocks instead (``block`` or each one's
+    default).
+    """
+    if pair is None:
+        if channels < 4 or channels % 4:
+            raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck "
+                               "squeezes to a quarter)")
+        pair = (f"basic:2,widths={channels},stem_width={channels}",
+                f"bottleneck:2,widths={channels // 4},stem_width={channels}")
+        block = "layer1.1"
+    a, b = as_inspection(pair[0]), as_inspection(pair[1])
+    ba = get_block(a, block if block is not None else default_block(a))
+    bb = get_block(b, block if block is not None else default_block(b))
+    panels = [(a, ba, _panel_title(a, ba)), (b, bb, _panel_title(b, bb))]
+    return _side_by_side("contrast", f"{ba.row.type} vs {bb.row.type}", panels, _contrast_note(ba, bb))
+
+
+def _ratio(a: int, b: int, what: str) -> str:
+    if a >= b:
+        return f"{a / max(b, 1):.1f}× fewer {what}"
+    return f"{b / max(a, 1):.1f}× more {what}"
+
+
+def _contrast_note(a: Block, b: Block) -> str:
+    """How the second block compares with the first (and whether they have the same width)."""
+    same = a.row.input_shape == b.row.input_shape and a.row.output_shape == b.row.output_shape
+    where = f"at the same width ({st.channels(a.row.output_shape)} channels in and out),<br/>" if same else ""
+    return (f"<b>{where}the {st.esc(b.row.type)} has {_ratio(a.row.params, b.row.params, 'parameters')} and "
+            f"{_ratio(a.row.macs or 0, b.row.macs or 0, 'MACs')} than the {st.esc(a.row.type)}</b>")
+
+
+def _panel_title(insp: Inspection, b: Block) -> str:
+    main_convs = [r for r in b.main if r.kind == "conv"]
+    widths = " → ".join([str(st.channels(b.row.input_shape))] + [str(st.channels(r.output_shape))
+                                                                  for r in main_convs])
+    where = "" if is_custom(insp.model) else f" ({insp.model} {b.path})"
+    return f"{b.row.type} {widths}{where}"
+
+
+SHORTCUT_ORDER = ("projection", "option A", "identity", "none")
+
+
+def _kind_key(b: Block) -> tuple[str, int]:
+    return (b.shortcut, b.stride)
+
+
+def _kind_order(key: tuple[str, int]) -> tuple[int, int]:
+    """Projection blocks first (stride 1, then 2), then option A, then identity: the seeds' order."""
+    return (SHORTCUT_ORDER.index(key[0]), key[1])
+
+
+def bottleneck_kinds_diagram(model: Inspection | str = "resnet50") -> Diagram:
+    """The kinds of block in a network, one drawing each, named like the paper (conv3_1, conv4_1 …).
+
+    For ResNet-50: conv2_1 (projection, stride 1: only the channels change), conv3_1/conv4_1/conv5_1
+    (projection, stride 2) and all the others (identity).
+    """
+    insp = as_inspection(model)
+    groups: dict[tuple[str, int], list[Block]] = {}
+    for p in block_paths(insp):
+        b = get_block(insp, p)
+        groups.setdefault(_kind_key(b), []).append(b)
+    if not groups:
+        get_block(insp, "layer1.0")  # raises: no blocks
+    panels = [(insp, groups[key][0], _kinds_title(insp, key, groups[key])) for key in sorted(groups, key=_kind_order)]
+    return _side_by_side("bottleneck_kinds", f"the {len(panels)} kinds of block in {insp.model}", panels)
+
+
+def _kinds_title(insp: Inspection, key: tuple[str, int], blocks: list[Block]) -> str:
+    shortcut, stride = key
+    names = [paper_name(insp, b.path) or b.path for b in blocks]
+    shown = ", ".join(names) if len(names) <= 3 else f"the other {len(names)} blocks"
+    return f"{shown}: {shortcut}, stride {stride}"
+
+
+def v1_vs_v15_diagram(model: str = "resnet50", block: str = "layer2.0") -> Diagram:
+    """The same bottleneck with the stride on the first 1×1 (paper, v1) and on the 3×3 (torchvision, v1.5)."""
+    from ..registry import get_spec
+
+    spec = get_spec(model)
+    if not spec.block.endswith("bottleneck") or spec.block.startswith("preact"):
+        raise InspectError(f"{model} has {spec.block} blocks; v1-vs-v15 compares bottleneck layouts, "
+                           "e.g. resnet50, resnet101 or resnext50_32x4d")
+    base = spec.name.removesuffix("-v1")
+    v1 = as_inspection_spec(spec.replace(stride_on="1x1", name=f"{base} (v1)"))
+    v15 = as_inspection_spec(spec.replace(stride_on="3x3", name=f"{base} (v1.5)"))
+    b1, b15 = get_block(v1, block), get_block(v15, block)
+    titles = (f"paper (v1): stride on the first 1×1 — {base} {block}",
+              f"torchvision (v1.5): stride on the 3×3 — {base} {block}")
+    note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {v1.totals.rf[0] if v1.totals.rf else '?'} px"
+            f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {v15.totals.rf[0] if v15.totals.rf else '?'} px"
+            f"<br/>same parameters ({grouped(v15.totals.params)}); a 1×1 conv with stride 2 never reads "
+            "three quarters of its input pixels")
+    return _side_by_side("v1_vs_v15", f"where the bottleneck's stride sits ({base} {block})",
+                         [(v1, b1, titles[0]), (v15, b15, titles[1])], note)
+
+
+def as_inspection_spec(spec: Any) -> Inspection:
+    """The analysis of a :class:`~resnet_inspect.specs.Spec`."""
+    from ..analysis import inspect
+
+    return inspect(spec)
+
+
+# --------------------------------------------------------------------------- network diagrams
+
+
+def network_diagram(model: Inspection | str, expand: Sequence[str] = (), input_size: Any = None) -> Diagram:
+    """The macro view: stem, stages (× n blocks), sizes and cumulative stride between them, head."""
+    from .diagram_network import draw_network
+
+    insp = as_inspection(model, input_size)
+    g = st.new_graph("network")
+    bottoms = draw_network(g, insp, expand)
+    extra = "dashed box: a block whose shortcut is a projection" if expand else ""
+    return _finish(g, f"network {insp.model}", bottoms, shortcuts=False, extra=extra)
+
+
+def plain_vs_residual_diagram(models: Sequence[Inspection | str] = ("vgg19", "plain34", "resnet34")) -> Diagram:
+    """Networks as columns of folded layers, aligned by output size, as in He et al. 2015 Fig. 3."""
+    from .diagram_network import draw_columns
+
+    insps = [as_inspection(m) for m in models]
+    g = st.new_graph("plain_vs_residual")
+    return _finish(g, "plain-vs-residual", draw_columns(g, insps))

@@ -1,0 +1,443 @@
+"""Plots (matplotlib, Agg): stages, receptive field, shapes along depth, the family scatter, memory.
+
+Every function takes Inspections or model names and returns a :class:`matplotlib.figure.Figure`; the
+numbers drawn are the Inspection's own (bar heights are stage MACs, line data are rows' receptive fields),
+with SI-scaled tick labels, so a test can read them back from the artists.  :func:`save` writes a figure
+atomically as SVG, PNG or PDF.  Sizes are chosen to stay legible on a slide.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from ..analysis.result import Inspection, Row
+from ..errors import InspectError
+from .fmt import pair, scaled
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+FORMATS = ("svg", "png", "pdf")
+KINDS = ("stages", "rf", "shapes", "family", "memory")
+FAMILY = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnext50_32x4d",
+          "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2")
+STYLE: dict[str, Any] = {
+    "font.size": 14, "axes.titlesize": 17, "axes.labelsize": 15, "xtick.labelsize": 13, "ytick.labelsize": 13,
+    "legend.fontsize": 12, "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.alpha": 0.3, "svg.hashsalt": "resnet-inspect", "savefig.dpi": 150,
+}
+INPUT_COLOUR = "#d62728"
+RF_COLOUR = "#1f77b4"
+JUMP_COLOUR = "#ff7f0e"
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """The house style (large fonts, light grid), for building and for saving a figure."""
+    import matplotlib
+
+    with matplotlib.rc_context(cast(Any, STYLE)):
+        yield
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure on the Agg canvas (no pyplot, no global state)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def as_inspections(models: Sequence[Inspection | str], input_size: Any = None) -> list[Inspection]:
+    """Inspections as given, or the analyses of registry names / custom specs."""
+    from ..analysis import inspect
+
+    return [m if isinstance(m, Inspection) else inspect(m, input_size=input_size) for m in models]
+
+
+def check_format(path: str | Path) -> str:
+    """The format from a file name's extension, or the list of supported ones."""
+    ext = Path(path).suffix.lower().lstrip(".")
+    if ext not in FORMATS:
+        raise InspectError(f"cannot write a plot as {Path(path).suffix or 'a file without extension'!r}; "
+                           f"use one of: {', '.join('.' + f for f in FORMATS)}, e.g. -o plot.png")
+    return ext
+
+
+def to_bytes(fig: Figure, fmt: str) -> bytes:
+    """The figure rendered in memory (so that nothing half-written reaches the disk)."""
+    buf = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {}
+    with style():
+        fig.savefig(buf, format=fmt, bbox_inches="tight", metadata=metadata)
+    return buf.getvalue()
+
+
+def save(fig: Figure, path: str | Path) -> Path:
+    """Render ``fig`` by ``path``'s extension (.svg .png .pdf) and write it atomically."""
+    from ..io import write_atomic
+
+    return write_atomic(path, to_bytes(fig, check_format(path)))
+
+
+def tick_label(v: float, unit: str = "") -> str:
+    """A short tick label: ``20 M``, ``4.5 G``; with ``unit="B"`` binary units: ``32 MiB``."""
+    if unit == "B":
+        steps: tuple[tuple[float, str], ...] = ((2.0**30, "GiB"), (2.0**20, "MiB"), (2.0**10, "KiB"))
+        return next((f"{v / f:.3g} {u}" for f, u in steps if abs(v) >= f), f"{v:g} B" if v else "0")
+    steps = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+    return next((f"{v / f:.3g} {u}" for f, u in steps if abs(v) >= f), f"{v:g}")
+
+
+def si_axis(ax: Axes, axis: str = "y", unit: str = "") -> None:
+    """Tick labels like ``4 G`` (or ``32 MiB`` at binary steps for bytes), the data left exact."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: tick_label(v, unit)))
+    if unit == "B":
+        low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
+        scale = next((f for f in (2.0**30, 2.0**20, 2.0**10) if high >= f), 1.0)
+        ticks = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(low / scale, high / scale)
+        target.set_ticks([t * scale for t in ticks if low <= t * scale <= high])
+
+
+# --------------------------------------------------------------------------- stages and memory
+
+
+def stage_order(insps: Sequence[Inspection]) -> list[str]:
+    """Stage names over all models, in network order (stem first, head last)."""
+    names: list[str] = []
+    for insp in insps:
+        for s in insp.stages:
+            if s.name not in names:
+                names.append(s.name)
+    return sorted(names, key=lambda n: (n != "stem", n == "head", names.index(n)))
+
+
+def stage_colours(names: Sequence[str]) -> dict[str, Any]:
+    """Stem light grey, head dark grey; ``layerN`` along viridis, other stages (VGG's convN) along plasma."""
+    from matplotlib import colormaps
+
+    colours: dict[str, Any] = {"stem": "#bdbdbd", "head": "#525252"}
+    layers = [n for n in names if re.fullmatch(r"layer\d+", n)]
+    others = [n for n in names if n not in colours and n not in layers]
+    for group, cmap in ((layers, colormaps["viridis"]), (others, colormaps["plasma"])):
+        for i, n in enumerate(group):
+            colours[n] = cmap(0.15 + 0.7 * i / max(len(group) - 1, 1))
+    return colours
+
+
+def _stacked(ax: Axes, insps: Sequence[Inspection], field: str, title: str) -> None:
+    names = stage_order(insps)
+    colours = stage_colours(names)
+    x = list(range(len(insps)))
+    bottom = [0] * len(insps)
+    for name in names:
+        values = [next((getattr(s, field) for s in i.stages if s.name == name), 0) for i in insps]
+        ax.bar(x, values, 0.6, bottom=bottom, label=name, color=colours[name], edgecolor="white", linewidth=0.8)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    for xi, total in zip(x, bottom, strict=True):
+        ax.annotate(scaled(total), (xi, total), xytext=(0, 4), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=12)
+    ax.set_xticks(x, [i.model for i in insps], rotation=30 if len(insps) > 3 else 0,
+                  ha="right" if len(insps) > 3 else "center")
+    ax.set_title(title)
+    ax.grid(axis="x", visible=False)
+    ax.margins(y=0.1)
+    si_axis(ax)
+
+
+def stages_figure(models: Sequence[Inspection | str], input_size: Any = None) -> Figure:
+    """Per-stage parameters and MACs as stacked bars, one bar per model (one container per stage)."""
+    insps = as_inspections(models, input_size)
+    with style():
+        fig = new_figure(max(10.0, 2.2 * len(insps) + 5), 6.5)
+        ax_p, ax_m = fig.subplots(1, 2)
+        _stacked(ax_p, insps, "params", "parameters per stage")
+        _stacked(ax_m, insps, "macs", "MACs per stage (conv + fc)")
+        handles, labels = ax_m.get_legend_handles_labels()
+        fig.legend(handles[::-1], labels[::-1], loc="outside right center", title="stage")
+    return fig
+
+
+def memory_figure(models: Sequence[Inspection | str], input_size: Any = None) -> Figure:
+    """Activation memory per stage, one bar per model in each stage group."""
+    insps = as_inspections(models, input_size)
+    names = stage_order(insps)
+    with style():
+        fig = new_figure(min(16.0, 4 + 1.0 * len(names) * len(insps) ** 0.5), 6.5)
+        ax = fig.subplots()
+        width = 0.8 / len(insps)
+        for k, insp in enumerate(insps):
+            values = [next((s.activation_bytes for s in insp.stages if s.name == n), 0) for n in names]
+            xs = [i - 0.4 + width * (k + 0.5) for i in range(len(names))]
+            bars = ax.bar(xs, values, width, label=insp.model)
+            if len(insps) <= 3:
+                present = {s.name for s in insp.stages}
+                ax.bar_label(bars, [tick_label(v, "B") if n in present else "—" for n, v in zip(names, values,
+                                                                                                strict=True)],
+                             fontsize=10, padding=2)
+        ax.set_xticks(range(len(names)), names)
+        ax.set_ylabel(f"activation memory ({insps[0].dtype}, batch {insps[0].input_shape[0]})")
+        ax.set_title("activation memory per stage (each layer output once)")
+        ax.grid(axis="x", visible=False)
+        ax.margins(y=0.08)
+        si_axis(ax, unit="B")
+        if len(insps) > 1:
+            ax.legend()
+    return fig
+
+
+# --------------------------------------------------------------------------- along depth
+
+
+def spatial_layers(insp: Inspection) -> list[Row]:
+    """Main-path conv and pool layers with a spatial output, in execution order (the plots' x axis).
+
+    Shortcut layers, global pooling and pools that change nothing are left out.
+    """
+    return [r for r in insp.rows if r.is_leaf and not r.on_shortcut and r.rf is not None
+            and len(r.output_shape) == 4 and (r.kind == "conv" or (r.kind == "pool" and _pool_counts(r)))]
+
+
+def _integer_ticks(ax: Axes) -> None:
+    """Layer indices are whole numbers."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _pool_counts(r: Row) -> bool:
+    """A pool that changes the map and is not the global pooling before the head."""
+    return r.output_shape[2:] != (1, 1) and r.input_shape != r.output_shape
+
+
+def _stage_of(insp: Inspection) -> dict[str, str]:
+    from .diagram_network import stage_groups
+
+    return {r.name: stage.name for stage, rows in stage_groups(insp) for r in rows}
+
+
+def _mark_stages(ax: Axes, insp: Inspection, layers: Sequence[Row], labels: bool = True) -> None:
+    """Dotted lines where a stage starts; its name centred over its span (turned upright when narrow)."""
+    owner = _stage_of(insp)
+    starts: dict[str, int] = {}
+    for i, r in enumerate(layers, start=1):
+        starts.setdefault(owner.get(r.name, "?"), i)
+    edges = [*starts.values(), len(layers) + 1]
+    for (name, start), end in zip(starts.items(), edges[1:], strict=True):
+        ax.axvline(start - 0.5, color="#999999", linestyle=":", linewidth=1)
+        if not labels:
+            continue
+        narrow = (end - start) < 0.06 * len(layers)
+        ax.annotate(name, ((start + end - 1) / 2, 1.0), xycoords=("data", "axes fraction"), xytext=(0, -4),
+                    textcoords="offset points", va="top", ha="center", fontsize=11, color="#555555",
+                    rotation=90 if narrow else 0)
+
+
+def rf_figure(model: Inspection | str, input_size: Any = None) -> Figure:
+    """Receptive field (and effective stride) of each main-path layer, with the input size as a line."""
+    insp = as_inspections([model], input_size)[0]
+    layers = spatial_layers(insp)
+    x = list(range(1, len(layers) + 1))
+    rf = [r.rf[0] for r in layers if r.rf]
+    jump = [r.jump[0] if r.jump else 1 for r in layers]
+    size = insp.input_shape[2]
+    with style():
+        fig = new_figure(12, 6.5)
+        ax = fig.subplots()
+        ax.plot(x, rf, color=RF_COLOUR, marker="o", markersize=3, linewidth=2, label="receptive field (px)")
+        ax.axhline(size, color=INPUT_COLOUR, linestyle="--", linewidth=2, label=f"input size {size} px")
+        ax2 = ax.twinx()
+        ax2.step(x, jump, where="post", color=JUMP_COLOUR, linewidth=1.8, label="effective stride (px)")
+        ax2.set_yscale("log", base=2)
+        ax2.set_yticks(sorted(set(jump)), [str(j) for j in sorted(set(jump))])
+        ax2.minorticks_off()
+        ax2.set_ylabel("effective stride (jump, px)", color=JUMP_COLOUR)
+        ax2.grid(False)
+        ax2.spines["right"].set_visible(True)
+        _mark_beyond(ax, layers, rf, size)
+        _mark_stages(ax, insp, layers)
+        ax.set_xlabel("layer index (main-path conv and pool layers, in execution order)")
+        ax.set_ylabel("receptive field (px, height)" if insp.input_shape[2] != insp.input_shape[3]
+                      else "receptive field (px)")
+        ax.set_title(f"{insp.model}: receptive field grows to {pair(insp.totals.rf)} px "
+                     f"(input {size} px, stride {pair(insp.totals.jump)})")
+        ax.set_xlim(0, len(layers) + 1)
+        _integer_ticks(ax)
+        ax.set_ylim(0, max([*rf, size]) * 1.15)
+        lines = ax.get_legend_handles_labels()
+        lines2 = ax2.get_legend_handles_labels()
+        ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", bbox_to_anchor=(0.0, 0.93))
+    return fig
+
+
+def _mark_beyond(ax: Axes, layers: Sequence[Row], rf: Sequence[int], size: int) -> None:
+    """Shade the layers whose receptive field is larger than the input, and say from where."""
+    first = next((i for i, v in enumerate(rf) if v > size), None)
+    if first is None:
+        ax.annotate("the receptive field stays inside the input", (0.98, 0.04), xycoords="axes fraction",
+                    ha="right", fontsize=12, color=INPUT_COLOUR)
+        return
+    ax.axvspan(first + 0.5, len(rf) + 1, color=INPUT_COLOUR, alpha=0.07, linewidth=0)
+    left = first > len(rf) / 2  # the note goes on the side with room
+    after = len(rf) - first
+    ax.annotate(f"RF > input from layer #{first + 1} ({layers[first].name}) on:\n"
+                f"{after} layer{'s' * (after != 1)} (#{first + 1}–#{len(rf)}) see more than the whole image",
+                (first + 1, size), xytext=(-30 if left else 30, 40), textcoords="offset points",
+                ha="right" if left else "left", fontsize=12,
+                color=INPUT_COLOUR, arrowprops={"arrowstyle": "->", "color": INPUT_COLOUR},
+                bbox={"boxstyle": "round", "fc": "white", "ec": INPUT_COLOUR, "alpha": 0.9})
+
+
+def shapes_figure(model: Inspection | str, input_size: Any = None) -> Figure:
+    """Feature-map size and channels of each main-path layer along depth (two panels, shared x)."""
+    insp = as_inspections([model], input_size)[0]
+    layers = spatial_layers(insp)
+    x = list(range(1, len(layers) + 1))
+    sizes = [r.output_shape[2] for r in layers]
+    chans = [r.output_shape[1] for r in layers]
+    with style():
+        fig = new_figure(12, 7.5)
+        ax_s, ax_c = fig.subplots(2, 1, sharex=True)
+        ax_s.step(x, sizes, where="post", color="#2ca02c", linewidth=2.2)
+        ax_s.set_ylabel("feature map (px, height)")
+        ax_c.step(x, chans, where="post", color="#9467bd", linewidth=2.2)
+        ax_c.set_ylabel("channels")
+        for ax, values in ((ax_s, sizes), (ax_c, chans)):
+            ax.set_yscale("log", base=2)
+            ticks = sorted(set(values))
+            ax.set_yticks(ticks, [str(t) for t in ticks])
+            ax.set_ylim(min(values) / 1.3, max(values) * 1.9)
+            ax.minorticks_off()
+            _mark_stages(ax, insp, layers, labels=ax is ax_s)
+        _integer_ticks(ax_c)
+        ax_c.set_xlabel("layer index (main-path conv and pool layers, in execution order)")
+        ax_s.set_title(f"{insp.model}: feature-map size and channels along depth")
+    return fig
+
+
+# --------------------------------------------------------------------------- the family
+
+
+def family_figure(models: Sequence[Inspection | str] = FAMILY, input_size: Any = None) -> Figure:
+    """MACs vs parameters, one labelled point per model, point area by depth, colour by family."""
+    insps = as_inspections(models, input_size)
+    families = [_family(i.model) for i in insps]
+    palette = {f: c for f, c in zip(dict.fromkeys(families), _tab10(), strict=False)}
+    with style():
+        fig = new_figure(11, 7.5)
+        ax = fig.subplots()
+        for fam in palette:
+            members = [i for i, f in zip(insps, families, strict=True) if f == fam]
+            ax.scatter([i.totals.params for i in members], [i.totals.macs for i in members],
+                       s=[_area(i.totals.depth) for i in members], color=palette[fam], alpha=0.75,
+                       edgecolor="black", linewidth=0.6, label=fam, zorder=3)
+        si_axis(ax, "x")
+        si_axis(ax, "y")
+        ax.set_xlabel("parameters")
+        ax.set_ylabel("MACs (conv + fc)")
+        size = insps[0].input_shape
+        ax.set_title(f"the family at {size[2]}×{size[3]}: point area ∝ depth")
+        ax.margins(0.12)
+        _depth_key(ax, insps)
+        place_labels(fig, ax, [(i.totals.params, i.totals.macs) for i in insps], [i.model for i in insps],
+                     [_area(i.totals.depth) for i in insps])
+    return fig
+
+
+def _family(name: str) -> str:
+    from ..registry import get_spec
+
+    try:
+        return get_spec(name).family
+    except InspectError:
+        return "custom"
+
+
+def _tab10() -> list[Any]:
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10"]
+    return [cmap(i) for i in range(10)]
+
+
+def _area(depth: int) -> float:
+    return 40 + 3.0 * depth
+
+
+def _depth_key(ax: Axes, insps: Sequence[Inspection]) -> None:
+    """The family legend, and a second legend of three point sizes."""
+    fam_legend = ax.legend(loc="upper left", title="family", markerscale=0.6)
+    ax.add_artist(fam_legend)
+    depths = sorted({i.totals.depth for i in insps})
+    samples = sorted({depths[0], depths[len(depths) // 2], depths[-1]})
+    handles = [ax.scatter([], [], s=_area(d), color="#cccccc", edgecolor="black", linewidth=0.6) for d in samples]
+    ax.legend(handles, [f"{d} layers" for d in samples], loc="lower right", title="depth", labelspacing=1.2,
+              borderpad=1.0)
+
+
+DIRECTIONS = ((1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
+              (0, -1, "center", "top"), (0.7, 0.7, "left", "bottom"), (0.7, -0.7, "left", "top"),
+              (-0.7, 0.7, "right", "bottom"), (-0.7, -0.7, "right", "top"))
+
+
+def _candidates(radius: float) -> Iterator[tuple[float, float, str, str, bool]]:
+    """Label offsets (points) around a marker of ``radius`` points: close ones first, then with a leader."""
+    for gap, leader in ((4.0, False), (22.0, True), (44.0, True)):
+        for ux, uy, ha, va in DIRECTIONS:
+            yield ux * (radius + gap), uy * (radius + gap), ha, va, leader
+
+
+def place_labels(fig: Figure, ax: Axes, points: Sequence[tuple[float, float]], texts: Sequence[str],
+                 areas: Sequence[float]) -> None:
+    """Label points without overlaps: try offsets around each point, keep the first free one."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig.draw_without_rendering()
+    frame = ax.get_window_extent(renderer)
+    taken = [_marker_box(ax, p, a) for p, a in zip(points, areas, strict=True)]
+    centres = [ax.transData.transform(p) for p in points]
+    for point, text, area in sorted(zip(points, texts, areas, strict=True), key=lambda t: -t[0][1]):
+        first = None
+        for dx, dy, ha, va, leader in _candidates(area**0.5 / 2):
+            label = ax.annotate(text, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                                fontsize=12, arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.8}
+                                if leader else None)
+            box = label.get_window_extent(renderer).expanded(1.04, 1.15)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(t) for t in taken) and (leader or _nearest_is(
+                    box, ax.transData.transform(point), centres)):
+                taken.append(box)
+                break
+            first = first or (dx, dy, ha, va)
+            label.remove()
+        else:
+            dx, dy, ha, va = first or (8, 8, "left", "bottom")
+            ax.annotate(text, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=12)
+
+
+def _nearest_is(box: Any, own: Any, centres: Sequence[Any]) -> bool:
+    """True when the label box is nearer to its own marker than to any other (so it cannot be misread)."""
+    cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    dist = [((cx - x) ** 2 + (cy - y) ** 2) ** 0.5 for x, y in centres]
+    mine = ((cx - own[0]) ** 2 + (cy - own[1]) ** 2) ** 0.5
+    return bool(mine <= min(dist) + 1e-6)
+
+
+def _marker_box(ax: Axes, point: tuple[float, float], area: float) -> Any:
+    """The pixel box of a scatter marker of ``area`` pt²."""
+    from matplotlib.transforms import Bbox
+
+    x, y = ax.transData.transform(point)
+    fig = ax.get_figure()
+    r = 0.8 * (area**0.5) / 2 * (fig.dpi if fig is not None else 72) / 72
+    return Bbox([[x - r, y - r], [x + r, y + r]])
