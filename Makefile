@@ -43,6 +43,16 @@ report: setup
 	$(BIN)/resnet-inspect compare --layout paper resnet18 resnet34 resnet50 resnet101 resnet152 -o reports/table1.txt
 	$(BIN)/resnet-inspect compare --layout paper resnet18 resnet34 resnet50 resnet101 resnet152 \
 		--format markdown -o reports/table1.md
+	@mkdir -p reports/diagrams reports/plots
+	@for kind in contrast bottleneck-kinds v1-vs-v15 plain-vs-residual; do \
+		$(BIN)/resnet-inspect diagram $$kind -o reports/diagrams/$$kind.svg || exit 1; done
+	$(BIN)/resnet-inspect diagram block resnet50 -o reports/diagrams/block-resnet50.svg
+	$(BIN)/resnet-inspect diagram network resnet101 -o reports/diagrams/network-resnet101.svg
+	$(BIN)/resnet-inspect plot stages resnet18 resnet34 resnet50 resnet101 resnet152 -o reports/plots/stages.png
+	$(BIN)/resnet-inspect plot rf resnet50 -o reports/plots/rf-resnet50.png
+	$(BIN)/resnet-inspect plot shapes resnet50 -o reports/plots/shapes-resnet50.png
+	$(BIN)/resnet-inspect plot family -o reports/plots/family.png
+	$(BIN)/resnet-inspect plot memory resnet18 resnet50 resnet101 -o reports/plots/memory.png
 	$(BIN)/resnet-inspect table resnet101 --depth 1
 
 lint: $(STAMP)

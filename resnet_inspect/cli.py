@@ -25,6 +25,8 @@ EPILOG = """examples:
   resnet-inspect table resnet50 --input 600x800 --depth 1
   resnet-inspect depth resnet50 resnet101
   resnet-inspect compare --layout paper resnet18 resnet34 resnet50 resnet101 resnet152
+  resnet-inspect diagram block resnet50 -o block.svg
+  resnet-inspect plot rf resnet50 -o rf.png
 run `resnet-inspect COMMAND --help` for a command's options."""
 
 

@@ -181,16 +181,16 @@ def memory_figure(models: Sequence[Inspection | str], input_size: Any = None) ->
             values = [next((s.activation_bytes for s in insp.stages if s.name == n), 0) for n in names]
             xs = [i - 0.4 + width * (k + 0.5) for i in range(len(names))]
             bars = ax.bar(xs, values, width, label=insp.model)
-            if len(insps) <= 3:
+            if len(insps) <= 4:  # side by side, labels stand upright so neighbours never collide
                 present = {s.name for s in insp.stages}
                 ax.bar_label(bars, [tick_label(v, "B") if n in present else "—" for n, v in zip(names, values,
                                                                                                 strict=True)],
-                             fontsize=10, padding=2)
+                             fontsize=10, padding=3, rotation=0 if len(insps) == 1 else 90)
         ax.set_xticks(range(len(names)), names)
         ax.set_ylabel(f"activation memory ({insps[0].dtype}, batch {insps[0].input_shape[0]})")
         ax.set_title("activation memory per stage (each layer output once)")
         ax.grid(axis="x", visible=False)
-        ax.margins(y=0.08)
+        ax.margins(y=0.08 if len(insps) == 1 else 0.2)
         si_axis(ax, unit="B")
         if len(insps) > 1:
             ax.legend()
