@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from ..errors import InspectError
+from ..policies import POLICIES
 from ..specs import Spec
 from . import ops
 from .collect import Node, Scope, Trace, trace
@@ -79,10 +80,10 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
     ``model`` is a registry name (``"resnet50"``), a custom spec (``"bottleneck:3-4-6-3,groups=32"``),
     a :class:`~resnet_inspect.specs.Spec` or any ``nn.Module`` (left as it was found).  ``input_size``
     is ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple; the variant's default
-    otherwise.  ``policy`` says what MACs count (see :data:`resnet_inspect.analysis.ops.POLICIES`).
+    otherwise.  ``policy`` says what MACs count (see :data:`resnet_inspect.policies.POLICIES`).
     """
-    if policy not in ops.POLICIES:
-        raise InspectError(f"unknown MAC policy {policy!r}; use one of: {', '.join(ops.POLICIES)}")
+    if policy not in POLICIES:
+        raise InspectError(f"unknown MAC policy {policy!r}; use one of: {', '.join(POLICIES)}")
     if dtype not in DTYPES:
         raise InspectError(f"unknown dtype {dtype!r}; use one of: {', '.join(DTYPES)}")
     module, name, channels, default = _model_and_name(model, num_classes, include_top)
@@ -227,7 +228,7 @@ def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, module
         unsupported=tuple(sorted({r.type for r in leaves if r.macs is None})),
     )
     conventions = {
-        "macs": ops.POLICIES[policy], "policy": policy,
+        "macs": POLICIES[policy], "policy": policy,
         "flops": "FLOPs = 2 × MACs (one multiply-accumulate is two floating-point operations)",
         "depth": DEPTH_CONVENTION, "activation_bytes": ACTIVATION_CONVENTION, "rf": RF_CONVENTION,
         "final_rf": f"totals.rf is the receptive field at {totals.feature_layer or 'the last spatial layer'}, "

@@ -22,7 +22,7 @@ def add_input(parser: argparse.ArgumentParser) -> None:
 
 
 def add_policy(parser: argparse.ArgumentParser) -> None:
-    from ..analysis.ops import POLICIES
+    from ..policies import POLICIES
 
     parser.add_argument("--count", default="conv-fc", choices=list(POLICIES), metavar="POLICY",
                         help="what MACs count: " + "; ".join(f"{k}: {v}" for k, v in POLICIES.items())
