@@ -17,7 +17,7 @@ def _sample(command: str) -> str:
 
 
 def test_readme_table_sample_is_current(cli: Callable[..., tuple[int, str, str]]) -> None:
-    code, out, _ = cli(*"table resnet50 --depth 1".split())
+    code, out, _ = cli("table", "resnet50", "--depth", "1")
     assert code == 0 and out.startswith(_sample("resnet-inspect table resnet50 --depth 1"))
 
 
