@@ -308,3 +308,21 @@ def test_result_api() -> None:
     import resnet_inspect
 
     assert resnet_inspect.inspect(registry.build("resnet18")).totals.macs == r.totals.macs
+
+
+def test_shared_layers_are_counted_once() -> None:
+    class Gate(nn.Module):  # no MAC formula: the pass swaps real weights for meta twins while it runs
+        def __init__(self) -> None:
+            super().__init__()
+            self.scale = nn.Parameter(torch.ones(3, 1, 1))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x * self.scale
+
+    conv = nn.Conv2d(3, 3, 3, padding=1)  # 3·3·3·3 + 3 = 84 parameters, applied twice
+    net = nn.Sequential(conv, conv, Gate())
+    r = inspect(net, input_size=8)
+    assert [row.name for row in r.rows if row.is_leaf] == ["0", "0:2", "2"]
+    assert r.row("0").params == 84 and r.row("0:2").params == 0
+    assert r.totals.params == 84 + 3 == r.row("").params
+    assert r.row("0:2").macs == 8 * 8 * 3 * 27 and r.row("0:2").rf == (5, 5)

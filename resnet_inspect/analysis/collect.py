@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -391,7 +391,7 @@ def trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype = torch.float
         x = run.make_input(input_shape, dtype)
         has_unknown = any(_is_leaf(m) and ops.lookup(m) is None and next(m.parameters(False), None) is not None
                           and not next(m.parameters(False)).is_meta for m in model.modules())
-        with _Tracer(run), _meta_params(model) if has_unknown else _nullcontext():
+        with _Tracer(run), _meta_params(model) if has_unknown else nullcontext():
             out = model(x)
     if isinstance(out, Tensor):
         run.trace.output_node = run.source(out)
@@ -399,20 +399,17 @@ def trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype = torch.float
 
 
 @contextmanager
-def _nullcontext() -> Iterator[None]:
-    yield
-
-
-@contextmanager
 def _meta_params(model: nn.Module) -> Iterator[None]:
     """Swap real parameters and buffers for ``meta`` ones while layers without an entry run for real."""
     saved: list[tuple[nn.Module, str, Any, bool]] = []
+    twins: dict[int, Tensor] = {}  # a shared parameter gets one meta twin, so it is still counted once
     try:
         for m in model.modules():
             for key, p in list(m._parameters.items()):
                 if p is not None and not p.is_meta:
                     saved.append((m, key, p, True))
-                    m._parameters[key] = nn.Parameter(torch.empty_like(p, device="meta"), p.requires_grad)
+                    twin = twins.setdefault(id(p), nn.Parameter(torch.empty_like(p, device="meta"), p.requires_grad))
+                    m._parameters[key] = twin  # type: ignore[assignment]
             for key, b in list(m._buffers.items()):
                 if b is not None and not b.is_meta:
                     saved.append((m, key, b, False))
