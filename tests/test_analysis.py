@@ -326,3 +326,14 @@ def test_shared_layers_are_counted_once() -> None:
     assert r.row("0").params == 84 and r.row("0:2").params == 0
     assert r.totals.params == 84 + 3 == r.row("").params
     assert r.row("0:2").macs == 8 * 8 * 3 * 27 and r.row("0:2").rf == (5, 5)
+
+
+@pytest.mark.parametrize("name", ["resnet18", "resnet50", "resnext50_32x4d", "wide_resnet50_2"])
+def test_torchvision_modules_inspect_like_ours(name: str) -> None:
+    tv = pytest.importorskip("torchvision.models")  # optional: torchvision is not a dependency
+    with torch.device("meta"):
+        theirs = inspect(getattr(tv, name)())
+    ours = inspect(name)
+    assert [r.name for r in theirs.rows] == [r.name for r in ours.rows]
+    assert (theirs.totals.macs, theirs.totals.params, theirs.totals.rf) == (ours.totals.macs, ours.totals.params,
+                                                                            ours.totals.rf)
