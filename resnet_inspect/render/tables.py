@@ -39,10 +39,10 @@ class Table:
 
 
 def _rule_before(t: Table, i: int) -> bool:
-    """A rule where a group starts (a strong row after plain ones) or ends (the nesting goes back up)."""
+    """A rule where a top-level group starts (a strong row after plain ones) or ends (back to the top level)."""
     if i == 0:
         return False
-    return (t.strong[i] and not t.strong[i - 1]) or t.indent[i - 1] > t.indent[i]
+    return (t.strong[i] and not t.strong[i - 1]) or t.indent[i - 1] > t.indent[i] <= 1
 
 
 def _cells(t: Table, indent_text: bool) -> list[list[str]]:
