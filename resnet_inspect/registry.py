@@ -10,11 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-
-from torch import nn
+from typing import TYPE_CHECKING
 
 from .errors import InspectError
 from .specs import Spec, is_custom, parse_custom, validate
+
+if TYPE_CHECKING:
+    from torch import nn
 
 HE2015 = "He et al. 2015, Deep Residual Learning (arXiv:1512.03385)"
 HE2016 = "He et al. 2016, Identity Mappings (arXiv:1603.05027)"

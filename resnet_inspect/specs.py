@@ -114,6 +114,53 @@ def validate(spec: Spec) -> Spec:
     return spec
 
 
+# --------------------------------------------------------------------------- the blocks a spec makes
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    """One residual unit as the network builds it: channels in, planes, stride and shortcut kind.
+
+    ``shortcut`` is ``"identity"``, ``"projection"`` (1×1 conv, + BN unless pre-activation),
+    ``"zero-pad"`` (option A) or ``"none"`` (a plain net).
+    """
+
+    inplanes: int
+    planes: int
+    stride: int
+    out_planes: int
+    shortcut: str
+
+
+def plan_blocks(spec: Spec) -> list[list[BlockPlan]]:
+    """The units of every stage, in order: the first of a stage may downsample and project."""
+    inplanes, stages = spec.stem_width, []
+    for i in range(spec.num_stages):
+        planes, out_planes, units = spec.widths[i], spec.widths[i] * spec.expansion, []
+        for j in range(spec.layers[i]):
+            stride = spec.strides[i] if j == 0 else 1
+            if spec.shortcut == "none":
+                kind = "none"
+            elif stride == 1 and inplanes == out_planes:
+                kind = "identity"
+            else:
+                kind = "zero-pad" if spec.shortcut == "A" else "projection"
+            units.append(BlockPlan(inplanes, planes, stride, out_planes, kind))
+            inplanes = out_planes
+        stages.append(units)
+    return stages
+
+
+def bottleneck_width(planes: int, groups: int, width_per_group: int) -> int:
+    """Channels of a bottleneck's 3×3 conv: ``planes`` scaled by width per group, times the groups."""
+    return int(planes * (width_per_group / 64.0)) * groups
+
+
+def final_channels(spec: Spec) -> int:
+    """Channels leaving the last kept stage (the width the head sees)."""
+    return spec.widths[spec.num_stages - 1] * spec.expansion
+
+
 # --------------------------------------------------------------------------- custom specs
 
 CUSTOM_KEYS = {

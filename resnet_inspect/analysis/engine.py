@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
-
-import torch
-from torch import nn
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InspectError
 from ..policies import POLICIES
 from ..specs import Spec
 from . import ops
-from .collect import Node, Scope, Trace, trace
 from .groups import Group, is_weighted, partition
+from .recorder import Node, Scope, Trace
 from .result import (
     ACTIVATION_CONVENTION,
     DEPTH_CONVENTION,
@@ -28,8 +25,11 @@ from .result import (
 )
 from .rf import RF
 
-DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16,
-          "float64": torch.float64, "int8": torch.int8}
+if TYPE_CHECKING:
+    from torch import nn
+
+ITEMSIZE = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}  # bytes per element
+Pass = Callable[[Shape], tuple[Trace, int, int]]  # input shape → (trace, parameters, trainable parameters)
 SHORTCUT_NAMES = ("downsample", "shortcut")
 INPUT_HELP = "give a size like 224, 600x800, 3x224x224 or 8x3x224x224"
 
@@ -60,16 +60,42 @@ def parse_input(value: Any, in_channels: int, default: Pair) -> Shape:
     return dims
 
 
-def _model_and_name(model: str | Spec | nn.Module, num_classes: int | None,
-                    include_top: bool | None) -> tuple[nn.Module, str, int, Pair]:
-    from ..registry import build, get_spec
+def _spec_pass(model: str | Spec, num_classes: int | None, include_top: bool | None) -> tuple[Pass, Spec]:
+    """A registry name or spec: the torch-free pass over the spec's network."""
+    from ..registry import get_spec
+    from .symbolic import trace_spec
 
-    if isinstance(model, nn.Module):
-        first_conv = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
-        return model, type(model).__name__, first_conv.in_channels if first_conv else 3, (224, 224)
     spec = get_spec(model) if isinstance(model, str) else model
-    built = build(spec, num_classes=num_classes, include_top=include_top)
-    return built, spec.name, spec.in_channels, spec.input_size
+    changes: dict[str, object] = {}
+    if num_classes is not None:
+        changes["num_classes"] = num_classes
+    if include_top is not None:
+        changes["include_top"] = include_top
+    spec = spec.replace(**changes) if changes else spec
+
+    def run(shape: Shape) -> tuple[Trace, int, int]:
+        tr, params = trace_spec(spec, shape)
+        return tr, params, params
+
+    return run, spec
+
+
+def _module_pass(module: nn.Module, dtype: str) -> tuple[Pass, int, Pair]:
+    """Any ``nn.Module``: its own forward on meta tensors; parameters from the module itself."""
+    import torch
+
+    from .collect import trace
+
+    def run(shape: Shape) -> tuple[Trace, int, int]:
+        tr = trace(module, shape, getattr(torch, dtype))
+        params = sum(p.numel() for p in module.parameters())
+        trainable = sum(p.numel() for p in module.parameters() if p.requires_grad)
+        return tr, params, trainable
+
+    first_conv = next((m for m in module.modules() if isinstance(m, torch.nn.Conv2d)), None)
+    spec = getattr(module, "spec", None)  # a zoo model knows its default input
+    default = spec.input_size if isinstance(spec, Spec) else (224, 224)
+    return run, first_conv.in_channels if first_conv else 3, default
 
 
 def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str = "conv-fc",
@@ -81,30 +107,36 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
     a :class:`~resnet_inspect.specs.Spec` or any ``nn.Module`` (left as it was found).  ``input_size``
     is ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple; the variant's default
     otherwise.  ``policy`` says what MACs count (see :data:`resnet_inspect.policies.POLICIES`).
+    A name or spec is analysed without importing torch (:mod:`.symbolic`); a module by running its
+    own ``forward`` on meta tensors (:mod:`.collect`).
     """
     if policy not in POLICIES:
         raise InspectError(f"unknown MAC policy {policy!r}; use one of: {', '.join(POLICIES)}")
-    if dtype not in DTYPES:
-        raise InspectError(f"unknown dtype {dtype!r}; use one of: {', '.join(DTYPES)}")
-    module, name, channels, default = _model_and_name(model, num_classes, include_top)
-    shape = parse_input(input_size, channels, default)
+    if dtype not in ITEMSIZE:
+        raise InspectError(f"unknown dtype {dtype!r}; use one of: {', '.join(ITEMSIZE)}")
+    if isinstance(model, str | Spec):
+        run, spec = _spec_pass(model, num_classes, include_top)
+        name, shape = spec.name, parse_input(input_size, spec.in_channels, spec.input_size)
+    else:
+        run, channels, default = _module_pass(model, dtype)
+        name, shape = type(model).__name__, parse_input(input_size, channels, default)
     if len(shape) != 4:
         raise InspectError(f"--input {input_size!r} has {len(shape)} dimensions; {INPUT_HELP}")
     try:
-        tr = trace(module, shape, DTYPES[dtype])
+        tr, params, trainable = run(shape)
     except ops.VanishingError as e:
-        smallest = smallest_input(module, shape, DTYPES[dtype])
+        smallest = smallest_input(run, shape)
         hint = f"; the smallest input that works is {smallest}×{smallest}" if smallest else ""
         raise InspectError(f"input {shape[2]}×{shape[3]} is too small: at {e}{hint}") from None
-    return assemble(tr, name, shape, dtype, policy, module)
+    return assemble(tr, name, shape, dtype, policy, params, trainable)
 
 
-def smallest_input(module: nn.Module, shape: Shape, dtype: torch.dtype, limit: int = 8192) -> int | None:
-    """The smallest square spatial size the model accepts (bisection over traced passes)."""
+def smallest_input(run: Pass, shape: Shape, limit: int = 8192) -> int | None:
+    """The smallest square spatial size the model accepts (bisection over passes)."""
 
     def works(n: int) -> bool:
         try:
-            trace(module, (shape[0], shape[1], n, n), dtype)
+            run((shape[0], shape[1], n, n))
         except ops.VanishingError:
             return False
         return True
@@ -208,16 +240,14 @@ def _stage(group: Group) -> Stage:
                  flops=2 * macs, activation_bytes=sum(r.activation_bytes for r in leaves), rf=last.rf)
 
 
-def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, module: nn.Module) -> Inspection:
-    """Rows, stages and totals from a trace; totals of parameters come from the model itself."""
-    itemsize = torch.empty((), dtype=DTYPES[dtype], device="meta").element_size()
-    rows = build_rows(tr, policy, itemsize)
+def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, params: int,
+             trainable: int) -> Inspection:
+    """Rows, stages and totals from a trace; ``params`` come from the model itself, not from the rows."""
+    rows = build_rows(tr, policy, ITEMSIZE[dtype])
     if not rows or rows[0].name != "":
         raise InspectError("the model ran no layer resnet-inspect could see")
     leaves = [r for r in rows if r.is_leaf]
     feature = _feature_row(rows)
-    params = sum(p.numel() for p in module.parameters())
-    trainable = sum(p.numel() for p in module.parameters() if p.requires_grad)
     macs = sum(r.macs or 0 for r in leaves)
     totals = Totals(
         params=params, trainable_params=trainable, macs=macs, flops=2 * macs,

@@ -25,13 +25,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from torch import nn
+from typing import Any
 
 from ..errors import InspectError
-from ..models.blocks import ZeroPadShortcut
 
 Shape = tuple[int, ...]
+Layer = Any  # a torch layer, or a shape-only stand-in with the same attributes (see .symbolic)
 Pair = tuple[int, int]
 
 @dataclass(frozen=True)
@@ -50,33 +49,37 @@ class OpSpec:
     """How to account for one module type."""
 
     kind: str  # conv | linear | norm | act | pool | shape | shortcut
-    out_shape: Callable[[nn.Module, Shape], Shape]
-    geometry: Callable[[nn.Module, Shape], Geometry | None]
-    macs: Callable[[nn.Module, Shape, Shape, str], int]
-    inplace: Callable[[nn.Module], bool] = lambda m: False
+    out_shape: Callable[[Layer, Shape], Shape]
+    geometry: Callable[[Layer, Shape], Geometry | None]
+    macs: Callable[[Layer, Shape, Shape, str], int]
+    inplace: Callable[[Layer], bool] = lambda m: False
 
 
-MODULE_OPS: dict[type[nn.Module], OpSpec] = {}
+MODULE_OPS: dict[str, OpSpec] = {}
+# Where the layer classes of the table live: torch's own, this package's, and the shape-only
+# stand-ins of the torch-free path; a user's class of the same name elsewhere is not mistaken for one.
+KNOWN_HOMES = ("torch.nn", "resnet_inspect")
 
 
-def register_op(*types: type[nn.Module]) -> Callable[[OpSpec], OpSpec]:
-    """Register one :class:`OpSpec` for module types; a second registration is an error."""
+def register_op(*types: str) -> Callable[[OpSpec], OpSpec]:
+    """Register one :class:`OpSpec` for layer class names; a second registration is an error."""
 
     def add(spec: OpSpec) -> OpSpec:
         for t in types:
             if t in MODULE_OPS:
-                raise ValueError(f"{t.__name__} already has an op entry")
+                raise ValueError(f"{t} already has an op entry")
             MODULE_OPS[t] = spec
         return spec
 
     return add
 
 
-def lookup(module: nn.Module) -> OpSpec | None:
-    """The entry for a module's type (or its nearest registered base class)."""
+def lookup(module: Layer) -> OpSpec | None:
+    """The entry for a layer's class (or its nearest known base class), matched by name and home module."""
     for cls in type(module).__mro__:
-        if cls in MODULE_OPS:
-            return MODULE_OPS[cls]
+        spec = MODULE_OPS.get(cls.__name__)
+        if spec is not None and cls.__module__.startswith(KNOWN_HOMES):
+            return spec
     return None
 
 
@@ -113,7 +116,7 @@ def _spatial(shape: Shape, what: str) -> Pair:
     return shape[2], shape[3]
 
 
-def _check_channels(module: nn.Module, shape: Shape, expected: int) -> None:
+def _check_channels(module: Layer, shape: Shape, expected: int) -> None:
     if len(shape) >= 2 and shape[1] != expected:
         raise InspectError(f"input has {shape[1]} channel(s) but {type(module).__name__} expects {expected}; "
                            f"give --input {expected}xHxW (or leave the channels out)")
@@ -132,7 +135,7 @@ def _window_shape(shape: Shape, geo: Geometry, out_channels: int, ceil_mode: boo
 # --------------------------------------------------------------------------- convolution
 
 
-def _conv_padding(m: nn.Conv2d) -> Pair:
+def _conv_padding(m: Layer) -> Pair:
     if isinstance(m.padding, str):
         if m.padding == "valid":
             return (0, 0)
@@ -141,72 +144,65 @@ def _conv_padding(m: nn.Conv2d) -> Pair:
     return pair(m.padding)
 
 
-def _conv_geometry(m: nn.Module, shape: Shape) -> Geometry:
-    assert isinstance(m, nn.Conv2d)
-    return Geometry(pair(m.kernel_size), pair(m.stride), _conv_padding(m), pair(m.dilation), m.groups)
+def _conv_geometry(m: Layer, shape: Shape) -> Geometry:
+    return Geometry(pair(m.kernel_size), pair(m.stride), _conv_padding(m), pair(m.dilation), int(m.groups))
 
 
-def _conv_shape(m: nn.Module, shape: Shape) -> Shape:
-    assert isinstance(m, nn.Conv2d)
+def _conv_shape(m: Layer, shape: Shape) -> Shape:
     _spatial(shape, "Conv2d")
     _check_channels(m, shape, m.in_channels)
     return _window_shape(shape, _conv_geometry(m, shape), m.out_channels)
 
 
-def _conv_macs(m: nn.Module, shape: Shape, out: Shape, policy: str) -> int:
-    assert isinstance(m, nn.Conv2d)
+def _conv_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     kh, kw = pair(m.kernel_size)
-    macs = numel(out) * (m.in_channels // m.groups) * kh * kw
+    macs: int = numel(out) * (m.in_channels // m.groups) * kh * kw
     if policy == "torchinfo" and m.bias is not None:
         macs += numel(out)
     return macs
 
 
-register_op(nn.Conv2d)(OpSpec("conv", _conv_shape, _conv_geometry, _conv_macs))
+register_op("Conv2d")(OpSpec("conv", _conv_shape, _conv_geometry, _conv_macs))
 
 
 # --------------------------------------------------------------------------- linear
 
 
-def _linear_shape(m: nn.Module, shape: Shape) -> Shape:
-    assert isinstance(m, nn.Linear)
+def _linear_shape(m: Layer, shape: Shape) -> Shape:
     if shape[-1] != m.in_features:
         raise InspectError(f"Linear expects {m.in_features} input features but gets {shape[-1]} "
                            f"(input shape {list(shape)}); the input size does not fit this head")
     return (*shape[:-1], m.out_features)
 
 
-def _linear_macs(m: nn.Module, shape: Shape, out: Shape, policy: str) -> int:
-    assert isinstance(m, nn.Linear)
+def _linear_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     rows = numel(out[:-1])
-    macs = rows * m.in_features * m.out_features
+    macs: int = rows * m.in_features * m.out_features
     if policy == "torchinfo" and m.bias is not None:
         macs += rows * m.out_features
     return macs
 
 
-def _no_geometry(m: nn.Module, shape: Shape) -> None:
+def _no_geometry(m: Layer, shape: Shape) -> None:
     return None
 
 
-register_op(nn.Linear)(OpSpec("linear", _linear_shape, _no_geometry, _linear_macs))
+register_op("Linear")(OpSpec("linear", _linear_shape, _no_geometry, _linear_macs))
 
 
 # --------------------------------------------------------------------------- element-wise
 
 
-def _same_shape(m: nn.Module, shape: Shape) -> Shape:
+def _same_shape(m: Layer, shape: Shape) -> Shape:
     return shape
 
 
-def _bn_shape(m: nn.Module, shape: Shape) -> Shape:
-    assert isinstance(m, nn.modules.batchnorm._BatchNorm)
+def _bn_shape(m: Layer, shape: Shape) -> Shape:
     _check_channels(m, shape, m.num_features)
     return shape
 
 
-def _bn_macs(m: nn.Module, shape: Shape, out: Shape, policy: str) -> int:
-    assert isinstance(m, nn.modules.batchnorm._BatchNorm)
+def _bn_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     if policy == "all":
         return numel(out)
     if policy == "fvcore":  # fvcore's batchnorm_flop_jit in eval mode: 2 per element when affine
@@ -221,26 +217,25 @@ def elementwise_macs(out: Shape, policy: str) -> int:
     return numel(out) if policy == "all" else 0
 
 
-def _act_macs(m: nn.Module, shape: Shape, out: Shape, policy: str) -> int:
+def _act_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     return elementwise_macs(out, policy)
 
 
-def _zero_macs(m: nn.Module, shape: Shape, out: Shape, policy: str) -> int:
+def _zero_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     return 0
 
 
-def _inplace(m: nn.Module) -> bool:
+def _inplace(m: Layer) -> bool:
     return bool(getattr(m, "inplace", False))
 
 
-register_op(nn.BatchNorm1d, nn.BatchNorm2d, nn.SyncBatchNorm)(OpSpec("norm", _bn_shape, _no_geometry, _bn_macs))
-register_op(nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.SiLU, nn.GELU, nn.Sigmoid, nn.Hardswish, nn.Tanh)(
+register_op("BatchNorm1d", "BatchNorm2d", "SyncBatchNorm")(OpSpec("norm", _bn_shape, _no_geometry, _bn_macs))
+register_op("ReLU", "ReLU6", "LeakyReLU", "SiLU", "GELU", "Sigmoid", "Hardswish", "Tanh")(
     OpSpec("act", _same_shape, _no_geometry, _act_macs, _inplace))
-register_op(nn.Identity, nn.Dropout, nn.Dropout2d)(OpSpec("shape", _same_shape, _no_geometry, _zero_macs))
+register_op("Identity", "Dropout", "Dropout2d")(OpSpec("shape", _same_shape, _no_geometry, _zero_macs))
 
 
-def _flatten_shape(m: nn.Module, shape: Shape) -> Shape:
-    assert isinstance(m, nn.Flatten)
+def _flatten_shape(m: Layer, shape: Shape) -> Shape:
     return flatten_shape(shape, m.start_dim, m.end_dim)
 
 
@@ -251,37 +246,34 @@ def flatten_shape(shape: Shape, start: int = 0, end: int = -1) -> Shape:
     return (*shape[:start], numel(shape[start:end + 1]), *shape[end + 1:])
 
 
-register_op(nn.Flatten)(OpSpec("shape", _flatten_shape, _no_geometry, _zero_macs))
+register_op("Flatten")(OpSpec("shape", _flatten_shape, _no_geometry, _zero_macs))
 
 
 # --------------------------------------------------------------------------- pooling
 
 
-def _pool_geometry(m: nn.Module, shape: Shape) -> Geometry:
-    assert isinstance(m, nn.MaxPool2d | nn.AvgPool2d)
+def _pool_geometry(m: Layer, shape: Shape) -> Geometry:
     k = pair(m.kernel_size)
     s = pair(m.stride) if m.stride else k
-    d = pair(m.dilation) if isinstance(m, nn.MaxPool2d) else (1, 1)
+    d = pair(m.dilation) if hasattr(m, "dilation") else (1, 1)  # average pools have none
     return Geometry(k, s, pair(m.padding), d)
 
 
-def _pool_shape(m: nn.Module, shape: Shape) -> Shape:
-    assert isinstance(m, nn.MaxPool2d | nn.AvgPool2d)
+def _pool_shape(m: Layer, shape: Shape) -> Shape:
     return _window_shape(shape, _pool_geometry(m, shape), shape[1], bool(m.ceil_mode))
 
 
-def _pool_macs(m: nn.Module, shape: Shape, out: Shape, policy: str) -> int:
+def _pool_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     if policy != "all":
         return 0
     geo = _pool_geometry(m, shape)
     return numel(out) * geo.kernel[0] * geo.kernel[1]
 
 
-register_op(nn.MaxPool2d, nn.AvgPool2d)(OpSpec("pool", _pool_shape, _pool_geometry, _pool_macs))
+register_op("MaxPool2d", "AvgPool2d")(OpSpec("pool", _pool_shape, _pool_geometry, _pool_macs))
 
 
-def _adaptive_out(m: nn.Module, shape: Shape) -> Pair:
-    assert isinstance(m, nn.AdaptiveAvgPool2d | nn.AdaptiveMaxPool2d)
+def _adaptive_out(m: Layer, shape: Shape) -> Pair:
     h, w = _spatial(shape, type(m).__name__)
     size = m.output_size
     if isinstance(size, int):
@@ -290,11 +282,11 @@ def _adaptive_out(m: nn.Module, shape: Shape) -> Pair:
     return int(size[0] or h), int(size[1] or w)
 
 
-def _adaptive_shape(m: nn.Module, shape: Shape) -> Shape:
+def _adaptive_shape(m: Layer, shape: Shape) -> Shape:
     return (shape[0], shape[1], *_adaptive_out(m, shape))
 
 
-def _adaptive_geometry(m: nn.Module, shape: Shape) -> Geometry:
+def _adaptive_geometry(m: Layer, shape: Shape) -> Geometry:
     # Output pixel i pools rows ⌊i·H/oh⌋ … ⌈(i+1)·H/oh⌉−1: exact for the first output pixel; the
     # stride is exact when oh divides H (always for a global pool) and the mean step otherwise.
     h, w = shape[2], shape[3]
@@ -302,26 +294,24 @@ def _adaptive_geometry(m: nn.Module, shape: Shape) -> Geometry:
     return Geometry((-(-h // oh), -(-w // ow)), (max(h // oh, 1), max(w // ow, 1)), (0, 0))
 
 
-def _adaptive_macs(m: nn.Module, shape: Shape, out: Shape, policy: str) -> int:
-    counted = policy == "all" or (policy == "fvcore" and isinstance(m, nn.AdaptiveAvgPool2d))
+def _adaptive_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
+    counted = policy == "all" or (policy == "fvcore" and "Avg" in type(m).__name__)
     return numel(shape) if counted else 0
 
 
-register_op(nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)(
+register_op("AdaptiveAvgPool2d", "AdaptiveMaxPool2d")(
     OpSpec("pool", _adaptive_shape, _adaptive_geometry, _adaptive_macs))
 
 
 # --------------------------------------------------------------------------- option A shortcut
 
 
-def _zeropad_geometry(m: nn.Module, shape: Shape) -> Geometry:
-    assert isinstance(m, ZeroPadShortcut)
+def _zeropad_geometry(m: Layer, shape: Shape) -> Geometry:
     return Geometry((1, 1), (m.stride, m.stride), (0, 0))
 
 
-def _zeropad_shape(m: nn.Module, shape: Shape) -> Shape:
-    assert isinstance(m, ZeroPadShortcut)
+def _zeropad_shape(m: Layer, shape: Shape) -> Shape:
     return _window_shape(shape, _zeropad_geometry(m, shape), m.out_planes)
 
 
-register_op(ZeroPadShortcut)(OpSpec("shortcut", _zeropad_shape, _zeropad_geometry, _zero_macs))
+register_op("ZeroPadShortcut")(OpSpec("shortcut", _zeropad_shape, _zeropad_geometry, _zero_macs))

@@ -19,8 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def catalogue(family: str | None = None) -> list[dict[str, object]]:
-    """One record per variant; ``params`` is counted from the built (meta-device) model."""
+    """One record per variant; ``params`` is counted from the network the spec builds (torch-free pass)."""
     from .. import registry
+    from ..analysis.symbolic import trace_spec
     from ..errors import InspectError
 
     specs = registry.specs()
@@ -31,10 +32,10 @@ def catalogue(family: str | None = None) -> list[dict[str, object]]:
         specs = [s for s in specs if s.family == family]
     out = []
     for s in specs:
-        model = registry.build(s)
+        _, params = trace_spec(s, (1, s.in_channels, *s.input_size))
         out.append({
             "name": s.name, "family": s.family, "block": s.block, "layers": list(s.layers),
-            "default_input": list(s.input_size), "params": sum(p.numel() for p in model.parameters()),
+            "default_input": list(s.input_size), "params": params,
             "num_classes": s.num_classes if s.include_top else None, "paper": s.paper,
             "description": s.description,
         })

@@ -10,6 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ..specs import bottleneck_width
+
 
 def conv3x3(in_planes: int, out_planes: int, stride: int = 1, groups: int = 1, dilation: int = 1) -> nn.Conv2d:
     """3×3 convolution with padding (no bias: a batch norm follows)."""
@@ -83,7 +85,7 @@ class Bottleneck(nn.Module):
     def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample: nn.Module | None = None,
                  groups: int = 1, base_width: int = 64, stride_on: str = "3x3") -> None:
         super().__init__()
-        width = int(planes * (base_width / 64.0)) * groups
+        width = bottleneck_width(planes, groups, base_width)
         s1, s3 = (stride, 1) if stride_on == "1x1" else (1, stride)
         self.conv1 = conv1x1(inplanes, width, s1)
         self.bn1 = nn.BatchNorm2d(width)

@@ -12,7 +12,7 @@ from contextlib import contextmanager, nullcontext
 import torch
 from torch import Tensor, nn
 
-from ..specs import Spec
+from ..specs import BlockPlan, Spec, final_channels, plan_blocks
 from .blocks import (
     BasicBlock,
     Bottleneck,
@@ -41,8 +41,9 @@ class ResNet(nn.Module):
             self.relu = nn.ReLU(inplace=True)
         if spec.stem == "imagenet":
             self.maxpool = nn.MaxPool2d(3, stride=2, padding=spec.maxpool_padding, ceil_mode=spec.maxpool_ceil)
-        for i in range(spec.num_stages):
-            self.add_module(f"layer{i + 1}", self._make_stage(spec.widths[i], spec.layers[i], spec.strides[i]))
+        for i, stage in enumerate(plan_blocks(spec)):
+            self.add_module(f"layer{i + 1}", nn.Sequential(*[self._make_block(b) for b in stage]))
+        self.inplanes = final_channels(spec)
         if self.preact:
             self.bn = nn.BatchNorm2d(self.inplanes)
             self.relu = nn.ReLU(inplace=True)
@@ -51,37 +52,25 @@ class ResNet(nn.Module):
             self.fc = nn.Linear(self.inplanes, spec.num_classes)
         self._init_weights()
 
-    def _block_class(self) -> type[nn.Module]:
-        return {"basic": BasicBlock, "bottleneck": Bottleneck, "preact-basic": PreActBasicBlock,
-                "preact-bottleneck": PreActBottleneck}[self.spec.block]
-
-    def _shortcut(self, planes: int, stride: int) -> nn.Module | None:
-        spec, out_planes = self.spec, planes * self._block_class().expansion  # type: ignore[attr-defined]
-        if spec.shortcut == "none" or (stride == 1 and self.inplanes == out_planes):
+    def _shortcut(self, b: BlockPlan) -> nn.Module | None:
+        if b.shortcut in ("identity", "none"):
             return None
-        if spec.shortcut == "A":
-            return ZeroPadShortcut(self.inplanes, out_planes, stride)
+        if b.shortcut == "zero-pad":
+            return ZeroPadShortcut(b.inplanes, b.out_planes, b.stride)
         if self.preact:
-            return conv1x1(self.inplanes, out_planes, stride)
-        return nn.Sequential(conv1x1(self.inplanes, out_planes, stride), nn.BatchNorm2d(out_planes))
+            return conv1x1(b.inplanes, b.out_planes, b.stride)
+        return nn.Sequential(conv1x1(b.inplanes, b.out_planes, b.stride), nn.BatchNorm2d(b.out_planes))
 
-    def _make_block(self, planes: int, stride: int, downsample: nn.Module | None) -> nn.Module:
-        spec = self.spec
+    def _make_block(self, b: BlockPlan) -> nn.Module:
+        spec, downsample = self.spec, self._shortcut(b)
         if spec.block == "basic":
-            return BasicBlock(self.inplanes, planes, stride, downsample, residual=spec.shortcut != "none")
+            return BasicBlock(b.inplanes, b.planes, b.stride, downsample, residual=b.shortcut != "none")
         if spec.block == "bottleneck":
-            return Bottleneck(self.inplanes, planes, stride, downsample, spec.groups, spec.width_per_group,
+            return Bottleneck(b.inplanes, b.planes, b.stride, downsample, spec.groups, spec.width_per_group,
                               spec.stride_on)
         if spec.block == "preact-basic":
-            return PreActBasicBlock(self.inplanes, planes, stride, downsample)
-        return PreActBottleneck(self.inplanes, planes, stride, downsample)
-
-    def _make_stage(self, planes: int, blocks: int, stride: int) -> nn.Sequential:
-        expansion: int = self._block_class().expansion  # type: ignore[attr-defined]
-        units = [self._make_block(planes, stride, self._shortcut(planes, stride))]
-        self.inplanes = planes * expansion
-        units += [self._make_block(planes, 1, None) for _ in range(1, blocks)]
-        return nn.Sequential(*units)
+            return PreActBasicBlock(b.inplanes, b.planes, b.stride, downsample)
+        return PreActBottleneck(b.inplanes, b.planes, b.stride, downsample)
 
     def _init_weights(self) -> None:
         if next(self.parameters()).is_meta:
