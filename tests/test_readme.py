@@ -33,3 +33,13 @@ def test_module_entry_point_runs_as_a_process() -> None:
     assert done.stderr.strip() == ("resnet-inspect: error: unknown model 'resnet5O': did you mean resnet50 or "
                                    "resnet50-v1 or resnet50-c4? `resnet-inspect list` shows every variant; a custom "
                                    "net is written like 'bottleneck:3-4-6-3,groups=32'")
+
+
+def test_readme_python_example_runs() -> None:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("```python\n") + len("```python\n")
+    scope: dict[str, object] = {}
+    exec(compile(text[start:text.index("```", start)], "README.md", "exec"), scope)
+    result = scope["result"]
+    assert result.totals.macs == 39_377_817_600 and result.totals.rf == (427, 427)  # type: ignore[attr-defined]
+    assert result.row("layer3").output_shape == (1, 1024, 38, 50)  # type: ignore[attr-defined]
