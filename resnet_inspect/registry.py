@@ -136,11 +136,14 @@ def build(name_or_spec: str | Spec, device: str = "meta", num_classes: int | Non
     from .models import build_from_spec
 
     spec = get_spec(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
+    return build_from_spec(with_head(spec, num_classes, include_top), device)
+
+
+def with_head(spec: Spec, num_classes: int | None = None, include_top: bool | None = None) -> Spec:
+    """The spec with another number of classes, or with its pooling + fc head dropped or kept."""
     changes: dict[str, object] = {}
     if num_classes is not None:
         changes["num_classes"] = num_classes
     if include_top is not None:
         changes["include_top"] = include_top
-    if changes:
-        spec = spec.replace(**changes)
-    return build_from_spec(spec, device)
+    return spec.replace(**changes) if changes else spec

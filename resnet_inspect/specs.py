@@ -68,11 +68,6 @@ class Spec:
     def is_vgg(self) -> bool:
         return bool(self.vgg_config)
 
-    @property
-    def input_label(self) -> str:
-        h, w = self.input_size
-        return f"{h}" if h == w else f"{h}x{w}"
-
     def replace(self, **changes: object) -> Spec:
         """A copy with some fields changed (``dataclasses.replace`` with validation)."""
         return validate(dataclasses.replace(self, **changes))  # type: ignore[arg-type]

@@ -62,16 +62,10 @@ def parse_input(value: Any, in_channels: int, default: Pair) -> Shape:
 
 def _spec_pass(model: str | Spec, num_classes: int | None, include_top: bool | None) -> tuple[Pass, Spec]:
     """A registry name or spec: the torch-free pass over the spec's network."""
-    from ..registry import get_spec
+    from ..registry import get_spec, with_head
     from .symbolic import trace_spec
 
-    spec = get_spec(model) if isinstance(model, str) else model
-    changes: dict[str, object] = {}
-    if num_classes is not None:
-        changes["num_classes"] = num_classes
-    if include_top is not None:
-        changes["include_top"] = include_top
-    spec = spec.replace(**changes) if changes else spec
+    spec = with_head(get_spec(model) if isinstance(model, str) else model, num_classes, include_top)
 
     def run(shape: Shape) -> tuple[Trace, int, int]:
         tr, params = trace_spec(spec, shape)

@@ -38,7 +38,6 @@ class Node:
     trainable_params: int = 0
     inplace: bool = False
     supported: bool = True
-    rf_exact: bool = True
 
 
 @dataclass
@@ -239,12 +238,11 @@ class Recorder:
         in_shape = tuple(inputs[0].shape)
         out_shape = tuple(out.shape)
         rfs = [self.rf_of(s) for s in srcs]
-        exact = True
         rf: RF | None
         if func_name in BINARY or func_name in UNARY:
             kind = "add" if label in ("add", "sub") else "act" if label in ACTIVATIONS else "op"
             known = [r for r in rfs if r is not None]
-            rf, exact = union(known) if len(known) == len(rfs) and known else (None, True)
+            rf = union(known) if len(known) == len(rfs) and known else None
         elif func_name in RESHAPE:
             kind = "shape"
             rf = rfs[0] if rfs[0] is None else through(rfs[0], None, in_shape, out_shape)
@@ -254,7 +252,7 @@ class Recorder:
         name = self.unique(f"{parent}.{label}" if parent else label)
         node = Node(len(self.trace.nodes), name, label.capitalize() if kind != "unsupported" else label,
                     kind, self.depth(), srcs, in_shape, out_shape, rf, inplace=out is inputs[0],
-                    supported=kind != "unsupported", rf_exact=exact)
+                    supported=kind != "unsupported")
         self.add_node(node, out)
 
     def open_scope(self, name: str, type_name: str, x: Any) -> None:

@@ -138,6 +138,6 @@ class Inspection:
         return render_html(self, max_depth=2)
 
     def __str__(self) -> str:
-        from ..render.table import render_text
+        from ..render.table import render_table
 
-        return render_text(self)
+        return render_table(self)

@@ -45,16 +45,13 @@ RF = tuple[AxisRF, AxisRF]
 INPUT_RF: RF = (AxisRF(), AxisRF())
 
 
-def union_axis(parts: list[AxisRF]) -> tuple[AxisRF, bool]:
-    """Union of the input regions of several paths; the flag is False when their jumps differ."""
+def union_axis(parts: list[AxisRF]) -> AxisRF:
+    """Union of the input regions of several paths (their jumps agree at a residual add)."""
     first = min(p.first for p in parts)
     last = max(p.last for p in parts)
-    jumps = {p.jump for p in parts}
-    return AxisRF(last - first + 1, max(jumps), -first), len(jumps) == 1
+    return AxisRF(last - first + 1, max(p.jump for p in parts), -first)
 
 
-def union(parts: list[RF]) -> tuple[RF, bool]:
+def union(parts: list[RF]) -> RF:
     """Union over both axes of the paths meeting at an add or a concat."""
-    h, ok_h = union_axis([p[0] for p in parts])
-    w, ok_w = union_axis([p[1] for p in parts])
-    return (h, w), ok_h and ok_w
+    return union_axis([p[0] for p in parts]), union_axis([p[1] for p in parts])

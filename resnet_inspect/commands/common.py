@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import InspectError
 from ..render.tables import FORMATS
 
 
@@ -47,8 +46,3 @@ def emit(text: str, args: argparse.Namespace) -> None:
     else:
         sys.stdout.write(text)
 
-
-def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise InspectError(f"{text!r} is not a positive whole number")
-    return int(text)

@@ -6,7 +6,6 @@ Module and parameter names follow torchvision's ``models/resnet.py`` (``conv1``,
 
 from __future__ import annotations
 
-import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
@@ -157,9 +156,3 @@ class PreActBottleneck(nn.Module):
         out = out + identity
         return out
 
-
-def is_residual_block(module: torch.nn.Module) -> bool:
-    """True for the units above that carry a shortcut."""
-    if isinstance(module, BasicBlock):
-        return module.residual
-    return isinstance(module, Bottleneck | PreActBasicBlock | PreActBottleneck)

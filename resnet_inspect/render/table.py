@@ -158,10 +158,6 @@ def render_table(result: Inspection, fmt_name: str = "text", columns: Sequence[s
     return render(t, fmt_name)
 
 
-def render_text(result: Inspection) -> str:
-    return render_table(result)
-
-
 def render_html(result: Inspection, max_depth: int | None = None) -> str:
     """An HTML fragment: the stage table and the layer table (Jupyter's repr)."""
     return to_html_fragment(stage_table(result)) + "\n" + to_html_fragment(
