@@ -17,6 +17,21 @@ ACTIVATION_CONVENTION = ("bytes of every layer output at the analysis dtype, eac
                          "(in-place activations and adds reuse their input)")
 RF_CONVENTION = ("receptive field in input pixels per axis [h, w]: size, jump (effective stride) and "
                  "effective padding; where paths meet, the union of their input regions")
+RF_GLOBAL_CONVENTION = ("rf_global: every unit of the row sees the whole input (after a global pool, a "
+                        "fully-connected layer over the map, or a join with such a path); rf and rf_padding "
+                        "then give the region every unit sees, the whole input plus what the last feature "
+                        "map's receptive fields reach outside it, and jump is null")
+# Why a row's receptive field is null (``Row.rf_reason``; ``Row.rf_reason_layer`` names the row where it started).
+RF_REASONS = {
+    "unknown-op": "an op whose geometry resnet-inspect does not know (a user's layer, a transposed convolution, "
+                  "an unlisted functional op): its receptive field cannot be computed, so none after it is shown",
+    "non-uniform-windows": "an adaptive pool whose windows differ in size or spacing (the map size is not a "
+                           "multiple of the output size): no single size and jump describe its units",
+    "flattened": "positions folded into one axis: each element sees the region of the position it came from, "
+                 "and no single size and jump describe them",
+    "mixed-join": "paths meeting with different jumps: the region differs from unit to unit",
+    "unknown-layout": "an op over an axis resnet-inspect cannot map to the image's height or width",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,9 @@ class Row:
     groups: int | None = None
     on_shortcut: bool = False
     inputs: tuple[str, ...] = ()
+    rf_global: bool = False
+    rf_reason: str | None = None
+    rf_reason_layer: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -88,6 +106,9 @@ class Totals:
     rf_padding: Pair | None
     feature_layer: str
     unsupported: tuple[str, ...] = ()
+    rf_global: bool = False
+    rf_reason: str | None = None
+    rf_reason_layer: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
