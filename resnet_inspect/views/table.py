@@ -32,13 +32,14 @@ def _blank_if_zero(value: int | None, kind: CellKind) -> Cell:
     return Cell(value, kind, text="" if value == 0 else None)
 
 
-def _rf_cell(r: Row, value: tuple[int, int] | None) -> Cell:
-    """A receptive-field cell; a row without one is blank, or says why (``rf_reason``) or that it sees the
-    whole input (``rf_global``) when the analysis records that."""
+def _rf_cell(r: Row, value: tuple[int, int] | None, size: bool = False) -> Cell:
+    """A receptive-field cell. A row whose units all see the whole input (``rf_global``, after global
+    pooling) shows ``all`` in the size column and nothing for jump and padding, which mean nothing there; a
+    row without a receptive field is blank, or says why (``rf_reason``)."""
+    if getattr(r, "rf_global", False):
+        return Cell(None, "pair", text="all" if size else "")
     if value is not None:
         return Cell(value, "pair")
-    if getattr(r, "rf_global", False):
-        return Cell(None, "pair", text="whole input")
     reason = str(getattr(r, "rf_reason", "") or "")
     return Cell(None, "pair", reason=reason) if reason else Cell(None, "pair", text="")
 
@@ -60,7 +61,7 @@ COLUMNS: dict[str, LayerColumn] = {
     "macs": LayerColumn("MACs", "count", lambda r, e: _blank_if_zero(r.macs, _count_kind(e))),
     "flops": LayerColumn("FLOPs", "count", lambda r, e: _blank_if_zero(r.flops, _count_kind(e))),
     "memory": LayerColumn("Act. memory", "bytes", lambda r, e: _blank_if_zero(r.activation_bytes, "bytes")),
-    "rf": LayerColumn("RF (px)", "pair", lambda r, e: _rf_cell(r, r.rf)),
+    "rf": LayerColumn("RF (px)", "pair", lambda r, e: _rf_cell(r, r.rf, size=True)),
     "jump": LayerColumn("Jump", "pair", lambda r, e: _rf_cell(r, r.jump)),
     "rf_padding": LayerColumn("RF pad", "pair", lambda r, e: _rf_cell(r, r.rf_padding)),
 }
@@ -148,8 +149,11 @@ def footer(result: Inspection) -> list[str]:
         f"        activations {fmt.nbytes(tot.activation_bytes)} ({result.dtype}, one forward pass)",
     ]
     if tot.rf is not None:
-        lines.append(f"        receptive field {fmt.pair(tot.rf)} px at {tot.feature_layer}, jump "
-                     f"{fmt.pair(tot.jump)}, effective padding {fmt.pair(tot.rf_padding)}")
+        lines.append(f"        receptive field {fmt.pair(tot.rf)} px at {tot.feature_layer} (the last feature map), "
+                     f"jump {fmt.pair(tot.jump)}, effective padding {fmt.pair(tot.rf_padding)}")
+    if any(getattr(r, "rf_global", False) for r in result.rows):
+        lines.append("        RF \"all\": after global pooling every unit sees the whole input, so no size or "
+                     "jump applies")
     lines.append(f"        depth {tot.depth} (conv + fc layers on the main path; shortcut projections, "
                  "BN, ReLU and pooling not counted)")
     lines.append(f"MACs count: {texts.macs(result.policy)}.")
