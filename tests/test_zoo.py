@@ -175,25 +175,6 @@ def test_malformed_custom_spec_names_the_field(text: str, field: str) -> None:
         parse_custom(text)
 
 
-def test_cli_list_json(cli: Callable[..., tuple[int, str, str]]) -> None:
-    import json
-
-    code, out, _ = cli("list", "--format", "json")
-    assert code == 0
-    records = json.loads(out)
-    by_name = {r["name"]: r for r in records}
-    for r in records:
-        assert {"name", "family", "block", "layers", "default_input", "params", "paper"} <= set(r)
-    assert by_name["resnet101"]["params"] == TORCHVISION_PARAMS["resnet101"]
-    assert by_name["resnet101"]["layers"] == [3, 4, 23, 3]
-    assert [r["name"] for r in records] == registry.names()
-
-
-def test_cli_list_text(cli: Callable[..., tuple[int, str, str]]) -> None:
-    code, out, _ = cli("list")
-    assert code == 0 and "resnext101_64x4d" in out and "44.5 M" in out
-
-
 @pytest.mark.parametrize("args", [("table", "resnet5O"), ("table", "bottleneck:3-4-x"), ("list", "--family", "x"),
                                   ("table", "resnet50", "--bogus")])
 def test_cli_errors_are_one_line(cli: Callable[..., tuple[int, str, str]], args: tuple[str, ...]) -> None:
