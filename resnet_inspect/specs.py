@@ -26,7 +26,9 @@ class Spec:
     ``widths`` are the stage "planes" (the 3×3 width of a bottleneck before ``groups`` and
     ``width_per_group`` rescale it, as in torchvision); a stage's output has ``planes × expansion``
     channels.  ``stride_on`` is where a bottleneck's downsampling stride sits: ``"3x3"`` is
-    torchvision's layout (often called ResNet v1.5), ``"1x1"`` the paper's (v1).
+    torchvision's layout (often called ResNet v1.5), ``"1x1"`` the paper's (v1).  A pre-activation
+    bottleneck has one placement, the authors' (He et al. 2016): the first 1×1, so its ``stride_on`` is
+    always ``"1x1"``.  ``shortcut="none"`` makes every block plain: no shortcut and no residual add.
     """
 
     name: str
@@ -58,6 +60,8 @@ class Spec:
             object.__setattr__(self, "strides", (first,) + (2,) * (len(self.widths) - 1))
         if not self.num_stages:
             object.__setattr__(self, "num_stages", len(self.layers))
+        if self.block == "preact-bottleneck":
+            object.__setattr__(self, "stride_on", "1x1")
 
     @property
     def expansion(self) -> int:
