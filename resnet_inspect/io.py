@@ -199,7 +199,9 @@ def keep_attributes(fd: int, st: os.stat_result | None) -> None:
 def signals_raise() -> Iterator[None]:
     """While active, SIGTERM and SIGHUP raise :class:`Terminated` (where they would kill the process).
 
-    Only the main thread can install signal handlers; a handler the program set itself is left alone.
+    The exception unwinds through the caller's clean-up; if it leaves this block, the signal is sent
+    again with its default action, so the process still ends as killed by it.  Only the main thread can
+    install signal handlers; a handler the program set itself is left alone.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -210,6 +212,11 @@ def signals_raise() -> Iterator[None]:
             saved[signum] = signal.signal(signum, _raise_terminated)
     try:
         yield
+    except Terminated as e:
+        if e.signum in saved:
+            signal.signal(e.signum, signal.SIG_DFL)
+            os.kill(os.getpid(), e.signum)
+        raise
     finally:
         for signum, handler in saved.items():
             signal.signal(signum, handler)

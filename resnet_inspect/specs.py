@@ -180,7 +180,8 @@ def validate(spec: Spec) -> Spec:
         raise InspectError("shortcut=A (zero-padding identity) is defined for block=basic only")
     _in_range("num_classes", spec.num_classes, 1, MAX_CLASSES, "classes=1000")
     if not 1 <= spec.num_stages <= len(spec.layers):
-        raise InspectError(f"stages (num_stages)={spec.num_stages} must be between 1 and {len(spec.layers)}")
+        raise InspectError(f"stages (num_stages)={spec.num_stages} must be between 1 and {len(spec.layers)}, "
+                           f"the number of stages in layers; e.g. stages={len(spec.layers)}")
     if spec.maxpool_padding not in (0, 1):
         raise InspectError(f"maxpool_padding={spec.maxpool_padding} must be 0 or 1 (the 3×3 max pool)")
     for side in spec.input_size:
