@@ -286,3 +286,28 @@ def test_an_os_error_escaping_a_command_is_one_line(cli: Cli, monkeypatch: pytes
 def test_dash_is_standard_output(cli: Cli, workdir: Path) -> None:
     code, out, err = cli("list", "-o", "-")
     assert code == 0 and out.startswith("resnet-inspect model zoo") and err == ""
+
+
+def test_readme_states_the_limits_of_the_code() -> None:
+    from resnet_inspect import limits
+
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    for phrase in (f"{limits.MAX_BLOCKS_PER_STAGE:,} blocks per stage", f"{limits.MAX_BLOCKS:,} in all",
+                   f"{limits.MAX_STAGES} stages", f"{limits.MAX_CHANNELS:,} channels per convolution",
+                   f"{limits.MAX_CLASSES:,} classes", f"{limits.MAX_SIDE:,} px per side",
+                   f"batch of {limits.MAX_BATCH:,}"):
+        assert phrase in readme and phrase in " ".join(limits.LIMITS_HELP.split()), phrase
+
+
+def test_table_still_runs_without_torch() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from resnet_inspect.cli import main; "
+            "assert main(['table', 'basic:2,groups=2,groups=3']) == 2; "
+            "assert main(['table', 'resnet50', '--input', '100000']) == 2; "
+            "assert main(['table', 'resnet18', '-o', '-']) == 0; "
+            "assert 'torch' not in sys.modules, 'table imported torch'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
