@@ -99,21 +99,24 @@ def check_writable(path: str | Path) -> Path:
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
     """Write ``data`` (text as UTF-8) to ``path`` so that readers see the old file or the whole new one.
 
-    ``-`` and special files are written through; a symbolic link's target is written.  Returns ``path``.
+    Special files are written through; a symbolic link's target is written.  ``-`` is standard output,
+    whose errors (a closed pipe, a full disk) stay ``OSError`` for the caller that owns the stream.
+    Returns ``path``.
     """
     p = check_writable(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     text = str(p)
     if text == STDOUT:
         write_stdout(data)
         return p
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd = fd_alias(text)
-        target = p if fd is not None else resolve(p)
-        st = None if fd is not None else _stat(target)
         if fd is not None:
             _write_fd(fd, raw)
-        elif st is not None and not stat.S_ISREG(st.st_mode):
+            return p
+        target = resolve(p)
+        st = _stat(target)
+        if st is not None and not stat.S_ISREG(st.st_mode):
             _write_through(target, raw)
         else:
             replace_file(target, raw, st)
@@ -234,21 +237,24 @@ def replace_file(target: Path, raw: bytes, st: os.stat_result | None = None) -> 
 
     On any error or signal the temporary file is removed and ``target`` is left as it was.
     """
+    made: list[Path] = []  # the temporary file, known here even if a signal arrives right after it is made
+    fd = -1
     with signals_raise():
-        # A new file: 0o666 less the umask, as for any program; a replacement: private until it gets the
-        # old file's owner and mode.
-        tmp, fd = _create_temp(target, 0o666 if st is None else 0o600)
         try:
+            # A new file: 0o666 less the umask, as for any program; a replacement: private until it gets
+            # the old file's owner and mode.
+            fd = _create_temp(target, 0o666 if st is None else 0o600, made)
             keep_attributes(fd, st)
             _write_all(fd, raw)
             os.fsync(fd)
             os.close(fd)
             fd = -1
-            os.replace(tmp, target)
+            os.replace(made[0], target)
         except BaseException:
             if fd >= 0:
                 os.close(fd)
-            tmp.unlink(missing_ok=True)
+            for tmp in made:
+                tmp.unlink(missing_ok=True)
             raise
 
 
@@ -307,15 +313,21 @@ def _check_existing(text: str, target: Path, st: os.stat_result) -> None:
                            "writable (chmod u+w) or choose another name")
 
 
-def _create_temp(target: Path, mode: int) -> tuple[Path, int]:
-    """Create a new temporary file exclusively; signals are held back until its name is known to us."""
+def _create_temp(target: Path, mode: int, made: list[Path]) -> int:
+    """Create a new temporary file beside ``target`` exclusively and add its name to ``made``.
+
+    Signals are held back from before the file exists until its name is in ``made``, so a clean-up
+    that reads ``made`` never misses it.
+    """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     for _ in range(100):
         tmp = temp_path(target)
         old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
         try:
-            return tmp, os.open(tmp, flags, mode)
+            fd = os.open(tmp, flags, mode)
+            made.append(tmp)
+            return fd
         except FileExistsError:
             continue
         finally:

@@ -32,7 +32,8 @@ LIMITS_HELP = (f"limits: at most {MAX_BLOCKS_PER_STAGE:,} blocks per stage and {
 
 
 def whole(value: object) -> int | None:
-    """``value`` as an int when it is a whole number (an int, or a NumPy integer), else None; never a bool."""
+    """``value`` as a plain int when it is a whole number (an int, or a NumPy integer), else None; never a
+    bool."""
     if isinstance(value, bool):
         return None
     try:
@@ -130,7 +131,8 @@ def check_shape(shape: tuple[int, ...], given: Any) -> None:
                            "give e.g. 224 or 600x800")
 
 
-def check_head(num_classes: object, include_top: object) -> None:
-    """The head arguments of ``build`` and ``inspect``: a class count and a yes/no, each optional."""
-    check_optional_count("num_classes", num_classes, 1, MAX_CLASSES, "num_classes=10")
-    check_flag("include_top", include_top)
+def check_head(num_classes: object, include_top: object) -> tuple[int | None, bool | None]:
+    """The head arguments of ``build`` and ``inspect`` (a class count and a yes/no, each optional), as a
+    plain ``int`` (a NumPy integer is converted, so no fixed-width arithmetic follows) and a ``bool``."""
+    return (check_optional_count("num_classes", num_classes, 1, MAX_CLASSES, "num_classes=10"),
+            check_flag("include_top", include_top))

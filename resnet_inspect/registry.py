@@ -174,7 +174,7 @@ def check_device(device: object) -> torch.device:
 
 def with_head(spec: Spec, num_classes: int | None = None, include_top: bool | None = None) -> Spec:
     """The spec with another number of classes, or with its pooling + fc head dropped or kept (checked)."""
-    check_head(num_classes, include_top)
+    num_classes, include_top = check_head(num_classes, include_top)
     if not isinstance(spec, Spec):
         raise InspectError(f"expected a Spec, got {shown(spec)}; e.g. get_spec('resnet50')")
     validate(spec)

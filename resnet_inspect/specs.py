@@ -20,7 +20,6 @@ from .limits import (
     check_digits,
     check_layers,
     check_text,
-    whole,
 )
 
 BLOCKS = ("basic", "bottleneck", "preact-basic", "preact-bottleneck")
@@ -98,6 +97,11 @@ _TUPLE_FIELDS = ("layers", "widths", "strides", "input_size")
 _BOOL_FIELDS = ("include_top", "maxpool_ceil")
 
 
+def _is_int(value: object) -> bool:
+    """A plain int (not a bool, not a fixed-width NumPy integer whose arithmetic could overflow)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _label(field: str) -> str:
     """How a message names a field: the custom-spec key, with the Spec attribute when they differ."""
     return f"{_KEY_OF[field]} ({field})" if field in _KEY_OF else field
@@ -109,14 +113,14 @@ def _check_types(spec: Spec) -> None:
         if not isinstance(getattr(spec, f), str):
             raise InspectError(f"Spec field {f}={shown(getattr(spec, f))} must be a string")
     for f in _INT_FIELDS:
-        if whole(getattr(spec, f)) is None:
+        if not _is_int(getattr(spec, f)):
             raise InspectError(f"{_label(f)}={shown(getattr(spec, f))} must be a whole number (an int)")
     for f in _BOOL_FIELDS:
         if not isinstance(getattr(spec, f), bool):
             raise InspectError(f"{_label(f)}={shown(getattr(spec, f))} must be True or False")
     for f in _TUPLE_FIELDS:
         value = getattr(spec, f)
-        if not isinstance(value, tuple) or not all(whole(v) is not None for v in value):
+        if not isinstance(value, tuple) or not all(_is_int(v) for v in value):
             raise InspectError(f"{_label(f)}={shown(value)} must be a tuple of whole numbers, e.g. "
                                f"{f}=(3, 4, 6, 3)")
     if len(spec.input_size) != 2:

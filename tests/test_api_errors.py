@@ -8,6 +8,7 @@ string that used to keep the head).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -94,9 +95,15 @@ def test_include_top_no_is_not_a_yes() -> None:
 
 
 def test_a_numpy_integer_is_a_whole_number() -> None:
+    # Converted to a plain int at the boundary: an int32 class count once overflowed in the MAC sums.
     np = pytest.importorskip("numpy")
-    assert ri.inspect("resnet18", input_size=np.int64(160)).input_shape == (1, 3, 160, 160)
-    assert ri.inspect("resnet18", num_classes=np.int32(10)).totals.params == 11_689_512 - 990 * 513
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ri.inspect("resnet18", input_size=np.int64(160)).input_shape == (1, 3, 160, 160)
+        result = ri.inspect("resnet18", num_classes=np.int32(10))
+    assert result.totals.params == 11_689_512 - 990 * 513  # fc 512→1000 becomes 512→10: 990 × (512 + 1) fewer
+    assert type(result.totals.macs) is int and result.totals.macs == ri.inspect("resnet18", num_classes=10).totals.macs
+    refused(lambda: spec(groups=np.int64(1)), "groups=")  # a Spec holds plain ints only
 
 
 @pytest.mark.parametrize(("call", "phrase"), [
