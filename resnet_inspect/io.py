@@ -43,7 +43,7 @@ _CAUSES: dict[int, tuple[str, str]] = {
     errno.EROFS: ("the file system is read-only", "write to a folder on a writable disk"),
     errno.EPERM: ("the operating system does not permit it (an immutable or append-only file?)",
                   "check it with `lsattr`, or write to another name"),
-    errno.EACCES: ("permission denied", "choose a folder you may write in, or change the permissions"),
+    errno.EACCES: ("permission denied", "make it writable (chmod u+w), or choose a folder you may write in"),
     errno.ENAMETOOLONG: (f"the name is too long (at most {NAME_MAX} bytes per name)", "choose a shorter name"),
     errno.EISDIR: ("it is a folder", "give a file name, e.g. inside that folder"),
     errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
@@ -307,10 +307,13 @@ def _check_existing(text: str, target: Path, st: os.stat_result) -> None:
     if stat.S_ISDIR(st.st_mode):
         raise InspectError(f"cannot write {shown(text)}: it is a folder; give a file name, e.g. "
                            f"{shown(os.path.join(text, 'out.txt'))}")
-    if not os.access(target, os.W_OK):
-        what = "the file is read-only" if stat.S_ISREG(st.st_mode) else "no permission to write it"
-        raise InspectError(f"cannot write {shown(text)}: {what} (mode {stat.S_IMODE(st.st_mode):04o}); make it "
-                           "writable (chmod u+w) or choose another name")
+    if stat.S_ISREG(st.st_mode):
+        # Opening for writing (without truncating) changes nothing and says exactly why not: no
+        # permission, an immutable file, a read-only file system.
+        os.close(os.open(target, os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)))
+    elif not os.access(target, os.W_OK):
+        raise InspectError(f"cannot write {shown(text)}: no permission to write it (mode "
+                           f"{stat.S_IMODE(st.st_mode):04o}); choose another name")
 
 
 def _create_temp(target: Path, mode: int, made: list[Path]) -> int:

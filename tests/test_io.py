@@ -509,3 +509,29 @@ def test_dot_hanging_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyP
     code, _, err = cli("diagram", "block", "resnet18", "-o", str(target))
     assert code == 2 and err.count("\n") == 1 and "did not finish" in err
     assert not target.exists() and only_file(tmp_path) == ["bin"]
+
+
+def test_immutable_file_is_one_line_and_kept(old: Path, cli: Cli) -> None:
+    # A real immutable file (chattr +i, root on a file system that supports it): rename over it fails.
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(old)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        code, out, err = cli("list", "-o", str(old))
+    finally:
+        subprocess.run([chattr, "-i", str(old)], check=True)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "immutable or append-only" in err and "lsattr" in err
+    assert_intact(old)
+
+
+def test_read_only_file_for_a_user(old: Path) -> None:
+    # A file without write permission is refused (not silently replaced) for anyone but root.
+    old.chmod(0o400)
+    if os.geteuid() == 0:
+        rio.write_atomic(old, "root may")  # as with `echo > file`, root writes a read-only file
+        assert old.read_text() == "root may" and stat.S_IMODE(old.stat().st_mode) == 0o400
+        return
+    with pytest.raises(InspectError, match="permission denied"):
+        rio.write_atomic(old, "x")
+    assert old.read_bytes() == OLD
