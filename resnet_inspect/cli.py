@@ -115,7 +115,7 @@ def _report(e: BaseException) -> int:
     """Say what went wrong in one line on standard error, and give the exit code."""
     if isinstance(e, BrokenPipeError):  # `resnet-inspect table resnet152 | head`: the reader has enough
         _silence_stdout()
-        return 128 + signal.SIGPIPE
+        return 141  # 128 + SIGPIPE, what a shell reports for a writer the pipe stopped
     if isinstance(e, KeyboardInterrupt | Terminated):
         signum = e.signum if isinstance(e, Terminated) else signal.SIGINT
         _say("interrupted" if signum == signal.SIGINT else "terminated")

@@ -34,6 +34,9 @@ STDOUT = "-"  # the --output name of standard output
 NAME_MAX = 255  # bytes in one file name (Linux, macOS, Windows)
 _FD_ALIAS = re.compile(r"/(?:dev/fd|proc/self/fd)/([0-9]+)")
 _STD_ALIAS = {"/dev/stdout": 1, "/dev/stderr": 2}
+# Signals that end the process by default and that a write turns into Terminated (SIGHUP: not on Windows).
+TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+_OPEN_FLAGS = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 # errno -> (the cause, a fix), said in the user's words
 _CAUSES: dict[int, tuple[str, str]] = {
@@ -192,10 +195,11 @@ def keep_attributes(fd: int, st: os.stat_result | None) -> None:
     """
     if st is None:
         return
-    if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+    if hasattr(os, "fchown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
         with suppress(PermissionError):
             os.fchown(fd, st.st_uid, st.st_gid)
-    os.fchmod(fd, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))
 
 
 @contextmanager
@@ -210,7 +214,7 @@ def signals_raise() -> Iterator[None]:
         yield
         return
     saved = {}
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for signum in TERMINATING:
         if signal.getsignal(signum) in (signal.SIG_DFL, None):
             saved[signum] = signal.signal(signum, _raise_terminated)
     try:
@@ -310,7 +314,7 @@ def _check_existing(text: str, target: Path, st: os.stat_result) -> None:
     if stat.S_ISREG(st.st_mode):
         # Opening for writing (without truncating) changes nothing and says exactly why not: no
         # permission, an immutable file, a read-only file system.
-        os.close(os.open(target, os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)))
+        os.close(os.open(target, os.O_WRONLY | _OPEN_FLAGS))
     elif not os.access(target, os.W_OK):
         raise InspectError(f"cannot write {shown(text)}: no permission to write it (mode "
                            f"{stat.S_IMODE(st.st_mode):04o}); choose another name")
@@ -322,11 +326,12 @@ def _create_temp(target: Path, mode: int, made: list[Path]) -> int:
     Signals are held back from before the file exists until its name is in ``made``, so a clean-up
     that reads ``made`` never misses it.
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS
+    held = {signal.SIGINT, *TERMINATING}
+    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows: there the window stays open
     for _ in range(100):
         tmp = temp_path(target)
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        old = mask(signal.SIG_BLOCK, held) if mask else None
         try:
             fd = os.open(tmp, flags, mode)
             made.append(tmp)
@@ -334,7 +339,8 @@ def _create_temp(target: Path, mode: int, made: list[Path]) -> int:
         except FileExistsError:
             continue
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+            if mask and old is not None:
+                mask(signal.SIG_SETMASK, old)
     raise OSError(errno.EEXIST, "no unused temporary name", str(target))
 
 
@@ -359,7 +365,7 @@ def _write_through(target: Path, raw: bytes) -> None:
     """Write into a FIFO or device as it is (no temporary file, no rename): opening a FIFO waits for a
     reader, as a shell's ``>`` does."""
     with signals_raise():
-        fd = os.open(target, os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(target, os.O_WRONLY | _OPEN_FLAGS)
         try:
             _write_all(fd, raw)
         finally:
