@@ -86,15 +86,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return 2
+    args = argparse.Namespace(debug=False)
     try:
-        _check_output(args)
-        code: int = args.run(args)
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            code = 2
+        else:
+            _check_output(args)
+            code = args.run(args)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, inside the error policy
         return code
+    except SystemExit:  # argparse's --help, --version and usage errors: their output must get out too
+        try:
+            sys.stdout.flush()
+        except OSError as e:
+            return _report(e)
+        raise
     except BaseException as e:  # every outcome is mapped to one line and an exit code by _report
         if args.debug and not isinstance(e, BrokenPipeError):
             raise
@@ -120,8 +128,6 @@ def _report(e: BaseException) -> int:
         signum = e.signum if isinstance(e, Terminated) else signal.SIGINT
         _say("interrupted" if signum == signal.SIGINT else "terminated")
         return 128 + signum
-    if isinstance(e, SystemExit):
-        raise e
     if isinstance(e, InspectError):
         _say(f"error: {e}")
         return 2
