@@ -18,7 +18,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import signal
 import stat
 import sys
@@ -179,7 +178,7 @@ def temp_path(target: Path, suffix: str = ".tmp") -> Path:
 
     Beside the target, so that the final rename stays on one file system and is atomic.
     """
-    token = secrets.token_hex(4)
+    token = os.urandom(4).hex()
     room = NAME_MAX - len(os.fsencode(f"..{token}{suffix}"))
     name = target.name
     while len(os.fsencode(name)) > room:
