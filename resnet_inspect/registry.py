@@ -12,10 +12,12 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .errors import InspectError
+from .errors import InspectError, one_line, shown
+from .limits import check_head, check_text
 from .specs import Spec, is_custom, parse_custom, validate
 
 if TYPE_CHECKING:
+    import torch
     from torch import nn
 
 HE2015 = "He et al. 2015, Deep Residual Learning (arXiv:1512.03385)"
@@ -141,6 +143,7 @@ def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
 
 def get_spec(name: str) -> Spec:
     """Look a variant up by name, or parse a custom spec (``bottleneck:3-4-6-3,groups=32``)."""
+    check_text("model", name, "'resnet50' or 'bottleneck:3-4-6-3,groups=32'")
     if is_custom(name):
         return parse_custom(name)
     names()
@@ -149,21 +152,55 @@ def get_spec(name: str) -> Spec:
         return spec
     hint = closest(name, _REGISTRY)
     maybe = f"did you mean {' or '.join(hint)}? " if hint else ""
-    raise InspectError(f"unknown model {name!r}: {maybe}`resnet-inspect list` shows every variant; "
+    raise InspectError(f"unknown model {shown(name)}: {maybe}`resnet-inspect list` shows every variant; "
                        "a custom net is written like 'bottleneck:3-4-6-3,groups=32'")
 
 
 def build(name_or_spec: str | Spec, device: str = "meta", num_classes: int | None = None,
           include_top: bool | None = None) -> nn.Module:
-    """Build a variant by name or spec (on ``meta`` by default), optionally changing its head."""
+    """Build a variant by name or spec (on ``meta`` by default), optionally changing its head.
+
+    Every argument is checked first: a wrong one raises :class:`InspectError` with the message the
+    command line prints, before anything is built.
+    """
     from .models import build_from_spec
 
+    if not isinstance(name_or_spec, str | Spec):
+        raise InspectError(f"build() takes a variant name, a custom spec or a Spec, not {shown(name_or_spec)}; "
+                           "e.g. build('resnet50')")
     spec = get_spec(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
-    return build_from_spec(with_head(spec, num_classes, include_top), device)
+    spec = with_head(spec, num_classes, include_top)
+    return build_from_spec(spec, check_device(device))
+
+
+DEVICE_HELP = "use 'meta' (the default: shapes only, no memory), 'cpu' or 'cuda'"
+
+
+def check_device(device: object) -> torch.device:
+    """A torch device that exists and works here, or an error naming it."""
+    import torch
+
+    if not isinstance(device, str | torch.device):
+        raise InspectError(f"device={shown(device)} is not a device; {DEVICE_HELP}")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError, TypeError):
+        raise InspectError(f"device={shown(device)} is not a torch device; {DEVICE_HELP}") from None
+    if dev.type not in ("meta", "cpu"):
+        try:
+            torch.empty(0, device=dev)
+        except (RuntimeError, AssertionError, ValueError) as e:
+            reason = one_line(str(e).splitlines()[0] if str(e) else type(e).__name__, 120)
+            raise InspectError(f"device={shown(device)} cannot be used here ({reason}); {DEVICE_HELP}") from None
+    return dev
 
 
 def with_head(spec: Spec, num_classes: int | None = None, include_top: bool | None = None) -> Spec:
-    """The spec with another number of classes, or with its pooling + fc head dropped or kept."""
+    """The spec with another number of classes, or with its pooling + fc head dropped or kept (checked)."""
+    num_classes, include_top = check_head(num_classes, include_top)
+    if not isinstance(spec, Spec):
+        raise InspectError(f"expected a Spec, got {shown(spec)}; e.g. get_spec('resnet50')")
+    validate(spec)
     changes: dict[str, object] = {}
     if num_classes is not None:
         changes["num_classes"] = num_classes

@@ -189,12 +189,9 @@ def test_no_dot_binary(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_graphviz_backend_failure_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    import graphviz
+    from resnet_inspect import dot
 
-    def missing(*args: object, **kwargs: object) -> bytes:
-        raise graphviz.ExecutableNotFound(("dot",))
-
-    monkeypatch.setattr(graphviz.Source, "pipe", missing)
+    monkeypatch.setattr(dot.shutil, "which", lambda name: None)  # dot vanished after the early check
     with pytest.raises(InspectError, match="apt-get install graphviz"):
         d.render("digraph x { a }", "svg")
 

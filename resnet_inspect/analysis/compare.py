@@ -292,6 +292,9 @@ def _block_figures(name: str, result: Inspection) -> BlockFigures:
 def block_comparison(channels: int = 256, size: Pair = (56, 56)) -> tuple[BlockFigures, BlockFigures]:
     """A basic block (two 3×3 convs at ``channels``) and a bottleneck (1×1 to ``channels/4``, 3×3, 1×1
     back), built on ``meta`` and inspected at ``channels × size`` (He et al. 2015, Fig. 5)."""
+    from ..limits import check_channels
+
+    check_channels(channels)
     import torch
 
     from ..models import BasicBlock, Bottleneck

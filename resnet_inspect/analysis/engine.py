@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InspectError
+from ..errors import InspectError, shown
+from ..limits import check_choice, check_digits, check_head, check_shape, whole
 from ..policies import POLICIES
 from ..specs import Spec
 from . import ops
@@ -24,29 +27,49 @@ INPUT_HELP = "give a size like 224, 600x800, 3x224x224 or 8x3x224x224"
 
 
 def parse_input(value: Any, in_channels: int, default: Pair) -> Shape:
-    """Turn ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple into N×C×H×W."""
+    """Turn ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple into N×C×H×W.
+
+    Sizes past :mod:`resnet_inspect.limits` (65,536 px per side, a batch of 4,096) are refused here,
+    before any pass runs.
+    """
     if value is None:
         return (1, in_channels, *default)
-    if isinstance(value, int):
-        dims: tuple[int, ...] = (value,)
+    n = whole(value)
+    if n is not None:
+        dims: tuple[int, ...] = (n,)
     elif isinstance(value, str):
         text = value.strip().lower().replace("×", "x").replace(",", "x")
-        if not re.fullmatch(r"-?\d+(x-?\d+){0,3}", text):
-            raise InspectError(f"--input {value!r} is not a size; {INPUT_HELP}")
-        dims = tuple(int(t) for t in text.split("x"))
-    elif isinstance(value, Sequence) and all(isinstance(v, int) for v in value) and 1 <= len(value) <= 4:
-        dims = tuple(value)
+        if len(text) > 80 or not re.fullmatch(r"-?[0-9]+(x-?[0-9]+){0,3}", text):
+            raise InspectError(f"--input {shown(value)} is not a size; {INPUT_HELP}")
+        dims = tuple(check_digits("--input", t) for t in text.split("x"))
+    elif isinstance(value, Sequence) and 1 <= len(value) <= 4 and all(whole(v) is not None for v in value):
+        dims = tuple(operator.index(v) for v in value)
     else:
-        raise InspectError(f"input {value!r} is not a size; {INPUT_HELP}")
+        raise InspectError(f"input {shown(value)} is not a size; {INPUT_HELP}")
     if any(d <= 0 for d in dims):
-        raise InspectError(f"--input {value!r}: every size must be a positive whole number; {INPUT_HELP}")
+        raise InspectError(f"--input {shown(value)}: every size must be a positive whole number; {INPUT_HELP}")
     if len(dims) == 1:
-        return (1, in_channels, dims[0], dims[0])
-    if len(dims) == 2:
-        return (1, in_channels, *dims)
-    if len(dims) == 3:
-        return (1, *dims)
-    return dims
+        shape: Shape = (1, in_channels, dims[0], dims[0])
+    elif len(dims) == 2:
+        shape = (1, in_channels, *dims)
+    else:
+        shape = (1, *dims) if len(dims) == 3 else dims
+    check_shape(shape, value)
+    return shape
+
+
+def _check_model(model: object) -> None:
+    """A name, a custom spec, a :class:`Spec` or an ``nn.Module`` instance; anything else is refused."""
+    if isinstance(model, str | Spec):
+        return
+    torch = sys.modules.get("torch")  # an nn.Module cannot exist unless torch is imported already
+    module_type = torch.nn.Module if torch is not None else None
+    if isinstance(model, type) and module_type is not None and issubclass(model, module_type):
+        raise InspectError(f"model {shown(model)} is a class, not a module; pass an instance, e.g. "
+                           f"inspect({model.__name__}(...)), or a variant name such as 'resnet50'")
+    if module_type is None or not isinstance(model, module_type):
+        raise InspectError(f"model {shown(model)} is not a variant name, a custom spec, a Spec or an "
+                           "nn.Module; e.g. inspect('resnet50') or inspect('bottleneck:3-4-6-3')")
 
 
 def _spec_pass(model: str | Spec, num_classes: int | None, include_top: bool | None) -> tuple[Pass, Spec]:
@@ -93,10 +116,10 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
     A name or spec is analysed without importing torch (:mod:`.symbolic`); a module by running its
     own ``forward`` on meta tensors (:mod:`.collect`).
     """
-    if policy not in POLICIES:
-        raise InspectError(f"unknown MAC policy {policy!r}; use one of: {', '.join(POLICIES)}")
-    if dtype not in ITEMSIZE:
-        raise InspectError(f"unknown dtype {dtype!r}; use one of: {', '.join(ITEMSIZE)}")
+    check_choice("MAC policy", policy, POLICIES)
+    check_choice("dtype", dtype, ITEMSIZE)
+    check_head(num_classes, include_top)
+    _check_model(model)
     if isinstance(model, str | Spec):
         run, spec = _spec_pass(model, num_classes, include_top)
         name, shape = spec.name, parse_input(input_size, spec.in_channels, spec.input_size)

@@ -70,17 +70,13 @@ def render(source: str, fmt: str) -> bytes:
     fmt = check_format(fmt)
     if fmt == "dot":
         return source.encode("utf-8")
-    import graphviz
-
     check_renderer(fmt)
     if fmt == "png":
         head, sep, body = source.partition("{\n")
         source = f"{head}{sep}\tdpi={PNG_DPI}\n{body}"
-    try:
-        data: bytes = graphviz.Source(source).pipe(format=fmt)
-    except graphviz.ExecutableNotFound as e:
-        raise InspectError(NO_DOT.format(fmt=f".{fmt}")) from e
-    return data
+    from ..dot import run_dot
+
+    return run_dot(source, fmt)
 
 
 def _finish(g: Any, name: str, bottoms: Sequence[str], shortcuts: bool = True, extra: str = "") -> Diagram:
