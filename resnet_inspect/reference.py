@@ -29,6 +29,7 @@ class Source:
     year: int | None
     url: str
     where: str = ""
+    short: str = ""  # a few words for a table cell: "He et al. 2015, Table 1"
 
     def cite(self) -> str:
         """``He, Zhang, Ren, Sun 2015, Deep Residual Learning ... (arXiv:1512.03385), Table 1``."""
@@ -94,26 +95,28 @@ class Figure:
 TORCHVISION = Source("TorchVision maintainers and contributors", "torchvision.models.resnet weights metadata "
                      "(num_params, _ops), torchvision 0.28–0.29", 2016,
                      "https://github.com/pytorch/vision/blob/main/torchvision/models/resnet.py",
-                     "ResNet*_Weights.IMAGENET1K_V1.meta")
+                     "ResNet*_Weights.IMAGENET1K_V1.meta", "torchvision metadata")
 TORCHVISION_VGG = Source("TorchVision maintainers and contributors", "torchvision.models.vgg weights metadata", 2016,
                          "https://github.com/pytorch/vision/blob/main/torchvision/models/vgg.py",
-                         "VGG19_Weights.IMAGENET1K_V1.meta['num_params']")
-HE2015 = Source("He, Zhang, Ren, Sun", "Deep Residual Learning for Image Recognition", 2015, "arXiv:1512.03385")
-HE2015_TABLE1 = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "Table 1, FLOPs row")
+                         "VGG19_Weights.IMAGENET1K_V1.meta['num_params']", "torchvision metadata")
+HE2015 = Source("He, Zhang, Ren, Sun", "Deep Residual Learning for Image Recognition", 2015, "arXiv:1512.03385",
+                short="He et al. 2015")
+HE2015_TABLE1 = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "Table 1, FLOPs row",
+                       "He et al. 2015, Table 1")
 HE2016 = Source("He, Zhang, Ren, Sun", "Identity Mappings in Deep Residual Networks", 2016, "arXiv:1603.05027",
-                "CIFAR results, #params column")
+                "CIFAR results, #params column", "He et al. 2016")
 DELF_ISSUE = Source("nashory (DeLF-pytorch) and the rfa-toolbox README", "Receptive field of torchvision's "
                     "ResNet-50", None, "https://github.com/nashory/DeLF-pytorch/issues/15",
-                    "issue 15; rfa-toolbox README gives 427 as ResNet-50's maximal resolution")
+                    "issue 15; rfa-toolbox README gives 427 as ResNet-50's maximal resolution", "DeLF-pytorch #15")
 GOOGLE_RF = Source("Google Research", "receptive_field: receptive field computation for convnets (TF-slim models)",
-                   None, "https://github.com/google-research/receptive_field", "README table")
+                   None, "https://github.com/google-research/receptive_field", "README table", "receptive_field lib")
 TORCHINFO = Source("Yep et al.", "torchinfo 1.8 summary(): total mult-adds", None,
-                   "https://github.com/TylerYep/torchinfo", "ResNet-50, 1×3×224×224")
+                   "https://github.com/TylerYep/torchinfo", "ResNet-50, 1×3×224×224", "torchinfo 1.8")
 FVCORE = Source("Facebook AI Research", "fvcore FlopCountAnalysis.total()", None,
-                "https://github.com/facebookresearch/fvcore", "ResNet-50 in eval mode, 1×3×224×224")
+                "https://github.com/facebookresearch/fvcore", "ResNet-50 in eval mode, 1×3×224×224", "fvcore")
 FLOP_COUNTER = Source("PyTorch contributors", "torch.utils.flop_counter.FlopCounterMode", None,
                       "https://github.com/pytorch/pytorch/blob/main/torch/utils/flop_counter.py",
-                      "ResNet-50, 1×3×224×224")
+                      "ResNet-50, 1×3×224×224", "FlopCounterMode")
 
 # --------------------------------------------------------------------------- the figures
 
@@ -155,16 +158,17 @@ def _he2015() -> list[Figure]:
                        "rounded (7.570 → 7.6) and some cut (3.664 → 3.6)")
            for model, value in (("resnet18", 1.8), ("resnet34", 3.6), ("resnet50-v1", 3.8),
                                 ("resnet101-v1", 7.6), ("resnet152-v1", 11.3))]
-    vgg = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "§3.3 and §4.1 (text)")
+    vgg = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "§3.3 and §4.1 (text)", "He et al. 2015, text")
     out += [Figure(f"he2015/text/{model}", model, "macs", value, "×10⁹ multiply-adds", "conv-fc", vgg,
                    scale=1e9, rounding="round", decimals=1)
             for model, value in (("vgg16", 15.3), ("vgg19", 19.6))]
-    fig5 = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "Fig. 5")
+    fig5 = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "Fig. 5", "He et al. 2015, Fig. 5")
     out += [Figure("he2015/fig5/basic", "", "weights", 73_728, "conv weights", "conv-fc-weights", fig5,
                    note="basic block on 64-d maps: 3×3, 64; 3×3, 64 = 2·64·3·3·64"),
             Figure("he2015/fig5/bottleneck", "", "weights", 69_632, "conv weights", "conv-fc-weights", fig5,
                    note="bottleneck on 256-d maps: 1×1, 64; 3×3, 64; 1×1, 256")]
-    table6 = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "Table 6 (CIFAR-10)")
+    table6 = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "Table 6 (CIFAR-10)",
+                    "He et al. 2015, Table 6")
     out += [Figure(f"he2015/table6/cifar-resnet{depth}", f"cifar-resnet{depth}", "params", value, "M parameters",
                    "params", table6, scale=1e6, rounding="round", decimals=1 if value >= 1 else 2,
                    input_size=(32, 32))
