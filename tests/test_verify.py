@@ -128,3 +128,15 @@ def test_gradient_support_by_hand() -> None:
                   length=21, thin=1, i=10)
     assert (got.size, got.jump, got.padding) == (7, 1, 3)
     assert inspect(net, input_size="1x21x21").totals.rf == (7, 7)
+
+
+def test_a_known_gap_of_fvcore_is_explained_not_hidden() -> None:
+    # fvcore 0.1.5 has no handle for aten::_convolution_mode (padding="same"): it counts that conv as 0.
+    net = nn.Sequential(nn.Conv2d(3, 4, 3, padding="same"), nn.ReLU(), nn.Conv2d(4, 4, 3, padding=1))
+    report = verify_model(net, input_size=8)
+    fv = {c.what: c for c in report.checks if c.tool == "fvcore"}
+    assert report.ok and fv["total FLOPs"].status == "explained" and "_convolution_mode" in fv["total FLOPs"].cause
+    # What fvcore misses is the first conv exactly: 8·8 positions · 4 out · 3 in · 3·3 = 6,912 MACs.
+    assert fv["total FLOPs"].ours - fv["total FLOPs"].theirs == 8 * 8 * 4 * 3 * 9
+    assert fv["FLOPs per leaf module"].status == "explained"
+    assert all(c.status == "exact" for c in report.checks if c.tool in ("FlopCounterMode", "torchinfo"))

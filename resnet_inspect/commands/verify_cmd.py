@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             if bar is not None:
                 bar[0].update(bar[1], completed=i, description=label)
 
-        report = verify(models, args.input, on_model=step)
+        report = verify(models, args.input, on_model=step, labels=None if args.all else args.models)
     if args.format == "json":
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     else:
