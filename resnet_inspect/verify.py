@@ -21,6 +21,7 @@ import copy
 import dataclasses
 import importlib
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -316,7 +317,9 @@ def check_fvcore(s: Subject) -> list[Check]:
     """fvcore's FLOPs (one FMA = one flop) per leaf module and in total, under our ``--count fvcore``."""
     from fvcore.nn import FlopCountAnalysis
 
-    with _eval(s.cpu):
+    with _eval(s.cpu), warnings.catch_warnings():  # fvcore traces with torch.jit, which newer torch deprecates
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
         fv = FlopCountAnalysis(s.cpu, s.x).unsupported_ops_warnings(False).uncalled_modules_warnings(False)
         by_module, total, skipped = fv.by_module(), fv.total(), fv.unsupported_ops()
     ours = _by_module(s.ours["fvcore"].rows)
