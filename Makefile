@@ -67,3 +67,21 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/_failed
+
+# The optional tests against torchvision's own modules and weights metadata, in an environment of their
+# own (.venv-tv: torch 2.14 and torchvision from PyPI; large downloads), so .venv stays torchvision-free.
+TV_VENV  := .venv-tv
+TV_STAMP := $(TV_VENV)/.installed
+
+.PHONY: test-torchvision
+
+$(TV_STAMP): pyproject.toml
+	@test -x $(TV_VENV)/bin/python || $(PYTHON) -m venv $(TV_VENV)
+	$(TV_VENV)/bin/pip install -q 'torch==2.14.*' torchvision
+	$(TV_VENV)/bin/pip install -q -e '.[dev]'
+	@touch $(TV_STAMP)
+
+test-torchvision: $(TV_STAMP)
+	$(TV_VENV)/bin/python -c "import torch, torchvision; print('torch', torch.__version__, 'torchvision', torchvision.__version__)"
+	$(TV_VENV)/bin/pytest -p no:cacheprovider -k torchvision
+	$(TV_VENV)/bin/resnet-inspect verify resnet18 resnet50 resnext50_32x4d wide_resnet50_2

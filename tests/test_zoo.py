@@ -8,23 +8,17 @@ from collections.abc import Callable
 import pytest
 import torch
 
-from resnet_inspect import registry
+from resnet_inspect import reference, registry
 from resnet_inspect.errors import InspectError
 from resnet_inspect.specs import parse_custom
 
 ALL = registry.names()
 
-# torchvision/models/resnet.py weights metadata `num_params` (torchvision 0.28–0.29), FACTS.md §1.
-TORCHVISION_PARAMS = {
-    "resnet18": 11_689_512, "resnet34": 21_797_672, "resnet50": 25_557_032, "resnet101": 44_549_160,
-    "resnet152": 60_192_808, "resnext50_32x4d": 25_028_904, "resnext101_32x8d": 88_791_336,
-    "resnext101_64x4d": 83_455_272, "wide_resnet50_2": 68_883_240, "wide_resnet101_2": 126_886_696,
-}
-# He et al. 2015 (arXiv:1512.03385) Table 6, CIFAR-10 nets, in millions as the paper rounds them.
-CIFAR_PARAMS_M = {"cifar-resnet20": 0.27, "cifar-resnet32": 0.46, "cifar-resnet44": 0.66,
-                  "cifar-resnet56": 0.85, "cifar-resnet110": 1.7, "cifar-resnet1202": 19.4}
-# torchvision vgg19 weights metadata `num_params`.
-VGG19_PARAMS = 143_667_240
+# Published figures with their sources: resnet_inspect/reference.py (torchvision `num_params`; He et al. 2015
+# Table 6, CIFAR-10 nets, in millions as the paper rounds them; torchvision vgg19 `num_params`).
+TORCHVISION_PARAMS = {m: f.exact for m, f in reference.select("torchvision/", "/num_params").items() if m != "vgg19"}
+CIFAR_PARAMS_M = {m: f.value for m, f in reference.select("he2015/table6/").items()}
+VGG19_PARAMS = reference.get("torchvision/vgg19/num_params").exact
 
 
 def n_params(model: torch.nn.Module) -> int:
