@@ -93,9 +93,13 @@ def _diagram(build: Callable[[], object]) -> Callable[[str], bytes]:
 
 def _plot(build: Callable[[], object]) -> Callable[[str], bytes]:
     def draw() -> bytes:
+        import matplotlib
+
         from ..render.plots import to_bytes
 
-        return to_bytes(build(), "svg")  # type: ignore[arg-type]
+        # text as SVG text, not outlines: half the size, selectable, and twice as fast to lay out in a PDF
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            return to_bytes(build(), "svg")  # type: ignore[arg-type]
 
     return _svg_once(draw)
 
@@ -170,7 +174,7 @@ def summary_section(a: ModelAnalysis) -> Section:
     ]
     blocks: list[Block] = [_kv(rows, tid="summary")]
     blocks.append(Formula(f"depth = {formula(a.depth)}", latex=f"\\text{{depth}} = {formula(a.depth)}"
-                          .replace("·", r"\cdot "), label="Depth"))
+                          .replace("·", r"\cdot ")))
     blocks.append(Paragraph(f"Name check: {name_check(a.depth)}."))
     if a.spec is not None and a.spec.description:
         blocks.append(Paragraph(a.spec.description))
