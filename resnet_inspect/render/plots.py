@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..analysis.result import Inspection, Row
 from ..errors import InspectError
-from .fmt import pair, scaled
+from .fmt import pair, scaled, shape
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -336,7 +336,7 @@ def family_figure(insps: Sequence[Inspection]) -> Figure:
         ax.set_xlabel("parameters")
         ax.set_ylabel("MACs (conv + fc)")
         sizes = {tuple(i.input_shape[2:]) for i in insps}
-        where = "at " + "×".join(map(str, sizes.pop())) if len(sizes) == 1 else "each at its default input"
+        where = "at " + shape(sizes.pop(), drop_batch=False) if len(sizes) == 1 else "each at its default input"
         ax.set_title(f"the family {where}: point area ∝ depth")
         ax.margins(0.12)
         _depth_key(ax, insps)
