@@ -14,9 +14,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InspectError
+
+if TYPE_CHECKING:
+    from .analysis.result import Inspection
+    from .specs import Spec
+    from .views.report import ModelAnalysis
 
 HEADLINE = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnext50_32x4d", "wide_resnet50_2",
             "cifar-resnet56")
@@ -32,7 +37,7 @@ def page_name(model: str) -> str:
     return stem or "model"
 
 
-def analyse(model: str, input_size: Any = None) -> Any:
+def analyse(model: str, input_size: Any = None) -> ModelAnalysis:
     """The :class:`~resnet_inspect.views.report.ModelAnalysis` of a name or custom spec: one pass, plus one
     per other MAC policy (for the conventions section)."""
     from .analysis.compare import inspect_named
@@ -45,7 +50,8 @@ def analyse(model: str, input_size: Any = None) -> Any:
     return analysis_of(result, spec, others)
 
 
-def analysis_of(result: Any, spec: Any = None, other_macs: tuple[tuple[str, int], ...] = ()) -> Any:
+def analysis_of(result: Inspection, spec: Spec | None = None,
+                other_macs: tuple[tuple[str, int], ...] = ()) -> ModelAnalysis:
     """A :class:`~resnet_inspect.views.report.ModelAnalysis` of an inspection (of a spec, or of any module:
     then without the backbone check and with only the result's own MAC policy unless ``other_macs``)."""
     from .analysis.compare import summarize
@@ -106,7 +112,7 @@ def check_folder(output: str | Path) -> Path:
 
 
 def model_files(name: str, formats: Sequence[str], input_size: Any = None, version: str = "",
-                step: Step | None = None) -> tuple[Any, dict[str, bytes]]:
+                step: Step | None = None) -> tuple[ModelAnalysis, dict[str, bytes]]:
     """One model's analysis and its pages (``MODEL.html``, ``MODEL.pdf``), in memory."""
     from .backends.html import render as html_page
     from .views.report import model_report
@@ -122,7 +128,8 @@ def model_files(name: str, formats: Sequence[str], input_size: Any = None, versi
     return a, files
 
 
-def _model_job(name: str, formats: tuple[str, ...], input_size: Any, version: str) -> tuple[Any, dict[str, bytes]]:
+def _model_job(name: str, formats: tuple[str, ...], input_size: Any,
+               version: str) -> tuple[ModelAnalysis, dict[str, bytes]]:
     return model_files(name, formats, input_size, version)
 
 
@@ -136,7 +143,7 @@ def build(p: Plan, step: Step | None = None, version: str = "", jobs: int = 1) -
     from .views.report import family_index
 
     say = step or (lambda _what: None)
-    results: dict[str, tuple[Any, dict[str, bytes]]] = {}
+    results: dict[str, tuple[ModelAnalysis, dict[str, bytes]]] = {}
     if jobs > 1 and len(p.models) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -213,5 +220,8 @@ def write(p: Plan, version: str = "", show_progress: bool | None = None, jobs: i
     steps = len(p.models) * per_model + len(p.formats) + (1 if per_model == 1 else 0)
     with progress(steps, show_progress) as step:
         files = build(p, step, version, jobs)
-    write_tree_atomic(p.target, files)
+    try:
+        write_tree_atomic(p.target, files)
+    except OSError as e:  # a folder the permission bits allow but the file system refuses (read-only, full, /proc)
+        raise InspectError(f"cannot write {str(p.target)!r}: {e.strerror or e}; choose another -o folder") from None
     return files

@@ -80,6 +80,9 @@ def test_pdf_has_the_sections_and_numbers() -> None:
     assert fmt.grouped(R18_PARAMS) in text and fmt.grouped(R18_MACS) in text
     assert f"1 / {len(pdf.pages)}" in text  # page numbers
     assert "layer4.1.conv2" in text  # the full layer table, every row
+    index = pypdf.PdfReader(io.BytesIO(out["index.pdf"]))
+    links = [a.get_object()["/A"]["/URI"] for page in index.pages for a in page.get("/Annots") or []]
+    assert links == ["resnet18.pdf"]  # relative: the folder can move
     # the same models give the same bytes
     again = report.build(report.plan(["resnet18"], "both", "unused-folder"), version="X")
     assert again == out
@@ -164,6 +167,9 @@ def test_unwritable_folder(cli: Cli, tmp_path: Path) -> None:
     assert code == 2 and err.count("\n") == 1 and "is a file" in err
     code, _, err = cli("report", "resnet18", "-f", "html", "-o", str(tmp_path / "file" / "sub"))
     assert code == 2 and err.count("\n") == 1 and "choose another -o folder" in err
+    if Path("/proc/self").is_dir():  # a folder the file system refuses whatever the permission bits say
+        code, _, err = cli("report", "resnet18", "-f", "html", "-o", "/proc/resnet-inspect-report")
+        assert code == 2 and err.count("\n") == 1 and "choose another -o folder" in err
     if os.geteuid() != 0:  # root may write anywhere
         (tmp_path / "ro").mkdir(mode=0o500)
         code, _, err = cli("report", "resnet18", "-f", "html", "-o", str(tmp_path / "ro" / "r"))

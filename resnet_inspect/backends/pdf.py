@@ -35,7 +35,7 @@ def from_html(html: str) -> bytes:
     ``data:`` URIs.  The PDF carries no creation date, so the same page gives the same bytes.
     """
     weasyprint = engine()
-    document = weasyprint.HTML(string=html, url_fetcher=_data_only(weasyprint), base_url=".").render()
+    document = weasyprint.HTML(string=html, url_fetcher=_data_only(weasyprint), base_url=None).render()
     data: bytes = document.write_pdf()
     return data
 
