@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors")
         module.add_arguments(p)
-        p.set_defaults(run=module.run)
+        p.set_defaults(run=module.run, output_is_folder=getattr(module, "OUTPUT_IS_FOLDER", False))
     return parser
 
 
@@ -111,8 +111,8 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def _check_output(args: argparse.Namespace) -> None:
     """``-o``, checked once for every command before any work: ``-`` is standard output, ``''`` an error."""
-    if getattr(args, "output", None) is None:
-        return
+    if getattr(args, "output", None) is None or getattr(args, "output_is_folder", False):
+        return  # a folder (report, slides) is checked by the command that writes it
     if args.output == STDOUT:
         args.output = None
         return

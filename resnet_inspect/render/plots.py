@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..analysis.result import Inspection, Row
 from ..errors import InspectError
-from .fmt import pair, scaled
+from .fmt import pair, scaled, shape
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -335,8 +335,9 @@ def family_figure(insps: Sequence[Inspection]) -> Figure:
         si_axis(ax, "y")
         ax.set_xlabel("parameters")
         ax.set_ylabel("MACs (conv + fc)")
-        size = insps[0].input_shape
-        ax.set_title(f"the family at {size[2]}×{size[3]}: point area ∝ depth")
+        sizes = {tuple(i.input_shape[2:]) for i in insps}
+        where = "at " + shape(sizes.pop(), drop_batch=False) if len(sizes) == 1 else "each at its default input"
+        ax.set_title(f"the family {where}: point area ∝ depth")
         ax.margins(0.12)
         _depth_key(ax, insps)
         place_labels(fig, ax, [(i.totals.params, i.totals.macs) for i in insps], [i.model for i in insps],

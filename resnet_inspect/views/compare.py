@@ -160,7 +160,7 @@ def side_record(summaries: Sequence[ModelSummary]) -> dict[str, Any]:
 
 
 def _size_text(size: tuple[int, int]) -> str:
-    return f"{size[0]}×{size[1]}"
+    return fmt.shape(size, drop_batch=False)
 
 
 def paper_table(paper: PaperTable) -> Table:

@@ -132,7 +132,7 @@ def layer_table(result: Inspection, columns: Sequence[str] = DEFAULT_COLUMNS, ma
             cells[i] = Cell(r.type, text=repeats[r.name])
         rows.append(TableRow(tuple(cells), level=r.depth, strong=not r.is_leaf and r.depth == 1, tags=_tags(r),
                              group=_group(r)))
-    shape = "×".join(map(str, result.input_shape))
+    shape = fmt.shape(result.input_shape, drop_batch=False)
     return Table(tuple(Column(k, c.title, c.kind) for k, c in zip(columns, cols, strict=True)), tuple(rows),
                  caption=f"{result.model} — input {shape}, {result.dtype}", notes=tuple(footer(result)),
                  id="layers", role="layers")
@@ -194,7 +194,7 @@ def document(result: Inspection, columns: Sequence[str] = DEFAULT_COLUMNS, max_d
     blocks: list[Table] = [layer_table(result, columns, max_depth, exact)]
     if stages:
         blocks.append(stage_table(result, exact))
-    shape = "×".join(map(str, result.input_shape))
+    shape = fmt.shape(result.input_shape, drop_batch=False)
     return Document(result.model, tuple(blocks), subtitle=f"input {shape}, {result.dtype}",
                     meta=(("model", result.model), ("input", shape), ("dtype", result.dtype)))
 
