@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -94,10 +95,17 @@ def test_projection_shortcut_is_dashed_and_identity_solid() -> None:
     assert "downsample" not in ident
 
 
-def test_default_block_is_the_first_projection() -> None:
-    assert "b__layer1_0_downsample_0" in d.block_diagram("resnet50").source
-    assert "b__layer2_0_conv1" in d.block_diagram("resnet34").source  # resnet34's layer1 has none
-    assert "option A shortcut" in d.block_diagram("cifar-resnet20").source  # option A, not identity
+def test_default_block_is_the_first_with_a_stride() -> None:
+    # He et al. 2015, Table 1: "downsampling is performed by conv3_1, conv4_1, and conv5_1 with a stride of 2"
+    # — the first block with a stride is layer2.0 (conv3_1) in every ImageNet ResNet.
+    v1 = d.block_diagram("resnet50-v1")
+    assert v1.name == "block resnet50-v1 layer2.0"
+    assert "stride 2" in node_label(v1.source, "b__layer2_0_conv1")  # the paper's v1: stride on the first 1×1
+    assert d.block_diagram("resnet50").name == "block resnet50 layer2.0"
+    assert d.block_diagram("resnet34").name == "block resnet34 layer2.0"
+    assert "option A shortcut" in d.block_diagram("cifar-resnet20").source  # layer2.0: option A, not identity
+    # a net with no stride anywhere falls back to its first projection
+    assert d.block_diagram("bottleneck:2,stages=1").name.endswith(" layer1.0")
 
 
 def test_resnext_shows_its_cardinality() -> None:
@@ -142,11 +150,110 @@ def test_network_folds_deep_models() -> None:
 
 def test_plain_vs_residual_columns() -> None:
     src = d.plain_vs_residual_diagram().source
-    assert src.count("cluster_col") == 3
-    # resnet34: 16 blocks folded into 7 units (3 stages start with a projection block), one add each
+    assert src.count("subgraph cluster_col") == 3
+    # resnet34: one + and one shortcut per drawn block; a run of identical blocks is framed and labelled × n,
+    # and the frames plus the three projection blocks account for all 3 + 4 + 6 + 3 = 16 blocks (Table 1)
     assert len(re.findall(r"c2__add\d+ \[label=\"\+\"", src)) == 7
-    assert len(re.findall(r"c2__\w+ -> c2__add\d+ \[[^\]]*dashed", src)) == 3
+    assert len(re.findall(r"^\s*c2__in\d+ -> c2__add\d+ \[[^\]]*dashed", src, re.MULTILINE)) == 3
+    runs = [int(n) for n in re.findall(r"<b>× (\d+)</b> <font[^>]*>blocks</font>", src)]
+    assert runs == [3, 3, 5, 2] and sum(runs) + 3 == 16
+    # a frame holds its block's input, the block and its +: the shortcut repeats with the block
+    frames = re.findall(r"subgraph cluster_c2_run(\d+) {(.*?)\n\t\t}", src, re.DOTALL)
+    assert len(frames) == 4
+    for k, body in frames:
+        assert f"c2__in{k} " in body and f"c2__u{k} " in body and f"c2__add{k} " in body
     assert "×11" in src  # plain34: 11 more 3×3 convs at 256 after the strided one
+    assert "dashed" not in "".join(re.findall(r"^\s*\w+ \[label=.*$", src, re.MULTILINE))  # no dashed boxes
+
+
+def _positions(source: str) -> dict[str, tuple[float, float]]:
+    """Node centres (inches) of a laid-out diagram, from Graphviz's plain output."""
+    out: dict[str, tuple[float, float]] = {}
+    for line in _plain(source).splitlines():
+        parts = line.split()
+        if parts and parts[0] == "node":
+            out[parts[1]] = (float(parts[2]), float(parts[3]))
+    return out
+
+
+def _plain(source: str) -> str:
+    import graphviz
+
+    return graphviz.Source(source).pipe(format="plain").decode()
+
+
+def test_plain_vs_residual_rows_align_and_the_resnet_column_has_no_gap() -> None:
+    src = d.plain_vs_residual_diagram().source
+    pos = _positions(src)
+    # the first layer at each output size sits on that size's row in every column (the paper's Fig. 3)
+    for size, firsts in {"56x56": ("c0__u3", "c1__u1", "c2__u1"), "28x28": ("c0__u5", "c1__u3", "c2__u3")}.items():
+        ys = {round(pos[n][1], 2) for n in firsts}
+        assert ys == {round(pos[f"size__{size}"][1], 2)}, (size, ys)
+    # resnet34's column has no long empty stretch: consecutive main-path nodes are at most one row apart
+    # beyond the usual step (the stem skips VGG's 224×224 row), i.e. no step exceeds 2.5 × the median step
+    chain = re.findall(r"^\s*(c2__\w+) \[", src, re.MULTILINE)
+    ys = [pos[n][1] for n in chain]
+    steps = sorted(a - b for a, b in itertools.pairwise(ys))
+    assert steps[-1] <= 2.5 * steps[len(steps) // 2], steps
+
+
+def test_network_expand_draws_each_block_with_its_shortcut() -> None:
+    src = d.network_diagram("resnet50", ["layer2"]).source
+    # layer2 = 4 bottlenecks (Table 1: ×4), one + each; the first projects (dashed), the other three identity
+    for k in range(4):
+        attrs = edge_attrs(src, f"in__layer2_{k}", f"add__layer2_{k}")
+        assert ("dashed" in attrs) == (k == 0) and ("solid" in attrs) == (k > 0)
+        edge_attrs(src, f"blk__layer2_{k}", f"add__layer2_{k}")
+    assert "dashed" not in "".join(re.findall(r"^\s*\w+ \[label=.*$", src, re.MULTILINE))  # no dashed boxes
+    folded = d.network_diagram("resnet152", ["layer3"]).source
+    assert "each with its own identity shortcut" in node_label(folded, "fold__layer3_2")
+
+
+def test_legend_lists_only_what_is_drawn() -> None:
+    def legend(source: str) -> str:
+        return node_label(source, "legend")
+
+    macro = legend(d.network_diagram("resnet50").source)
+    assert "shortcut" not in macro and "&nbsp;BN&nbsp;" not in macro and "&nbsp;ReLU&nbsp;" not in macro
+    assert "&nbsp;conv&nbsp;" in macro and "&nbsp;fc&nbsp;" in macro  # the stem box and the head box
+    ident = legend(d.block_diagram("resnet50", "layer2.1").source)
+    assert "identity shortcut" in ident and "projection" not in ident and "stride 2" not in ident
+    assert "&nbsp;pool&nbsp;" not in ident and "&nbsp;fc&nbsp;" not in ident
+    proj = legend(d.block_diagram("resnet50", "layer2.0").source)
+    assert "projection shortcut" in proj and "identity" not in proj and "stride 2" in proj
+    assert "option A" in legend(d.block_diagram("cifar-resnet20").source)
+
+
+class _CountingRows(tuple):  # type: ignore[type-arg]
+    """A rows tuple that counts full passes over it."""
+
+    passes = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        type(self).passes += 1
+        return super().__iter__()
+
+
+def test_views_are_linear_in_the_number_of_rows() -> None:
+    from dataclasses import replace
+
+    from resnet_inspect.analysis import inspect
+    from resnet_inspect.render import plots
+
+    passes = []
+    for n in (10, 200):
+        insp = inspect(f"basic:{n}-{n}-{n}-{n}")
+        counted = replace(insp, rows=_CountingRows(insp.rows))
+        _CountingRows.passes = 0
+        d.network_diagram(counted, ["all"])
+        d.plain_vs_residual_diagram([counted])
+        d.block_diagram(counted)
+        plots.shapes_figure(counted)
+        plots.rf_figure(counted)
+        passes.append(_CountingRows.passes)
+    # a scan of every row per block would make the passes grow with the blocks (800 here); each view reads
+    # the rows a fixed number of times, whatever the depth
+    assert passes[0] == passes[1] and passes[1] < 60, passes
 
 
 # --------------------------------------------------------------------------- errors and output

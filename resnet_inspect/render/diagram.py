@@ -91,8 +91,8 @@ def as_inspection(model: Inspection | str, input_size: Any = None) -> Inspection
     return inspect(model, input_size=input_size)
 
 
-def _finish(g: Any, name: str, bottoms: Sequence[str], shortcuts: bool = True, extra: str = "") -> Diagram:
-    st.add_legend(g, bottoms, shortcuts, extra)
+def _finish(g: Any, name: str, bottoms: Sequence[str], extra: str = "") -> Diagram:
+    st.add_legend(g, bottoms, extra)
     return Diagram(name, str(g.source))
 
 
@@ -249,8 +249,7 @@ def network_diagram(model: Inspection | str, expand: Sequence[str] = (), input_s
     insp = as_inspection(model, input_size)
     g = st.new_graph("network")
     bottoms = draw_network(g, insp, expand)
-    extra = "dashed box: a block whose shortcut is a projection" if expand else ""
-    return _finish(g, f"network {insp.model}", bottoms, shortcuts=False, extra=extra)
+    return _finish(g, f"network {insp.model}", bottoms)
 
 
 def plain_vs_residual_diagram(models: Sequence[Inspection | str] = ("vgg19", "plain34", "resnet34")) -> Diagram:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.result import Row
@@ -180,30 +181,61 @@ def add_layer_node(g: graphviz.Digraph, nid: str, row: Row, name: str, group: st
         attrs["group"] = group
     if row.kind == "add":
         attrs.update(shape="ellipse", style="filled", penwidth="1.6")
-    if row.kind == "shortcut":
-        attrs.update(style="rounded,filled,dashed")
     g.node(nid, layer_label(row, name), **attrs)
 
 
-def legend_label(shortcuts: bool = True, extra: str = "") -> str:
-    """The legend: one swatch per layer kind, the two shortcut line styles, the stride mark, ``extra``."""
-    cells = "".join(
-        f'<td bgcolor="{PALETTE[k][0]}" border="1" color="{PALETTE[k][1]}" style="rounded">&nbsp;{esc(t)}&nbsp;</td>'
-        for k, t in LEGEND_KINDS)
-    rows = [f"<tr>{cells}</tr>"]
-    if shortcuts:
-        rows.append(f'<tr><td colspan="3"><font color="{SHORTCUT_COLOUR}"><b>━━━</b></font> identity shortcut '
-                    f'(no weights)</td><td colspan="3"><font color="{SHORTCUT_COLOUR}"><b>╺ ╺ ╺</b></font> projection '
-                    "(1×1 conv)</td></tr>")
-    rows.append(f'<tr><td colspan="6">{red("/2")} stride 2 (downsampling) · shapes are C×H×W</td></tr>')
+@dataclass(frozen=True)
+class Contents:
+    """What a finished drawing shows, read back from its DOT source: the legend explains only that."""
+
+    kinds: tuple[str, ...]
+    identity: bool
+    projection: bool
+    option_a: bool
+    stride: bool
+
+
+_EDGE = re.compile(r"^\s*\S+ -> \S+ \[(.*)\]$", re.MULTILINE)
+
+
+def contents(source: str) -> Contents:
+    """The layer kinds (by fill colour), shortcut line styles and stride marks present in ``source``."""
+    kinds = tuple(k for k, _ in LEGEND_KINDS if f'fillcolor="{PALETTE[k][0]}"' in source)
+    shortcut_edges = [a for a in _EDGE.findall(source) if f'color="{SHORTCUT_COLOUR}"' in a]
+    return Contents(kinds=kinds,
+                    identity=any("style=solid" in a for a in shortcut_edges),
+                    projection=any("style=dashed" in a for a in shortcut_edges),
+                    option_a="option A shortcut" in source,
+                    stride=f'<font color="{STRIDE_COLOUR}">' in source)
+
+
+def legend_label(shown: Contents, extra: str = "") -> str:
+    """The legend: a swatch per layer kind drawn, the shortcut line styles drawn, the stride mark, ``extra``."""
+    names = dict(LEGEND_KINDS)
+    cells = "".join(f'<td bgcolor="{PALETTE[k][0]}" border="1" color="{PALETTE[k][1]}" style="rounded">'
+                    f"&nbsp;{esc(names[k])}&nbsp;</td>" for k in shown.kinds)
+    rows = [f"<tr>{cells}</tr>"] if cells else []
+    lines = []
+    if shown.identity:
+        what = "shortcut without weights (identity; option A: subsample, zero-pad)" if shown.option_a \
+            else "identity shortcut (no weights)"
+        lines.append(f'<font color="{SHORTCUT_COLOUR}"><b>━━━</b></font> {what}')
+    if shown.projection:
+        lines.append(f'<font color="{SHORTCUT_COLOUR}"><b>╺ ╺ ╺</b></font> projection shortcut (1×1 conv)')
+    marks = [f"{red('/2')} stride 2 (downsampling)"] if shown.stride else []
+    marks.append("shapes are C×H×W")
+    lines.append(" · ".join(marks))
     if extra:
-        rows.append(f'<tr><td colspan="6">{esc(extra)}</td></tr>')
+        lines.append(esc(extra))
+    span = max(len(shown.kinds), 1)
+    rows += [f'<tr><td colspan="{span}">{line}</td></tr>' for line in lines]
     return html_label('<table border="0" cellborder="0" cellspacing="3" cellpadding="2">'
                       + "".join(rows) + "</table>")
 
 
-def add_legend(g: graphviz.Digraph, above: Sequence[str], shortcuts: bool = True, extra: str = "") -> None:
-    """Put the legend under the nodes ``above`` (the bottom of each column of the drawing)."""
-    g.node("legend", legend_label(shortcuts, extra), shape="plaintext", style="", fontsize="11")
+def add_legend(g: graphviz.Digraph, above: Sequence[str], extra: str = "") -> None:
+    """Put the legend under the nodes ``above`` (the bottom of each column of the drawing), listing only
+    what the drawing so far contains."""
+    g.node("legend", legend_label(contents(str(g.source)), extra), shape="plaintext", style="", fontsize="11")
     for nid in above:
         g.edge(nid, "legend", style="invis")
