@@ -182,18 +182,25 @@ def _plain(source: str) -> str:
     return graphviz.Source(source).pipe(format="plain").decode()
 
 
-def test_plain_vs_residual_rows_align_and_the_resnet_column_has_no_gap() -> None:
-    src = d.plain_vs_residual_diagram().source
+@pytest.mark.parametrize("layout", ["tb", "lr"])
+def test_plain_vs_residual_rows_align_and_the_resnet_column_has_no_gap(layout: str) -> None:
+    from resnet_inspect.render import diagram_style as st
+
+    with st.look(layout):
+        src = d.plain_vs_residual_diagram().source
     pos = _positions(src)
-    # the first layer at each output size sits on that size's row in every column (the paper's Fig. 3)
+    along = 1 if layout == "tb" else 0  # the axis the networks run along
+    # the first layer at each output size sits on that size's line in every network (the paper's Fig. 3)
     for size, firsts in {"56x56": ("c0__u3", "c1__u1", "c2__u1"), "28x28": ("c0__u5", "c1__u3", "c2__u3")}.items():
-        ys = {round(pos[n][1], 2) for n in firsts}
-        assert ys == {round(pos[f"size__{size}"][1], 2)}, (size, ys)
-    # resnet34's column has no long empty stretch: consecutive main-path nodes are at most one row apart
-    # beyond the usual step (the stem skips VGG's 224×224 row), i.e. no step exceeds 2.5 × the median step
+        at = {round(pos[n][along], 2) for n in firsts}
+        assert at == {round(pos[f"size__{size}"][along], 2)}, (size, at)
+    # resnet34's blocks follow each other without a long empty stretch: no step between consecutive
+    # main-path nodes from the first block on exceeds 2.5 × the median step (the stem alone skips VGG's
+    # 224×224 row, to stay aligned)
     chain = re.findall(r"^\s*(c2__\w+) \[", src, re.MULTILINE)
-    ys = [pos[n][1] for n in chain]
-    steps = sorted(a - b for a, b in itertools.pairwise(ys))
+    chain = chain[chain.index("c2__in2"):]
+    at = [pos[n][along] for n in chain]
+    steps = sorted(abs(a - b) for a, b in itertools.pairwise(at))
     assert steps[-1] <= 2.5 * steps[len(steps) // 2], steps
 
 
@@ -318,3 +325,82 @@ def test_command_modules_import_nothing_heavy() -> None:
             "print([m for m in ('graphviz', 'matplotlib', 'torch') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- layout and fonts
+
+KIND_BUILDERS: dict[str, Callable[[], d.Diagram]] = {
+    "block": lambda: d.block_diagram("resnet50"),
+    "contrast": lambda: d.contrast_diagram(),
+    "bottleneck-kinds": lambda: d.bottleneck_kinds_diagram("resnet50"),
+    "v1-vs-v15": lambda: d.v1_vs_v15_diagram("resnet50"),
+    "network": lambda: d.network_diagram("resnet50"),
+    "plain-vs-residual": lambda: d.plain_vs_residual_diagram(),
+}
+
+
+def _slide_scale(source: str) -> float:
+    """How much a drawing must shrink (or may grow) to fit a 13.33 × 7.5 in (16:9) slide."""
+    svg = d.render(source, "svg").decode()
+    m = re.search(r'width="(\d+)pt" height="(\d+)pt"', svg)
+    assert m
+    return min(13.33 * 72 / int(m.group(1)), 7.5 * 72 / int(m.group(2)))
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_BUILDERS))
+def test_default_layout_is_the_one_that_fits_a_slide_best(kind: str) -> None:
+    from resnet_inspect.render import diagram_style as st
+
+    scales = {}
+    for layout in st.LAYOUTS:
+        with st.look(layout):
+            scales[layout] = _slide_scale(KIND_BUILDERS[kind]().source)
+    default = _slide_scale(KIND_BUILDERS[kind]().source)
+    assert default == scales[st.DEFAULT_LAYOUT[kind]] == max(scales.values()), scales
+
+
+def test_landscape_network_wraps_into_rows() -> None:
+    from resnet_inspect.render import diagram_style as st
+
+    with st.look("lr"):
+        lr = d.network_diagram("resnet50").source
+    with st.look("tb"):
+        tb = d.network_diagram("resnet50").source
+    stages = ["stage__stem", "stage__layer1", "stage__layer2", "stage__layer3", "stage__layer4", "stage__head"]
+    rows = {round(_positions(lr)[n][1], 1) for n in stages}
+    assert 2 <= len(rows) <= 3  # several stages side by side, like lines of text
+    assert len({round(_positions(tb)[n][1], 1) for n in stages}) == 6  # one under the other
+    # what flows between stages labels the arrow (landscape) or sits between the boxes (top to bottom)
+    assert "cumulative stride 8" in edge_attrs(lr, "stage__layer2", "stage__layer3")
+    assert "cumulative stride 8" in node_label(tb, "flow__stage__layer2")
+    assert 1.2 < _slide_aspect(lr) < 3.2 and _slide_aspect(tb) < 1
+
+
+def _slide_aspect(source: str) -> float:
+    svg = d.render(source, "svg").decode()
+    m = re.search(r'width="(\d+)pt" height="(\d+)pt"', svg)
+    assert m
+    return int(m.group(1)) / int(m.group(2))
+
+
+def test_font_size_scales_every_text() -> None:
+    from resnet_inspect.render import diagram_style as st
+
+    base = d.block_diagram("resnet50").source
+    with st.look(font_size=26):
+        big = d.block_diagram("resnet50").source
+
+    def sizes(src: str) -> list[float]:
+        return [float(v) for v in re.findall(r'(?:fontsize|point-size)="?(\d+(?:\.\d+)?)"?', src)]
+
+    assert sizes(big) == [2 * v for v in sizes(base)]  # 26 / 13: node text 13 → 26, notes 10 → 20 …
+    assert "fontsize=\"26\"" in big
+    assert _slide_aspect(base) > 0 and d.render(big, "svg") != d.render(base, "svg")
+
+
+@pytest.mark.parametrize(("layout", "font", "message"), [("portrait", None, "use lr"), (None, 2.0, "from 4 to 72")])
+def test_bad_look_is_refused(layout: str | None, font: float | None, message: str) -> None:
+    from resnet_inspect.render import diagram_style as st
+
+    with pytest.raises(InspectError, match=message), st.look(layout, font):
+        pass

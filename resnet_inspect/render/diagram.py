@@ -93,19 +93,20 @@ def as_inspection(model: Inspection | str, input_size: Any = None) -> Inspection
 
 def _finish(g: Any, name: str, bottoms: Sequence[str], extra: str = "") -> Diagram:
     st.add_legend(g, bottoms, extra)
-    return Diagram(name, str(g.source))
+    return Diagram(name, st.scale_fonts(str(g.source), st.current().font_size))
 
 
 # --------------------------------------------------------------------------- block diagrams
 
 
 def block_diagram(model: Inspection | str, block: str | None = None, input_size: Any = None) -> Diagram:
-    """One residual block of ``model`` (default: the first with a projection shortcut, else the first)."""
-    insp = as_inspection(model, input_size)
-    b = get_block(insp, default_block(insp) if block is None else block)
-    g = st.new_graph("block")
-    _, bottom = draw_block(g, insp, b, "b")
-    return _finish(g, f"block {insp.model} {b.path}", [bottom])
+    """One residual block of ``model`` (default: the first with a stride, see :func:`default_block`)."""
+    with st.drawing("block"):
+        insp = as_inspection(model, input_size)
+        b = get_block(insp, default_block(insp) if block is None else block)
+        g = st.new_graph("block")
+        _, bottom = draw_block(g, insp, b, "b")
+        return _finish(g, f"block {insp.model} {b.path}", [bottom])
 
 
 def _side_by_side(name: str, title: str, panels: Sequence[tuple[Inspection, Block, str]],
@@ -138,18 +139,19 @@ def contrast_diagram(pair: tuple[Inspection | str, Inspection | str] | None = No
     (He et al. 2015, Fig. 5).  ``pair`` draws two other models' blocks instead (``block`` or each one's
     default).
     """
-    if pair is None:
-        if channels < 4 or channels % 4:
-            raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck "
-                               "squeezes to a quarter)")
-        pair = (f"basic:2,widths={channels},stem_width={channels}",
-                f"bottleneck:2,widths={channels // 4},stem_width={channels}")
-        block = "layer1.1"
-    a, b = as_inspection(pair[0]), as_inspection(pair[1])
-    ba = get_block(a, block if block is not None else default_block(a))
-    bb = get_block(b, block if block is not None else default_block(b))
-    panels = [(a, ba, _panel_title(a, ba)), (b, bb, _panel_title(b, bb))]
-    return _side_by_side("contrast", f"{ba.row.type} vs {bb.row.type}", panels, _contrast_note(ba, bb))
+    with st.drawing("contrast"):
+        if pair is None:
+            if channels < 4 or channels % 4:
+                raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck "
+                                   "squeezes to a quarter)")
+            pair = (f"basic:2,widths={channels},stem_width={channels}",
+                    f"bottleneck:2,widths={channels // 4},stem_width={channels}")
+            block = "layer1.1"
+        a, b = as_inspection(pair[0]), as_inspection(pair[1])
+        ba = get_block(a, block if block is not None else default_block(a))
+        bb = get_block(b, block if block is not None else default_block(b))
+        panels = [(a, ba, _panel_title(a, ba)), (b, bb, _panel_title(b, bb))]
+        return _side_by_side("contrast", f"{ba.row.type} vs {bb.row.type}", panels, _contrast_note(ba, bb))
 
 
 def _ratio(a: int, b: int, what: str) -> str:
@@ -192,15 +194,17 @@ def bottleneck_kinds_diagram(model: Inspection | str = "resnet50") -> Diagram:
     For ResNet-50: conv2_1 (projection, stride 1: only the channels change), conv3_1/conv4_1/conv5_1
     (projection, stride 2) and all the others (identity).
     """
-    insp = as_inspection(model)
-    groups: dict[tuple[str, int], list[Block]] = {}
-    for p in block_paths(insp):
-        b = get_block(insp, p)
-        groups.setdefault(_kind_key(b), []).append(b)
-    if not groups:
-        get_block(insp, "layer1.0")  # raises: no blocks
-    panels = [(insp, groups[key][0], _kinds_title(insp, key, groups[key])) for key in sorted(groups, key=_kind_order)]
-    return _side_by_side("bottleneck_kinds", f"the {len(panels)} kinds of block in {insp.model}", panels)
+    with st.drawing("bottleneck-kinds"):
+        insp = as_inspection(model)
+        groups: dict[tuple[str, int], list[Block]] = {}
+        for p in block_paths(insp):
+            b = get_block(insp, p)
+            groups.setdefault(_kind_key(b), []).append(b)
+        if not groups:
+            get_block(insp, "layer1.0")  # raises: no blocks
+        panels = [(insp, groups[key][0], _kinds_title(insp, key, groups[key]))
+                  for key in sorted(groups, key=_kind_order)]
+        return _side_by_side("bottleneck_kinds", f"the {len(panels)} kinds of block in {insp.model}", panels)
 
 
 def _kinds_title(insp: Inspection, key: tuple[str, int], blocks: list[Block]) -> str:
@@ -212,24 +216,25 @@ def _kinds_title(insp: Inspection, key: tuple[str, int], blocks: list[Block]) ->
 
 def v1_vs_v15_diagram(model: str = "resnet50", block: str = "layer2.0") -> Diagram:
     """The same bottleneck with the stride on the first 1×1 (paper, v1) and on the 3×3 (torchvision, v1.5)."""
-    from ..registry import get_spec
+    with st.drawing("v1-vs-v15"):
+        from ..registry import get_spec
 
-    spec = get_spec(model)
-    if not spec.block.endswith("bottleneck") or spec.block.startswith("preact"):
-        raise InspectError(f"{model} has {spec.block} blocks; v1-vs-v15 compares bottleneck layouts, "
-                           "e.g. resnet50, resnet101 or resnext50_32x4d")
-    base = spec.name.removesuffix("-v1")
-    v1 = as_inspection_spec(spec.replace(stride_on="1x1", name=f"{base} (v1)"))
-    v15 = as_inspection_spec(spec.replace(stride_on="3x3", name=f"{base} (v1.5)"))
-    b1, b15 = get_block(v1, block), get_block(v15, block)
-    titles = (f"paper (v1): stride on the first 1×1 — {base} {block}",
-              f"torchvision (v1.5): stride on the 3×3 — {base} {block}")
-    note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {v1.totals.rf[0] if v1.totals.rf else '?'} px"
-            f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {v15.totals.rf[0] if v15.totals.rf else '?'} px"
-            f"<br/>same parameters ({grouped(v15.totals.params)}); a 1×1 conv with stride 2 never reads "
-            "three quarters of its input pixels")
-    return _side_by_side("v1_vs_v15", f"where the bottleneck's stride sits ({base} {block})",
-                         [(v1, b1, titles[0]), (v15, b15, titles[1])], note)
+        spec = get_spec(model)
+        if not spec.block.endswith("bottleneck") or spec.block.startswith("preact"):
+            raise InspectError(f"{model} has {spec.block} blocks; v1-vs-v15 compares bottleneck layouts, "
+                               "e.g. resnet50, resnet101 or resnext50_32x4d")
+        base = spec.name.removesuffix("-v1")
+        v1 = as_inspection_spec(spec.replace(stride_on="1x1", name=f"{base} (v1)"))
+        v15 = as_inspection_spec(spec.replace(stride_on="3x3", name=f"{base} (v1.5)"))
+        b1, b15 = get_block(v1, block), get_block(v15, block)
+        titles = (f"paper (v1): stride on the first 1×1 — {base} {block}",
+                  f"torchvision (v1.5): stride on the 3×3 — {base} {block}")
+        note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {v1.totals.rf[0] if v1.totals.rf else '?'} px"
+                f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {v15.totals.rf[0] if v15.totals.rf else '?'} px"
+                f"<br/>same parameters ({grouped(v15.totals.params)}); a 1×1 conv with stride 2 never reads "
+                "three quarters of its input pixels")
+        return _side_by_side("v1_vs_v15", f"where the bottleneck's stride sits ({base} {block})",
+                             [(v1, b1, titles[0]), (v15, b15, titles[1])], note)
 
 
 def as_inspection_spec(spec: Any) -> Inspection:
@@ -244,18 +249,20 @@ def as_inspection_spec(spec: Any) -> Inspection:
 
 def network_diagram(model: Inspection | str, expand: Sequence[str] = (), input_size: Any = None) -> Diagram:
     """The macro view: stem, stages (× n blocks), sizes and cumulative stride between them, head."""
-    from .diagram_network import draw_network
+    with st.drawing("network"):
+        from .diagram_network import draw_network
 
-    insp = as_inspection(model, input_size)
-    g = st.new_graph("network")
-    bottoms = draw_network(g, insp, expand)
-    return _finish(g, f"network {insp.model}", bottoms)
+        insp = as_inspection(model, input_size)
+        g = st.new_graph("network", rankdir="TB")  # landscape: the stages wrap into rows
+        bottoms = draw_network(g, insp, expand)
+        return _finish(g, f"network {insp.model}", bottoms)
 
 
 def plain_vs_residual_diagram(models: Sequence[Inspection | str] = ("vgg19", "plain34", "resnet34")) -> Diagram:
     """Networks as columns of folded layers, aligned by output size, as in He et al. 2015 Fig. 3."""
-    from .diagram_network import draw_columns
+    with st.drawing("plain-vs-residual"):
+        from .diagram_network import draw_columns
 
-    insps = [as_inspection(m) for m in models]
-    g = st.new_graph("plain_vs_residual")
-    return _finish(g, "plain-vs-residual", draw_columns(g, insps))
+        insps = [as_inspection(m) for m in models]
+        g = st.new_graph("plain_vs_residual")
+        return _finish(g, "plain-vs-residual", draw_columns(g, insps))

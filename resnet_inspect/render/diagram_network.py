@@ -233,7 +233,7 @@ def _edge_label(stage: Stage) -> str:
     out = stage.output_shape
     if len(out) != 4:
         return shape(out)
-    jump = f" · cumulative stride {pair(stage.jump)}" if stage.jump else ""
+    jump = f"{chr(10) if st.landscape() else ' · '}cumulative stride {pair(stage.jump)}" if stage.jump else ""
     return f"{out[1]} ch · {out[2]}×{out[3]}{jump}"
 
 
@@ -249,28 +249,84 @@ def check_expand(insp: Inspection, expand: Sequence[str]) -> set[str]:
 
 
 def draw_network(g: graphviz.Digraph, insp: Inspection, expand: Sequence[str] = ()) -> list[str]:
-    """Draw the macro view of ``insp`` into ``g``; return the bottom node (in a list)."""
+    """Draw the macro view of ``insp`` into ``g``; return the bottom node (in a list).
+
+    Top to bottom, what flows between stages is a line of text between the boxes; in a landscape drawing
+    it labels the arrow, and the stages wrap into rows so that the picture keeps a 16:9 slide's shape.
+    """
     wanted = check_expand(insp, expand)
     g.attr("graph", label=st.html_label(
         f"<b>{st.esc(insp.model)}</b>  {st.small(_summary(insp), '#222222', 13)}<br/> "))
-    prev = "input"
-    g.node(prev, st.html_label(f"<b>input</b>  {shape(insp.input_shape)}"), shape="box", style="rounded")
+    g.node("input", st.html_label(f"<b>input</b>  {shape(insp.input_shape)}"), shape="box", style="rounded")
+    items: list[tuple[str, str, str, int]] = [("input", "input", "", 0)]  # first, last, what flows out, height
     for stage, leaves in stage_groups(insp):
         if stage.name in wanted:
             first, last = _draw_expanded(g, insp, stage)
+            height = 1 + 2 * len(_fold_blocks(_blocks_of(insp, stage.name)))
         else:
             first = last = st.node_id("stage", stage.name)
             kind = "stage" if _blocks_of(insp, stage.name) else _main_kind(leaves)
             g.node(first, stage_label(insp, stage, leaves), **st.kind_style(kind),
                    penwidth="1.8" if kind == "stage" else "1.2")
+            height = 1
+        flow = st.esc(_edge_label(stage)).replace("\n", "<br/>")
+        items.append((first, last, st.small(flow, "#222222", 11), height))
+    if not st.landscape():
+        return [_chain_down(g, items)]
+    return [_wrap_rows(g, items)]
+
+
+def _chain_down(g: graphviz.Digraph, items: Sequence[tuple[str, str, str, int]]) -> str:
+    """Items one under the other, what flows between them as a line of text on the arrow's way."""
+    prev = items[0][1]
+    for (first, last, _, _), (_, _, flow, _) in zip(items[1:], items, strict=False):
+        if flow:
+            out = f"flow__{prev}"
+            g.node(out, st.html_label(flow), shape="plaintext", style="")
+            g.edge(prev, out, arrowhead="none")
+            prev = out
         g.edge(prev, first)
         prev = last
-        out = st.node_id("out", stage.name)
-        g.node(out, st.html_label(st.small(st.esc(_edge_label(stage)), "#222222", 11)), shape="plaintext",
-               style="")
-        g.edge(prev, out, arrowhead="none")
-        prev = out
-    return [prev]
+    out = f"flow__{prev}"
+    g.node(out, st.html_label(items[-1][2]), shape="plaintext", style="")
+    g.edge(prev, out, arrowhead="none")
+    return out
+
+
+def rows_for(n: int, tall: int = 1, ratio: float = 16 / 9) -> int:
+    """How many rows ``n`` boxes (about 3.8 in wide, ``tall`` × 1.9 in high with the gaps) should wrap into
+    for the drawing to come closest to ``ratio`` (width / height)."""
+    import math
+
+    def error(rows: int) -> float:
+        width, height = math.ceil(n / rows) * 3.8, rows * 1.9 * tall + 1.2
+        return abs(math.log(width / height / ratio))
+
+    return min(range(1, n + 1), key=error)
+
+
+def _wrap_rows(g: graphviz.Digraph, items: Sequence[tuple[str, str, str, int]]) -> str:
+    """Items left to right in rows (like lines of text); each arrow labelled with what flows along it."""
+    out = "flow__end"
+    g.node(out, st.html_label(items[-1][2]), shape="plaintext", style="")
+    nodes = [*items, (out, out, "", 1)]
+    per_row = -(-len(nodes) // rows_for(len(nodes), max(i[3] for i in nodes)))
+    starts = list(range(0, len(nodes), per_row))
+    for k, ((_, last, flow, _), (first, _, _, _)) in enumerate(itertools.pairwise(nodes), start=1):
+        attrs: dict[str, str] = {"arrowhead": "none"} if first == out else {}
+        if flow and first != out:
+            attrs["label"] = st.html_label(flow)
+        if k in starts:  # the arrow back to the start of the next row does not rank it; the row does
+            attrs["constraint"] = "false"
+        g.edge(last, first, **attrs)
+    for a, b in itertools.pairwise(starts):  # rows start under each other, at the left
+        g.edge(nodes[a][0], nodes[b][0], style="invis", weight="10")
+    for start in starts:
+        with g.subgraph() as row:
+            row.attr(rank="same")
+            for first, _, _, _ in nodes[start:start + per_row]:
+                row.node(first)
+    return out
 
 
 def _main_kind(leaves: Sequence[Row]) -> str:
@@ -333,8 +389,16 @@ def _fold_units(items: list[Unit]) -> list[Unit]:
     return folded
 
 
+def _unit_width() -> str:
+    """Columns of equal width top to bottom; in a landscape drawing each box only as wide as its text."""
+    return "0" if st.landscape() else "2.3"
+
+
 def _unit_label(u: Unit) -> str:
-    body = "<br/>".join(stride_html(line) for line in u.lines)
+    lines = u.lines
+    if st.landscape():  # "3×3 conv, 128, /2" → "3×3 conv" over "128, /2": narrower boxes along the row
+        lines = tuple(part for line in lines for part in line.split(", ", 1))
+    body = "<br/>".join(stride_html(line) for line in lines)
     times = f'<td valign="middle"><font point-size="15"><b>×{u.count}</b></font></td>' if u.count > 1 else ""
     return st.html_label(f'{TABLE}<tr><td>{body}</td>{times}</tr></table>')
 
@@ -370,7 +434,7 @@ def _draw_column(g: graphviz.Digraph, insp: Inspection, us: Sequence[Unit], i: i
         for k, u in enumerate(us):
             nid = st.node_id(f"c{i}", f"u{k}")
             if not u.shortcut:
-                c.node(nid, _unit_label(u), width="2.3", **st.kind_style(u.kind))
+                c.node(nid, _unit_label(u), width=_unit_width(), **st.kind_style(u.kind))
                 chain.nodes.append((nid, u.size))
                 continue
             plus = st.node_id(f"c{i}", f"add{k}")
@@ -380,7 +444,7 @@ def _draw_column(g: graphviz.Digraph, insp: Inspection, us: Sequence[Unit], i: i
                     box.attr(label=st.html_label(f"<b>× {u.count}</b> " + st.small("blocks", "#222222", 12)),
                              labeljust="r", labelloc="b", style="rounded", color="#999999", margin="6")
                 box.node(frame, "", shape="point", width="0.06", style="filled", color="#333333")
-                box.node(nid, _unit_label(Unit(u.lines, u.kind, u.shortcut, u.size)), width="2.3",
+                box.node(nid, _unit_label(Unit(u.lines, u.kind, u.shortcut, u.size)), width=_unit_width(),
                          **st.kind_style(u.kind))
                 box.node(plus, "+", shape="circle", width="0.3", fixedsize="true", fontsize="14",
                          **st.kind_style("add"))
