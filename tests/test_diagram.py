@@ -404,3 +404,43 @@ def test_bad_look_is_refused(layout: str | None, font: float | None, message: st
 
     with pytest.raises(InspectError, match=message), st.look(layout, font):
         pass
+
+
+# --------------------------------------------------------------------------- basic block vs bottleneck
+
+
+def test_contrast_shows_the_papers_comparison_and_the_same_width_one() -> None:
+    src = d.contrast_diagram().source
+    assert src.count("subgraph cluster_p") == 3
+    note = node_label(src, "note")
+    # He et al. 2015, Fig. 5, at 56×56 = 3,136 positions (stride 1):
+    #   basic block at 64-d: 64·3·3·64 · 2 = 73,728 weights; × 3,136 = 231,211,008 MACs
+    #   bottleneck at 256-d: 256·64 + 64·3·3·64 + 64·256 = 16,384 + 36,864 + 16,384 = 69,632; × 3,136 = 218,365,952
+    #   basic block at 256-d (the tutorials' same width): 256·3·3·256 · 2 = 1,179,648; × 3,136 = 3,699,376,128
+    assert "① basic block (64-d): 73,728 conv weights, 231 M MACs" in note
+    assert "② bottleneck (256-d): 69,632 conv weights, 218 M MACs (at 56×56)" in note
+    assert "③ basic block (256-d): 1,179,648 conv weights, 3.70 G MACs" in note
+    assert "Fig. 5" in note and "same width" in note
+    assert "1.06× fewer conv weights" in note  # 73,728 / 69,632 = 1.0588…: "similar time complexity"
+    assert "16.9× fewer conv weights" in note  # 1,179,648 / 69,632 = 16.94…
+
+
+def test_contrast_of_two_models_pairs_blocks_that_compare() -> None:
+    fig5 = d.contrast_diagram(("resnet34", "resnet50"))
+    # ResNet-50 puts a bottleneck where ResNet-34 has a basic block (He et al. 2015, Sec. 4.1): layer1.1 is an
+    # identity block at 56×56 in both, exactly Fig. 5's pair (73,728 and 69,632 conv weights, as above)
+    assert "p0__layer1_1_conv1" in fig5.source and "p1__layer1_1_conv3" in fig5.source
+    assert "73,728 conv weights" in node_label(fig5.source, "note") and "69,632" in node_label(fig5.source, "note")
+    strided = d.contrast_diagram(("resnet34", "resnet50"), "layer2.0").source  # same place, both stride 2
+    assert "same place" in node_label(strided, "note")
+    same = d.contrast_diagram(("basic:2,widths=256,stem_width=256", "bottleneck:2,widths=64,stem_width=256"))
+    assert "same width" in node_label(same.source, "note")
+
+
+@pytest.mark.parametrize(("pair", "block", "message"), [
+    (("resnet18-cifar", "resnet50"), None, "no blocks that compare"),  # 32×32 maps vs 56×56: nothing lines up
+    (("resnet34", "resnet18-cifar"), "layer2.0", "same stride and map size"),
+])
+def test_contrast_refuses_blocks_that_do_not_compare(pair: tuple[str, str], block: str | None, message: str) -> None:
+    with pytest.raises(InspectError, match=message):
+        d.contrast_diagram(pair, block)

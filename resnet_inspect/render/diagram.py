@@ -22,6 +22,7 @@ from ..errors import InspectError
 from ..specs import is_custom
 from . import diagram_style as st
 from .diagram_block import Block, block_paths, default_block, draw_block, get_block, paper_name
+from .diagram_contrast import SAME_PLACE, SAME_WIDTH, comparison_line, kind_of, pair_blocks
 from .fmt import grouped, scaled
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -132,40 +133,42 @@ def _side_by_side(name: str, title: str, panels: Sequence[tuple[Inspection, Bloc
 
 def contrast_diagram(pair: tuple[Inspection | str, Inspection | str] | None = None, block: str | None = None,
                      channels: int = 256) -> Diagram:
-    """A basic block and a bottleneck side by side at the same width, with their parameters and MACs.
+    """Basic block vs bottleneck, with their conv weights and MACs, in a comparison that means something.
 
-    By default both are the first identity block of a one-stage net whose blocks take and give
-    ``channels`` channels at 56×56: two 3×3 convs at 256 channels vs 1×1 256→64, 3×3 64→64, 1×1 64→256
-    (He et al. 2015, Fig. 5).  ``pair`` draws two other models' blocks instead (``block`` or each one's
-    default).
+    By default, both of the comparisons people make, three panels: (1) a basic block at ``channels``/4
+    beside (2) a bottleneck at ``channels`` — He et al. 2015, Fig. 5 (64-d: 73,728 conv weights; 256-d:
+    69,632; similar cost) — and (3) a basic block at ``channels``, the same width as (2), the tutorials'
+    example (1,179,648 vs 69,632); each block the identity block of a one-stage net at 56×56.  ``pair``
+    contrasts two models' blocks instead: ``block`` in both, or the pair :func:`pair_blocks` chooses;
+    blocks that differ in stride or map size are refused.
     """
     with st.drawing("contrast"):
         if pair is None:
-            if channels < 4 or channels % 4:
-                raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck "
-                                   "squeezes to a quarter)")
-            pair = (f"basic:2,widths={channels},stem_width={channels}",
-                    f"bottleneck:2,widths={channels // 4},stem_width={channels}")
-            block = "layer1.1"
+            return _both_comparisons(channels)
         a, b = as_inspection(pair[0]), as_inspection(pair[1])
-        ba = get_block(a, block if block is not None else default_block(a))
-        bb = get_block(b, block if block is not None else default_block(b))
-        panels = [(a, ba, _panel_title(a, ba)), (b, bb, _panel_title(b, bb))]
-        return _side_by_side("contrast", f"{ba.row.type} vs {bb.row.type}", panels, _contrast_note(ba, bb))
+        p = pair_blocks(a, b, block)
+        panels = [(a, p.first, _panel_title(a, p.first)), (b, p.second, _panel_title(b, p.second))]
+        names = (f"{a.model} {p.first.path}", f"{b.model} {p.second.path}")
+        title = f"{p.first.row.type} vs {p.second.row.type}: {p.kind}"
+        return _side_by_side("contrast", title, panels, comparison_line(p.kind, p.first, p.second, names))
 
 
-def _ratio(a: int, b: int, what: str) -> str:
-    if a >= b:
-        return f"{a / max(b, 1):.1f}× fewer {what}"
-    return f"{b / max(a, 1):.1f}× more {what}"
-
-
-def _contrast_note(a: Block, b: Block) -> str:
-    """How the second block compares with the first (and whether they have the same width)."""
-    same = a.row.input_shape == b.row.input_shape and a.row.output_shape == b.row.output_shape
-    where = f"at the same width ({st.channels(a.row.output_shape)} channels in and out),<br/>" if same else ""
-    return (f"<b>{where}the {st.esc(b.row.type)} has {_ratio(a.row.params, b.row.params, 'parameters')} and "
-            f"{_ratio(a.row.macs or 0, b.row.macs or 0, 'MACs')} than the {st.esc(a.row.type)}</b>")
+def _both_comparisons(channels: int) -> Diagram:
+    if channels < 4 or channels % 4:
+        raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck squeezes "
+                           "to a quarter), e.g. --channels 256")
+    narrow = as_inspection(f"basic:2,widths={channels // 4},stem_width={channels // 4}")
+    neck = as_inspection(f"bottleneck:2,widths={channels // 4},stem_width={channels}")
+    wide = as_inspection(f"basic:2,widths={channels},stem_width={channels}")
+    b1, b2, b3 = (get_block(i, "layer1.1") for i in (narrow, neck, wide))
+    names = (f"basic block ({b1.row.input_shape[1]}-d)", f"bottleneck ({b2.row.input_shape[1]}-d)",
+             f"basic block ({b3.row.input_shape[1]}-d)")
+    panels = [(narrow, b1, f"① {names[0]}: Fig. 5, left"), (neck, b2, f"② {names[1]}: Fig. 5, right"),
+              (wide, b3, f"③ {names[2]}: the same width as ②")]
+    notes = [comparison_line(kind_of(b1, b2) or SAME_PLACE, b1, b2, ("① " + names[0], "② " + names[1])),
+             comparison_line(kind_of(b3, b2) or SAME_WIDTH, b3, b2, ("③ " + names[2], "② " + names[1]))]
+    return _side_by_side("contrast", "basic block vs bottleneck: the paper's comparison and the same-width one",
+                         panels, "<br/><br/>".join(notes))
 
 
 def _panel_title(insp: Inspection, b: Block) -> str:
