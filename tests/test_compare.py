@@ -211,3 +211,18 @@ def test_library_errors() -> None:
         compare_models(["resnet50"])
     with pytest.raises(InspectError, match="multiple of 4"):
         block_comparison(channels=6)
+
+
+def test_the_papers_fig5_pair_and_the_same_width_pair() -> None:
+    from resnet_inspect.analysis.compare import PAPER_FIG5, SAME_WIDTH, block_comparisons
+
+    both = block_comparisons()
+    basic64, neck = both[PAPER_FIG5]
+    # He et al. 2015, Fig. 5: a basic block at 64-d, 64·3·3·64 · 2 = 73,728 conv weights, beside the bottleneck
+    # at 256-d, 256·64 + 64·3·3·64 + 64·256 = 69,632: "similar time complexity"
+    assert basic64.weights == 64 * 3 * 3 * 64 * 2 == 73_728
+    assert neck.weights == 69_632
+    assert basic64.macs == 73_728 * 56 * 56 == 231_211_008  # stride 1: weights × 3,136 output positions
+    assert basic64.input_shape == (1, 64, 56, 56) and neck.input_shape == (1, 256, 56, 56)
+    basic256, same_neck = both[SAME_WIDTH]
+    assert basic256.weights == 1_179_648 and same_neck == neck
