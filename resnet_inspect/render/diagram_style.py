@@ -297,7 +297,8 @@ def legend_label(shown: Contents, extra: str = "") -> str:
     names = dict(LEGEND_KINDS)
     cells = "".join(f'<td bgcolor="{PALETTE[k][0]}" border="1" color="{PALETTE[k][1]}" style="rounded">'
                     f"&nbsp;{esc(names[k])}&nbsp;</td>" for k in shown.kinds)
-    rows = [f"<tr>{cells}</tr>"] if cells else []
+    swatches = f'<table border="0" cellborder="0" cellspacing="3" cellpadding="2"><tr>{cells}</tr></table>'
+    rows = [f"<tr><td>{swatches}</td></tr>"] if cells else []
     lines = []
     if shown.identity:
         what = "shortcut without weights (identity; option A: subsample, zero-pad)" if shown.option_a \
@@ -310,9 +311,8 @@ def legend_label(shown: Contents, extra: str = "") -> str:
     lines.append(" · ".join(marks))
     if extra:
         lines.append(esc(extra))
-    span = max(len(shown.kinds), 1)
-    rows += [f'<tr><td colspan="{span}">{line}</td></tr>' for line in lines]
-    return html_label('<table border="0" cellborder="0" cellspacing="3" cellpadding="2">'
+    rows += [f"<tr><td>{line}</td></tr>" for line in lines]
+    return html_label('<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
                       + "".join(rows) + "</table>")
 
 
