@@ -164,10 +164,14 @@ def shortcut_phrase(block: Block) -> str:
 
 def block_caption(block: Block) -> str:
     """The numbers under a block: parameters, MACs, stride and shortcut kind."""
+    return st.html_label(_caption_text(block))
+
+
+def _caption_text(block: Block) -> str:
     r = block.row
     line1 = f"<b>{grouped(r.params)} params · {scaled(r.macs)} MACs</b>"
     line2 = f"{shape(r.input_shape)} → {shape(r.output_shape)} · {shortcut_phrase(block)}"
-    return st.html_label(f"{line1}<br/>{st.small(st.esc(line2), '#222222', 11)}")
+    return f"{line1}<br/>{st.small(st.esc(line2), '#222222', 11)}"
 
 
 def _shortcut_style(block: Block) -> dict[str, str]:
@@ -178,6 +182,8 @@ def _edge_style(block: Block, src: Row | None, dst: Row) -> dict[str, str]:
     """Shortcut edges in the shortcut colour (dashed for a projection), main-path edges plain."""
     if dst.on_shortcut or (src is not None and src.on_shortcut):
         return _shortcut_style(block)
+    if dst.kind == "add" and src is None and st.landscape():  # the arc runs under the block's title
+        return dict(st.IDENTITY_EDGE)
     if dst.kind == "add" and src is None:
         return {**st.IDENTITY_EDGE, "xlabel": "identity x", "fontcolor": st.SHORTCUT_COLOUR}
     return {}
@@ -207,8 +213,10 @@ def draw_block(g: graphviz.Digraph, insp: Inspection, block: Block, key: str, ti
     names = {r.name: r for r in block.leaves}
     ids = {r.name: st.node_id(key, r.name) for r in block.leaves}
     x_id, out_id = st.node_id(key, "x"), st.node_id(key, "out")
+    heading = f"<b>{st.esc(title or block_title(insp, block))}</b>"
+    landscape = caption and st.landscape()  # the numbers go under the title, not after the last node
     with g.subgraph(name=f"cluster_{key}") as c:
-        c.attr(label=st.html_label(f"<b>{st.esc(title or block_title(insp, block))}</b>"), fontsize="15",
+        c.attr(label=st.html_label(heading + (f"<br/>{_caption_text(block)}" if landscape else "")), fontsize="15",
                style="rounded", color="#bbbbbb", margin="14")
         c.node(x_id, st.html_label(f"<b>x</b>  {st.small(shape(block.row.input_shape), '#222222', 11)}"),
                shape="box", style="rounded", color="#333333", group=f"{key}_main")
@@ -227,7 +235,7 @@ def draw_block(g: graphviz.Digraph, insp: Inspection, block: Block, key: str, ti
                 attrs = {**attrs, "weight": _edge_weight(src, r)}
                 c.edge(ids[src.name] if src else x_id, ids[r.name], **attrs)
         c.edge(ids[block.leaves[-1].name], out_id, weight="8")
-        if not caption:
+        if not caption or landscape:
             return x_id, out_id
         cap_id = st.node_id(key, "caption")
         c.node(cap_id, block_caption(block), shape="plaintext", style="")

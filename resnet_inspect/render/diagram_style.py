@@ -61,7 +61,7 @@ class Look:
 
 
 # the layout that fits a 16:9 slide best, per kind (measured on the zoo: see the tests)
-DEFAULT_LAYOUT = {"block": "tb", "contrast": "tb", "bottleneck-kinds": "tb", "v1-vs-v15": "tb",
+DEFAULT_LAYOUT = {"block": "tb", "contrast": "tb", "bottleneck-kinds": "lr", "v1-vs-v15": "tb",
                   "network": "lr", "plain-vs-residual": "lr"}
 _ASKED: ContextVar[tuple[str | None, float | None]] = ContextVar("diagram_asked", default=(None, None))
 _LOOK: ContextVar[Look | None] = ContextVar("diagram_look", default=None)
