@@ -11,8 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from resnet_inspect.analysis import Inspection, inspect
+from resnet_inspect.analysis.compare import contrast_nets, stride_variants
 from resnet_inspect.errors import InspectError
 from resnet_inspect.render import diagram as d
+
+
+def result_of(name: str) -> Inspection:
+    """The analysis a diagram is drawn from (diagrams take results, not names)."""
+    return inspect(name)
+
+
+def fig3() -> list[Inspection]:
+    """He et al. 2015, Fig. 3's three networks."""
+    return [result_of(m) for m in ("vgg19", "plain34", "resnet34")]
+
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -55,8 +68,8 @@ def test_golden_dot(name: str, cli: Cli, golden: Callable[[str, str], None]) -> 
 
 
 def test_block_label_follows_the_width_of_a_custom_spec() -> None:
-    narrow = d.block_diagram("bottleneck:3-4-6-3,width=32", "layer2.0").source
-    wide = d.block_diagram("bottleneck:3-4-6-3", "layer2.0").source
+    narrow = d.block_diagram(result_of("bottleneck:3-4-6-3,width=32"), "layer2.0").source
+    wide = d.block_diagram(result_of("bottleneck:3-4-6-3"), "layer2.0").source
     # layer2 planes = 2 × width: 64 for width=32, 128 for the default 64; the block expands them ×4.
     assert "<b>1×1 conv, 64</b>" in node_label(narrow, "b__layer2_0_conv1")
     assert "128 → 64 ch" in node_label(narrow, "b__layer2_0_conv1")
@@ -65,8 +78,8 @@ def test_block_label_follows_the_width_of_a_custom_spec() -> None:
 
 
 def test_block_label_follows_the_stride_placement() -> None:
-    v15 = d.block_diagram("bottleneck:3-4-6-3", "layer2.0").source
-    v1 = d.block_diagram("bottleneck:3-4-6-3,stride_on=1x1", "layer2.0").source
+    v15 = d.block_diagram(result_of("bottleneck:3-4-6-3"), "layer2.0").source
+    v1 = d.block_diagram(result_of("bottleneck:3-4-6-3,stride_on=1x1"), "layer2.0").source
     assert "stride 2" in node_label(v15, "b__layer2_0_conv2")
     assert "stride 2" not in node_label(v15, "b__layer2_0_conv1")
     assert "stride 2" in node_label(v1, "b__layer2_0_conv1")
@@ -77,7 +90,7 @@ def test_block_label_follows_the_stride_placement() -> None:
 
 
 def test_v1_vs_v15_puts_the_red_stride_on_different_convs() -> None:
-    src = d.v1_vs_v15_diagram("resnet50").source
+    src = d.v1_vs_v15_diagram(*stride_variants("resnet50")).source
     assert "/2" in node_label(src, "p0__layer2_0_conv1") and "/2" not in node_label(src, "p0__layer2_0_conv2")
     assert "/2" in node_label(src, "p1__layer2_0_conv2") and "/2" not in node_label(src, "p1__layer2_0_conv1")
     # He et al. 2015 Table 1 counts 3.8×10⁹ for ResNet-50 (v1); torchvision's v1.5 counts 4.09 G (FACTS.md §1)
@@ -85,11 +98,11 @@ def test_v1_vs_v15_puts_the_red_stride_on_different_convs() -> None:
 
 
 def test_projection_shortcut_is_dashed_and_identity_solid() -> None:
-    proj = d.block_diagram("resnet50", "layer2.0").source
+    proj = d.block_diagram(result_of("resnet50"), "layer2.0").source
     assert "dashed" in edge_attrs(proj, "b__layer2_0_downsample_1", "b__layer2_0_add")
     assert "dashed" in edge_attrs(proj, "b__x", "b__layer2_0_downsample_0")
     assert "/2" in node_label(proj, "b__layer2_0_downsample_0")
-    ident = d.block_diagram("resnet50", "layer2.1").source
+    ident = d.block_diagram(result_of("resnet50"), "layer2.1").source
     attrs = edge_attrs(ident, "b__x", "b__layer2_1_add")
     assert "solid" in attrs and "dashed" not in attrs
     assert "downsample" not in ident
@@ -98,25 +111,26 @@ def test_projection_shortcut_is_dashed_and_identity_solid() -> None:
 def test_default_block_is_the_first_with_a_stride() -> None:
     # He et al. 2015, Table 1: "downsampling is performed by conv3_1, conv4_1, and conv5_1 with a stride of 2"
     # — the first block with a stride is layer2.0 (conv3_1) in every ImageNet ResNet.
-    v1 = d.block_diagram("resnet50-v1")
+    v1 = d.block_diagram(result_of("resnet50-v1"))
     assert v1.name == "block resnet50-v1 layer2.0"
     assert "stride 2" in node_label(v1.source, "b__layer2_0_conv1")  # the paper's v1: stride on the first 1×1
-    assert d.block_diagram("resnet50").name == "block resnet50 layer2.0"
-    assert d.block_diagram("resnet34").name == "block resnet34 layer2.0"
-    assert "option A shortcut" in d.block_diagram("cifar-resnet20").source  # layer2.0: option A, not identity
+    assert d.block_diagram(result_of("resnet50")).name == "block resnet50 layer2.0"
+    assert d.block_diagram(result_of("resnet34")).name == "block resnet34 layer2.0"
+    # cifar-resnet20's layer2.0: option A, not identity
+    assert "option A shortcut" in d.block_diagram(result_of("cifar-resnet20")).source
     # a net with no stride anywhere falls back to its first projection
-    assert d.block_diagram("bottleneck:2,stages=1").name.endswith(" layer1.0")
+    assert d.block_diagram(result_of("bottleneck:2,stages=1")).name.endswith(" layer1.0")
 
 
 def test_resnext_shows_its_cardinality() -> None:
-    src = d.block_diagram("resnext50_32x4d", "layer3.0").source
+    src = d.block_diagram(result_of("resnext50_32x4d"), "layer3.0").source
     label = node_label(src, "b__layer3_0_conv2")
     # 3×3 width = 256 planes × 4/64 × 32 groups = 512 channels, 16 per group
     assert "groups=32" in label and "512 → 512 ch" in label and "(16 per group)" in label
 
 
 def test_preactivation_order_is_bn_relu_conv() -> None:
-    src = d.block_diagram("preact-resnet164", "layer2.1").source
+    src = d.block_diagram(result_of("preact-resnet164"), "layer2.1").source
     assert edge_attrs(src, "b__x", "b__layer2_1_bn1") == "weight=8"
     edge_attrs(src, "b__layer2_1_bn1", "b__layer2_1_relu")
     edge_attrs(src, "b__layer2_1_relu", "b__layer2_1_conv1")
@@ -127,7 +141,6 @@ def test_preactivation_order_is_bn_relu_conv() -> None:
 def test_an_inspected_single_block_module() -> None:
     import torch
 
-    from resnet_inspect.analysis import inspect
     from resnet_inspect.models.blocks import BasicBlock
 
     with torch.device("meta"):
@@ -137,19 +150,19 @@ def test_an_inspected_single_block_module() -> None:
 
 
 def test_network_folds_deep_models() -> None:
-    big = d.network_diagram("resnet152").source
+    big = d.network_diagram(result_of("resnet152")).source
     assert "× 36 blocks" in big and "× 8 blocks" in big
     assert "cumulative stride 32" in big
-    huge = d.network_diagram("preact-resnet1001").source
+    huge = d.network_diagram(result_of("preact-resnet1001")).source
     assert huge.count("× 111 blocks") == 3
     assert huge.count("[label=") < 20  # a macro view: one node per stage, not per layer
-    expanded = d.network_diagram("resnet152", ["layer3"]).source
+    expanded = d.network_diagram(result_of("resnet152"), ["layer3"]).source
     assert "33 more identical blocks" in expanded and "layer3.2 … layer3.34" in expanded
     assert "blk__layer3_35" in expanded and "blk__layer3_0" in expanded
 
 
 def test_plain_vs_residual_columns() -> None:
-    src = d.plain_vs_residual_diagram().source
+    src = d.plain_vs_residual_diagram(fig3()).source
     assert src.count("subgraph cluster_col") == 3
     # resnet34: one + and one shortcut per drawn block; a run of identical blocks is framed and labelled × n,
     # and the frames plus the three projection blocks account for all 3 + 4 + 6 + 3 = 16 blocks (Table 1)
@@ -187,7 +200,7 @@ def test_plain_vs_residual_rows_align_and_the_resnet_column_has_no_gap(layout: s
     from resnet_inspect.render import diagram_style as st
 
     with st.look(layout):
-        src = d.plain_vs_residual_diagram().source
+        src = d.plain_vs_residual_diagram(fig3()).source
     pos = _positions(src)
     along = 1 if layout == "tb" else 0  # the axis the networks run along
     # the first layer at each output size sits on that size's line in every network (the paper's Fig. 3)
@@ -205,14 +218,14 @@ def test_plain_vs_residual_rows_align_and_the_resnet_column_has_no_gap(layout: s
 
 
 def test_network_expand_draws_each_block_with_its_shortcut() -> None:
-    src = d.network_diagram("resnet50", ["layer2"]).source
+    src = d.network_diagram(result_of("resnet50"), ["layer2"]).source
     # layer2 = 4 bottlenecks (Table 1: ×4), one + each; the first projects (dashed), the other three identity
     for k in range(4):
         attrs = edge_attrs(src, f"in__layer2_{k}", f"add__layer2_{k}")
         assert ("dashed" in attrs) == (k == 0) and ("solid" in attrs) == (k > 0)
         edge_attrs(src, f"blk__layer2_{k}", f"add__layer2_{k}")
     assert "dashed" not in "".join(re.findall(r"^\s*\w+ \[label=.*$", src, re.MULTILINE))  # no dashed boxes
-    folded = d.network_diagram("resnet152", ["layer3"]).source
+    folded = d.network_diagram(result_of("resnet152"), ["layer3"]).source
     assert "each with its own identity shortcut" in node_label(folded, "fold__layer3_2")
 
 
@@ -220,15 +233,15 @@ def test_legend_lists_only_what_is_drawn() -> None:
     def legend(source: str) -> str:
         return node_label(source, "legend")
 
-    macro = legend(d.network_diagram("resnet50").source)
+    macro = legend(d.network_diagram(result_of("resnet50")).source)
     assert "shortcut" not in macro and "&nbsp;BN&nbsp;" not in macro and "&nbsp;ReLU&nbsp;" not in macro
     assert "&nbsp;conv&nbsp;" in macro and "&nbsp;fc&nbsp;" in macro  # the stem box and the head box
-    ident = legend(d.block_diagram("resnet50", "layer2.1").source)
+    ident = legend(d.block_diagram(result_of("resnet50"), "layer2.1").source)
     assert "identity shortcut" in ident and "projection" not in ident and "stride 2" not in ident
     assert "&nbsp;pool&nbsp;" not in ident and "&nbsp;fc&nbsp;" not in ident
-    proj = legend(d.block_diagram("resnet50", "layer2.0").source)
+    proj = legend(d.block_diagram(result_of("resnet50"), "layer2.0").source)
     assert "projection shortcut" in proj and "identity" not in proj and "stride 2" in proj
-    assert "option A" in legend(d.block_diagram("cifar-resnet20").source)
+    assert "option A" in legend(d.block_diagram(result_of("cifar-resnet20")).source)
 
 
 class _CountingRows(tuple):  # type: ignore[type-arg]
@@ -315,7 +328,7 @@ def test_renders_svg_and_png(cli: Cli, tmp_path: Path) -> None:
     code, _, err = cli("diagram", "block", "resnext50_32x4d", "-o", str(tmp_path / "b.svg"))
     assert code == 0, err
     assert "<svg" in (tmp_path / "b.svg").read_text()
-    png = d.network_diagram("resnet18").render("png")
+    png = d.network_diagram(result_of("resnet18")).render("png")
     assert png.startswith(b"\x89PNG")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.svg"]
 
@@ -330,12 +343,12 @@ def test_command_modules_import_nothing_heavy() -> None:
 # --------------------------------------------------------------------------- layout and fonts
 
 KIND_BUILDERS: dict[str, Callable[[], d.Diagram]] = {
-    "block": lambda: d.block_diagram("resnet50"),
-    "contrast": lambda: d.contrast_diagram(),
-    "bottleneck-kinds": lambda: d.bottleneck_kinds_diagram("resnet50"),
-    "v1-vs-v15": lambda: d.v1_vs_v15_diagram("resnet50"),
-    "network": lambda: d.network_diagram("resnet50"),
-    "plain-vs-residual": lambda: d.plain_vs_residual_diagram(),
+    "block": lambda: d.block_diagram(result_of("resnet50")),
+    "contrast": lambda: d.block_contrasts_diagram(*contrast_nets()),
+    "bottleneck-kinds": lambda: d.bottleneck_kinds_diagram(result_of("resnet50")),
+    "v1-vs-v15": lambda: d.v1_vs_v15_diagram(*stride_variants("resnet50")),
+    "network": lambda: d.network_diagram(result_of("resnet50")),
+    "plain-vs-residual": lambda: d.plain_vs_residual_diagram(fig3()),
 }
 
 
@@ -363,9 +376,9 @@ def test_landscape_network_wraps_into_rows() -> None:
     from resnet_inspect.render import diagram_style as st
 
     with st.look("lr"):
-        lr = d.network_diagram("resnet50").source
+        lr = d.network_diagram(result_of("resnet50")).source
     with st.look("tb"):
-        tb = d.network_diagram("resnet50").source
+        tb = d.network_diagram(result_of("resnet50")).source
     stages = ["stage__stem", "stage__layer1", "stage__layer2", "stage__layer3", "stage__layer4", "stage__head"]
     rows = {round(_positions(lr)[n][1], 1) for n in stages}
     assert 2 <= len(rows) <= 3  # several stages side by side, like lines of text
@@ -386,9 +399,9 @@ def _slide_aspect(source: str) -> float:
 def test_font_size_scales_every_text() -> None:
     from resnet_inspect.render import diagram_style as st
 
-    base = d.block_diagram("resnet50").source
+    base = d.block_diagram(result_of("resnet50")).source
     with st.look(font_size=26):
-        big = d.block_diagram("resnet50").source
+        big = d.block_diagram(result_of("resnet50")).source
 
     def sizes(src: str) -> list[float]:
         return [float(v) for v in re.findall(r'(?:fontsize|point-size)="?(\d+(?:\.\d+)?)"?', src)]
@@ -410,7 +423,7 @@ def test_bad_look_is_refused(layout: str | None, font: float | None, message: st
 
 
 def test_contrast_shows_the_papers_comparison_and_the_same_width_one() -> None:
-    src = d.contrast_diagram().source
+    src = d.block_contrasts_diagram(*contrast_nets()).source
     assert src.count("subgraph cluster_p") == 3
     note = node_label(src, "note")
     # He et al. 2015, Fig. 5, at 56×56 = 3,136 positions (stride 1):
@@ -426,14 +439,16 @@ def test_contrast_shows_the_papers_comparison_and_the_same_width_one() -> None:
 
 
 def test_contrast_of_two_models_pairs_blocks_that_compare() -> None:
-    fig5 = d.contrast_diagram(("resnet34", "resnet50"))
+    fig5 = d.contrast_diagram((result_of("resnet34"), result_of("resnet50")))
     # ResNet-50 puts a bottleneck where ResNet-34 has a basic block (He et al. 2015, Sec. 4.1): layer1.1 is an
     # identity block at 56×56 in both, exactly Fig. 5's pair (73,728 and 69,632 conv weights, as above)
     assert "p0__layer1_1_conv1" in fig5.source and "p1__layer1_1_conv3" in fig5.source
     assert "73,728 conv weights" in node_label(fig5.source, "note") and "69,632" in node_label(fig5.source, "note")
-    strided = d.contrast_diagram(("resnet34", "resnet50"), "layer2.0").source  # same place, both stride 2
+    # same place, both stride 2
+    strided = d.contrast_diagram((result_of("resnet34"), result_of("resnet50")), "layer2.0").source
     assert "same place" in node_label(strided, "note")
-    same = d.contrast_diagram(("basic:2,widths=256,stem_width=256", "bottleneck:2,widths=64,stem_width=256"))
+    same = d.contrast_diagram((result_of("basic:2,widths=256,stem_width=256"),
+                               result_of("bottleneck:2,widths=64,stem_width=256")))
     assert "same width" in node_label(same.source, "note")
 
 
@@ -443,4 +458,4 @@ def test_contrast_of_two_models_pairs_blocks_that_compare() -> None:
 ])
 def test_contrast_refuses_blocks_that_do_not_compare(pair: tuple[str, str], block: str | None, message: str) -> None:
     with pytest.raises(InspectError, match=message):
-        d.contrast_diagram(pair, block)
+        d.contrast_diagram((result_of(pair[0]), result_of(pair[1])), block)

@@ -78,7 +78,7 @@ def test_shapes_lines_are_the_output_shapes(r50: Inspection) -> None:
 
 
 def test_family_scatter(r50: Inspection) -> None:
-    fig = plots.family_figure()
+    fig = plots.family_figure([inspect(m) for m in plots.FAMILY])
     ax = fig.axes[0]
     collections: list[Any] = list(ax.collections)
     points = {(float(x), float(y)) for coll in collections for x, y in coll.get_offsets()}
@@ -96,7 +96,7 @@ def test_family_scatter(r50: Inspection) -> None:
 
 
 def test_family_point_area_grows_with_depth() -> None:
-    fig = plots.family_figure(["resnet18", "resnet152"])
+    fig = plots.family_figure([inspect("resnet18"), inspect("resnet152")])
     first: Any = fig.axes[0].collections[0]
     sizes = list(first.get_sizes())
     assert sizes[0] < sizes[1]
@@ -111,7 +111,7 @@ def test_memory_bars_are_activation_bytes(r50: Inspection) -> None:
 
 
 def test_vgg_and_resnet_stages_together() -> None:
-    fig = plots.stages_figure(["vgg19", "resnet34"])
+    fig = plots.stages_figure([inspect("vgg19"), inspect("resnet34")])
     names = list(bars_by_label(fig.axes[1]))
     assert names[0] == "stem" and names[-1] == "head" and "conv1" in names and "layer1" in names
 
@@ -143,7 +143,7 @@ def test_plot_errors_leave_nothing(args: tuple[str, ...], message: str, cli: Cli
 def test_save_checks_the_extension_first(tmp_path: Path) -> None:
     from resnet_inspect.errors import InspectError
 
-    fig = plots.memory_figure(["resnet18"])
+    fig = plots.memory_figure([inspect("resnet18")])
     with pytest.raises(InspectError, match=r"\.svg, \.png, \.pdf"):
         plots.save(fig, tmp_path / "m.bmp")
     assert list(tmp_path.iterdir()) == []
@@ -202,7 +202,7 @@ def test_rf_note_says_which_units_see_the_whole_image(r50: Inspection) -> None:
 
 
 def test_rf_at_a_non_square_input_states_both_sides() -> None:
-    fig = plots.rf_figure("resnet50", "600x800")
+    fig = plots.rf_figure(inspect("resnet50", input_size="600x800"))
     ax = fig.axes[0]
     assert "input 600×800 px" in ax.get_title()
     assert {ys(line)[0] for line in ax.get_lines() if str(line.get_label()).startswith("input")} == {600, 800}
@@ -214,7 +214,7 @@ def test_rf_at_a_non_square_input_states_both_sides() -> None:
 
 @pytest.mark.parametrize("model", ["cifar-resnet56", "resnet50", "resnet18-cifar"])
 def test_rf_note_covers_no_data(model: str) -> None:
-    fig = plots.rf_figure(model)
+    fig = plots.rf_figure(inspect(model))
     ax, ax2 = fig.axes
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     fig.draw(renderer)
@@ -230,7 +230,7 @@ def test_rf_note_covers_no_data(model: str) -> None:
 
 
 def test_shapes_of_a_very_deep_net_are_drawn_per_block() -> None:
-    fig = plots.shapes_figure("preact-resnet1001")
+    fig = plots.shapes_figure(inspect("preact-resnet1001"))
     ax_c = fig.axes[1]
     lines = {str(line.get_label()): line for line in ax_c.get_lines()}
     widest, narrowest = lines["widest conv output in each block"], lines["narrowest conv output in each block"]
@@ -240,14 +240,14 @@ def test_shapes_of_a_very_deep_net_are_drawn_per_block() -> None:
     assert set(ys(widest)) == {16, 64, 128, 256} and set(ys(narrowest)) == {16, 32, 64}
     assert "1,000 layers" in fig.axes[0].get_title()
     # a 50-layer net is still drawn layer by layer
-    r50 = plots.shapes_figure("resnet50").axes[1]
+    r50 = plots.shapes_figure(inspect("resnet50")).axes[1]
     assert len(xs(r50.get_lines()[0])) == 50
 
 
 def test_family_labels_never_collide_and_coincident_points_share_one() -> None:
     models = ["resnet18", "resnet34", "plain18", "plain34", "resnet50", "resnet101", "resnet152", "vgg19"]
     for log in (False, True):
-        fig = plots.family_figure(models, log=log)
+        fig = plots.family_figure([inspect(m) for m in models], log=log)
         ax = fig.axes[0]
         assert ax.get_xscale() == ax.get_yscale() == ("log" if log else "linear")
         labels = [t for t in ax.texts if t.get_text()]
@@ -256,7 +256,7 @@ def test_family_labels_never_collide_and_coincident_points_share_one() -> None:
         fig.draw(renderer)
         boxes = [t.get_window_extent(renderer) for t in labels]
         assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-    linear = plots.family_figure(models).axes[0]
+    linear = plots.family_figure([inspect(m) for m in models]).axes[0]
     # plain34 and resnet34 differ only by resnet34's three projection shortcuts (21.8 M parameters each):
     # their markers coincide, so they share a label
     assert any(t.get_text() in ("resnet34\nplain34", "plain34\nresnet34") for t in linear.texts)

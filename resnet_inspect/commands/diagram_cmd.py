@@ -5,15 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .common import add_input
+
+if TYPE_CHECKING:
+    from ..analysis.result import Inspection
 
 NAME = "diagram"
 HELP = "Graphviz diagrams of a block, a network, and the paper's comparisons, drawn from the built model"
 KINDS = ("block", "contrast", "bottleneck-kinds", "v1-vs-v15", "network", "plain-vs-residual")
 EXAMPLE = """kinds:
   block MODEL [--block PATH]     one residual block: every conv/BN/ReLU/add, the shortcut (dashed = projection)
-  contrast [MODEL MODEL]         basic block vs bottleneck at the same width, with parameters and MACs
+  contrast [MODEL MODEL]         basic block vs bottleneck: the paper's Fig. 5 pair (64-d beside 256-d) and the
+                                 same-width pair; or two models' blocks, paired where they compare
   bottleneck-kinds [MODEL]       the kinds of block in a network (default resnet50: conv2_1, conv3_1…, identity)
   v1-vs-v15 [MODEL]              where the bottleneck's stride sits: paper (1×1) vs torchvision (3×3)
   network MODEL [--expand STAGE] the macro view: stem, stages × n blocks, sizes and cumulative stride, head
@@ -23,9 +28,14 @@ examples:
   resnet-inspect diagram block resnet50 -o block.svg
   resnet-inspect diagram block resnext50_32x4d --block layer3.0 -o resnext.png
   resnet-inspect diagram contrast -o contrast.pdf
+  resnet-inspect diagram contrast resnet34 resnet50 -o fig5.png
   resnet-inspect diagram v1-vs-v15 -o stride.png
   resnet-inspect diagram network resnet152 --expand layer3 -o resnet152.svg
   resnet-inspect diagram network resnet50 > resnet50.dot
+  resnet-inspect diagram plain-vs-residual --layout tb --font-size 16 -o fig3.png
+
+layout: --layout lr (landscape) or tb (top to bottom); each kind's default is the one that fits a 16:9
+slide best (network, bottleneck-kinds and plain-vs-residual: lr; the others: tb).
 
 output: -o FILE picks the format from its extension (.svg .png .pdf .dot; all but .dot need Graphviz's
 `dot` program); without -o the DOT source is printed."""
@@ -44,12 +54,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="variant names (see `resnet-inspect list`) or custom specs such as "
                         "'bottleneck:3-4-6-3,groups=32,width_per_group=4'")
     parser.add_argument("--block", "-b", metavar="PATH",
-                        help="the block to draw, e.g. layer2.0 (block: default the first with a projection "
-                        "shortcut; v1-vs-v15: default layer2.0)")
+                        help="the block to draw, e.g. layer2.0 (block: default the first block with a stride; "
+                        "contrast: default the first pair that compares; v1-vs-v15: default layer2.0)")
     parser.add_argument("--expand", "-e", action="append", default=[], metavar="STAGE",
                         help="network: draw this stage's blocks (repeatable; 'all' for every stage)")
     parser.add_argument("--channels", type=int, default=256, metavar="N",
-                        help="contrast: block width in channels (default 256)")
+                        help="contrast: the bottleneck's width in channels (default 256; the paper's basic "
+                        "block has a quarter of it)")
+    parser.add_argument("--layout", choices=("lr", "tb"), metavar="lr|tb",
+                        help="lr: landscape, left to right (long chains wrap into rows); tb: top to bottom "
+                        "(default: whichever fits a 16:9 slide better for the kind)")
+    parser.add_argument("--font-size", type=float, metavar="PT",
+                        help="node text size in points, 4 to 72 (default 13); every other text scales with it")
     add_input(parser)
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write FILE (.svg .png .pdf .dot) atomically instead of printing DOT source")
@@ -78,22 +94,36 @@ def _output_format(args: argparse.Namespace) -> str:
     return fmt
 
 
+def inspect_all(names: list[str] | tuple[str, ...], input_size: str | None = None) -> list[Inspection]:
+    """Every name checked first (an unknown one fails before any work), then each inspected once."""
+    from ..analysis import inspect
+    from ..registry import get_spec
+
+    specs = [get_spec(n) for n in names]
+    return [inspect(s, input_size=input_size) for s in specs]
+
+
 def make(args: argparse.Namespace) -> object:
-    """The diagram the arguments ask for."""
+    """The diagram the arguments ask for: parse → analysis → the diagram of the results."""
+    from ..analysis import compare
     from ..render import diagram as d
 
     m = args.models
     if args.kind == "block":
-        return d.block_diagram(m[0], args.block, args.input)
+        return d.block_diagram(inspect_all(m, args.input)[0], args.block)
     if args.kind == "network":
-        return d.network_diagram(m[0], args.expand, args.input)
+        return d.network_diagram(inspect_all(m, args.input)[0], args.expand)
     if args.kind == "contrast":
-        return d.contrast_diagram((m[0], m[1]) if m else None, args.block, args.channels)
+        if m:
+            a, b = inspect_all(m)
+            return d.contrast_diagram((a, b), args.block)
+        return d.block_contrasts_diagram(*compare.contrast_nets(args.channels), block=args.block or "layer1.1")
     if args.kind == "bottleneck-kinds":
-        return d.bottleneck_kinds_diagram(m[0] if m else "resnet50")
+        return d.bottleneck_kinds_diagram(inspect_all(m or ["resnet50"])[0])
     if args.kind == "v1-vs-v15":
-        return d.v1_vs_v15_diagram(m[0] if m else "resnet50", args.block or "layer2.0")
-    return d.plain_vs_residual_diagram(m or ("vgg19", "plain34", "resnet34"))
+        v1, v15, base = compare.stride_variants(m[0] if m else "resnet50")
+        return d.v1_vs_v15_diagram(v1, v15, base, args.block or "layer2.0")
+    return d.plain_vs_residual_diagram(inspect_all(m or ["vgg19", "plain34", "resnet34"]))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,8 +134,12 @@ def run(args: argparse.Namespace) -> int:
     _check_models(args)
     if args.expand and args.kind != "network":
         raise InspectError("--expand only applies to `diagram network`")
+    from ..render import diagram_style
+
+    diagram_style.check_look(args.layout, args.font_size)
     fmt = _output_format(args)
-    diagram = make(args)
+    with diagram_style.look(args.layout, args.font_size):
+        diagram = make(args)
     assert isinstance(diagram, Diagram)
     if not args.output:
         sys.stdout.write(diagram.source)

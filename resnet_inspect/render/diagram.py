@@ -1,13 +1,15 @@
 """Block and network diagrams (Graphviz), drawn from the analysis of the built model.
 
-Every function returns a :class:`Diagram` (DOT source; ``render(fmt)`` gives SVG/PNG/PDF bytes, and it
-shows itself in Jupyter).  Nothing here is drawn by hand: labels, strides, channels, shortcut kinds and
-edges come from the :class:`~resnet_inspect.analysis.result.Inspection` rows of the model, so the
-picture changes when the model does.
+Every function takes analysis results (never model names) and returns a :class:`Diagram` (DOT source;
+``render(fmt)`` gives SVG/PNG/PDF bytes, and it shows itself in Jupyter). Nothing here is drawn by hand:
+labels, strides, channels, shortcut kinds and edges come from the
+:class:`~resnet_inspect.analysis.result.Inspection` rows of the model, so the picture changes when the
+model does.
 
-Kinds: ``block`` (one residual block), ``contrast`` (basic vs bottleneck at the same width),
-``bottleneck-kinds`` (the kinds of block a network has), ``v1-vs-v15`` (where a bottleneck's stride sits),
-``network`` (the macro view) and ``plain-vs-residual`` (the paper's Fig. 3, folded).
+Kinds: ``block`` (one residual block), ``contrast`` (basic vs bottleneck: the paper's Fig. 5 pair and the
+same-width one, or two networks' blocks where they compare),
+``bottleneck-kinds`` (the kinds of block a network has), ``v1-vs-v15`` (where a bottleneck's stride
+sits), ``network`` (the macro view) and ``plain-vs-residual`` (the paper's Fig. 3, folded).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..specs import is_custom
 from . import diagram_style as st
 from .diagram_block import Block, block_paths, default_block, draw_block, get_block, paper_name
 from .diagram_contrast import SAME_PLACE, SAME_WIDTH, comparison_line, kind_of, pair_blocks
-from .fmt import grouped, scaled
+from .fmt import grouped, pair, scaled
 
 FORMATS = ("svg", "png", "pdf", "dot")
 KINDS = ("block", "contrast", "bottleneck-kinds", "v1-vs-v15", "network", "plain-vs-residual")
@@ -83,15 +85,6 @@ def render(source: str, fmt: str) -> bytes:
     return data
 
 
-def as_inspection(model: Inspection | str, input_size: Any = None) -> Inspection:
-    """An Inspection as given, or the analysis of a registry name / custom spec."""
-    if isinstance(model, Inspection):
-        return model
-    from ..analysis import inspect
-
-    return inspect(model, input_size=input_size)
-
-
 def _finish(g: Any, name: str, bottoms: Sequence[str], extra: str = "") -> Diagram:
     st.add_legend(g, bottoms, extra)
     return Diagram(name, st.scale_fonts(str(g.source), st.current().font_size))
@@ -100,10 +93,9 @@ def _finish(g: Any, name: str, bottoms: Sequence[str], extra: str = "") -> Diagr
 # --------------------------------------------------------------------------- block diagrams
 
 
-def block_diagram(model: Inspection | str, block: str | None = None, input_size: Any = None) -> Diagram:
-    """One residual block of ``model`` (default: the first with a stride, see :func:`default_block`)."""
+def block_diagram(insp: Inspection, block: str | None = None) -> Diagram:
+    """One residual block of a network (default: the first with a stride, see :func:`default_block`)."""
     with st.drawing("block"):
-        insp = as_inspection(model, input_size)
         b = get_block(insp, default_block(insp) if block is None else block)
         g = st.new_graph("block")
         _, bottom = draw_block(g, insp, b, "b")
@@ -131,21 +123,14 @@ def _side_by_side(name: str, title: str, panels: Sequence[tuple[Inspection, Bloc
     return _finish(g, name, bottoms)
 
 
-def contrast_diagram(pair: tuple[Inspection | str, Inspection | str] | None = None, block: str | None = None,
-                     channels: int = 256) -> Diagram:
-    """Basic block vs bottleneck, with their conv weights and MACs, in a comparison that means something.
-
-    By default, both of the comparisons people make, three panels: (1) a basic block at ``channels``/4
-    beside (2) a bottleneck at ``channels`` — He et al. 2015, Fig. 5 (64-d: 73,728 conv weights; 256-d:
-    69,632; similar cost) — and (3) a basic block at ``channels``, the same width as (2), the tutorials'
-    example (1,179,648 vs 69,632); each block the identity block of a one-stage net at 56×56.  ``pair``
-    contrasts two models' blocks instead: ``block`` in both, or the pair :func:`pair_blocks` chooses;
-    blocks that differ in stride or map size are refused.
+def contrast_diagram(pair: tuple[Inspection, Inspection], block: str | None = None) -> Diagram:
+    """Two networks' blocks side by side, with their conv weights and MACs, in a comparison that means
+    something: ``block`` in both, or the pair :func:`~.diagram_contrast.pair_blocks` chooses — the same
+    width, or the same place in the network (He et al. 2015, Fig. 5); blocks that differ in stride or map
+    size are refused.  :func:`block_contrasts_diagram` draws the paper's pair and the same-width one.
     """
     with st.drawing("contrast"):
-        if pair is None:
-            return _both_comparisons(channels)
-        a, b = as_inspection(pair[0]), as_inspection(pair[1])
+        a, b = pair
         p = pair_blocks(a, b, block)
         panels = [(a, p.first, _panel_title(a, p.first)), (b, p.second, _panel_title(b, p.second))]
         names = (f"{a.model} {p.first.path}", f"{b.model} {p.second.path}")
@@ -153,22 +138,25 @@ def contrast_diagram(pair: tuple[Inspection | str, Inspection | str] | None = No
         return _side_by_side("contrast", title, panels, comparison_line(p.kind, p.first, p.second, names))
 
 
-def _both_comparisons(channels: int) -> Diagram:
-    if channels < 4 or channels % 4:
-        raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck squeezes "
-                           "to a quarter), e.g. --channels 256")
-    narrow = as_inspection(f"basic:2,widths={channels // 4},stem_width={channels // 4}")
-    neck = as_inspection(f"bottleneck:2,widths={channels // 4},stem_width={channels}")
-    wide = as_inspection(f"basic:2,widths={channels},stem_width={channels}")
-    b1, b2, b3 = (get_block(i, "layer1.1") for i in (narrow, neck, wide))
-    names = (f"basic block ({b1.row.input_shape[1]}-d)", f"bottleneck ({b2.row.input_shape[1]}-d)",
-             f"basic block ({b3.row.input_shape[1]}-d)")
-    panels = [(narrow, b1, f"① {names[0]}: Fig. 5, left"), (neck, b2, f"② {names[1]}: Fig. 5, right"),
-              (wide, b3, f"③ {names[2]}: the same width as ②")]
-    notes = [comparison_line(kind_of(b1, b2) or SAME_PLACE, b1, b2, ("① " + names[0], "② " + names[1])),
-             comparison_line(kind_of(b3, b2) or SAME_WIDTH, b3, b2, ("③ " + names[2], "② " + names[1]))]
-    return _side_by_side("contrast", "basic block vs bottleneck: the paper's comparison and the same-width one",
-                         panels, "<br/><br/>".join(notes))
+def block_contrasts_diagram(narrow: Inspection, neck: Inspection, wide: Inspection,
+                            block: str = "layer1.1") -> Diagram:
+    """Both of the comparisons people make, three panels: (1) a basic block at a quarter of the width
+    beside (2) a bottleneck — He et al. 2015, Fig. 5 (64-d: 73,728 conv weights; 256-d: 69,632; similar
+    cost) — and (3) a basic block at the bottleneck's width, the tutorials' example (1,179,648 vs 69,632).
+
+    The three networks are those of :func:`resnet_inspect.analysis.compare.contrast_nets`; ``block`` is
+    the identity block drawn from each.
+    """
+    with st.drawing("contrast"):
+        b1, b2, b3 = (get_block(i, block) for i in (narrow, neck, wide))
+        names = (f"basic block ({b1.row.input_shape[1]}-d)", f"bottleneck ({b2.row.input_shape[1]}-d)",
+                 f"basic block ({b3.row.input_shape[1]}-d)")
+        panels = [(narrow, b1, f"① {names[0]}: Fig. 5, left"), (neck, b2, f"② {names[1]}: Fig. 5, right"),
+                  (wide, b3, f"③ {names[2]}: the same width as ②")]
+        notes = [comparison_line(kind_of(b1, b2) or SAME_PLACE, b1, b2, ("① " + names[0], "② " + names[1])),
+                 comparison_line(kind_of(b3, b2) or SAME_WIDTH, b3, b2, ("③ " + names[2], "② " + names[1]))]
+        return _side_by_side("contrast", "basic block vs bottleneck: the paper's comparison and the same-width "
+                             "one", panels, "<br/><br/>".join(notes))
 
 
 def _panel_title(insp: Inspection, b: Block) -> str:
@@ -191,14 +179,13 @@ def _kind_order(key: tuple[str, int]) -> tuple[int, int]:
     return (SHORTCUT_ORDER.index(key[0]), key[1])
 
 
-def bottleneck_kinds_diagram(model: Inspection | str = "resnet50") -> Diagram:
+def bottleneck_kinds_diagram(insp: Inspection) -> Diagram:
     """The kinds of block in a network, one drawing each, named like the paper (conv3_1, conv4_1 …).
 
     For ResNet-50: conv2_1 (projection, stride 1: only the channels change), conv3_1/conv4_1/conv5_1
     (projection, stride 2) and all the others (identity).
     """
     with st.drawing("bottleneck-kinds"):
-        insp = as_inspection(model)
         groups: dict[tuple[str, int], list[Block]] = {}
         for p in block_paths(insp):
             b = get_block(insp, p)
@@ -217,55 +204,42 @@ def _kinds_title(insp: Inspection, key: tuple[str, int], blocks: list[Block]) ->
     return f"{shown}: {shortcut}, stride {stride}"
 
 
-def v1_vs_v15_diagram(model: str = "resnet50", block: str = "layer2.0") -> Diagram:
-    """The same bottleneck with the stride on the first 1×1 (paper, v1) and on the 3×3 (torchvision, v1.5)."""
-    with st.drawing("v1-vs-v15"):
-        from ..registry import get_spec
+def v1_vs_v15_diagram(v1: Inspection, v15: Inspection, base: str, block: str = "layer2.0") -> Diagram:
+    """The same bottleneck with the stride on the first 1×1 (paper, v1) and on the 3×3 (torchvision, v1.5).
 
-        spec = get_spec(model)
-        if not spec.block.endswith("bottleneck") or spec.block.startswith("preact"):
-            raise InspectError(f"{model} has {spec.block} blocks; v1-vs-v15 compares bottleneck layouts, "
-                               "e.g. resnet50, resnet101 or resnext50_32x4d")
-        base = spec.name.removesuffix("-v1")
-        v1 = as_inspection_spec(spec.replace(stride_on="1x1", name=f"{base} (v1)"))
-        v15 = as_inspection_spec(spec.replace(stride_on="3x3", name=f"{base} (v1.5)"))
+    ``v1`` and ``v15`` are the two layouts of one network named ``base``
+    (:func:`resnet_inspect.analysis.compare.stride_variants`).
+    """
+    with st.drawing("v1-vs-v15"):
         b1, b15 = get_block(v1, block), get_block(v15, block)
         titles = (f"paper (v1): stride on the first 1×1 — {base} {block}",
                   f"torchvision (v1.5): stride on the 3×3 — {base} {block}")
-        note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {v1.totals.rf[0] if v1.totals.rf else '?'} px"
-                f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {v15.totals.rf[0] if v15.totals.rf else '?'} px"
+        note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {pair(v1.totals.rf)} px"
+                f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {pair(v15.totals.rf)} px"
                 f"<br/>same parameters ({grouped(v15.totals.params)}); a 1×1 conv with stride 2 never reads "
                 "three quarters of its input pixels")
         return _side_by_side("v1_vs_v15", f"where the bottleneck's stride sits ({base} {block})",
                              [(v1, b1, titles[0]), (v15, b15, titles[1])], note)
 
 
-def as_inspection_spec(spec: Any) -> Inspection:
-    """The analysis of a :class:`~resnet_inspect.specs.Spec`."""
-    from ..analysis import inspect
-
-    return inspect(spec)
-
-
 # --------------------------------------------------------------------------- network diagrams
 
 
-def network_diagram(model: Inspection | str, expand: Sequence[str] = (), input_size: Any = None) -> Diagram:
+def network_diagram(insp: Inspection, expand: Sequence[str] = ()) -> Diagram:
     """The macro view: stem, stages (× n blocks), sizes and cumulative stride between them, head."""
     with st.drawing("network"):
         from .diagram_network import draw_network
 
-        insp = as_inspection(model, input_size)
         g = st.new_graph("network", rankdir="TB")  # landscape: the stages wrap into rows
         bottoms = draw_network(g, insp, expand)
         return _finish(g, f"network {insp.model}", bottoms)
 
 
-def plain_vs_residual_diagram(models: Sequence[Inspection | str] = ("vgg19", "plain34", "resnet34")) -> Diagram:
-    """Networks as columns of folded layers, aligned by output size, as in He et al. 2015 Fig. 3."""
+def plain_vs_residual_diagram(insps: Sequence[Inspection]) -> Diagram:
+    """Networks as columns of folded layers, aligned by output size, as in He et al. 2015 Fig. 3
+    (the paper's: VGG-19, plain-34, ResNet-34)."""
     with st.drawing("plain-vs-residual"):
         from .diagram_network import draw_columns
 
-        insps = [as_inspection(m) for m in models]
         g = st.new_graph("plain_vs_residual")
         return _finish(g, "plain-vs-residual", draw_columns(g, insps))

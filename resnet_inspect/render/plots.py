@@ -1,9 +1,10 @@
 """Plots (matplotlib, Agg): stages, receptive field, shapes along depth, the family scatter, memory.
 
-Every function takes Inspections or model names and returns a :class:`matplotlib.figure.Figure`; the
-numbers drawn are the Inspection's own (bar heights are stage MACs, line data are rows' receptive fields),
-with SI-scaled tick labels, so a test can read them back from the artists.  :func:`save` writes a figure
-atomically as SVG, PNG or PDF.  Sizes are chosen to stay legible on a slide.
+Every function takes Inspections (never model names: the caller runs the analysis once) and returns a
+:class:`matplotlib.figure.Figure`; the numbers drawn are the Inspection's own (bar heights are stage
+MACs, line data are rows' receptive fields), with SI-scaled tick labels, so a test can read them back
+from the artists. :func:`save` writes a figure atomically as SVG, PNG or PDF. Sizes are chosen to stay
+legible on a slide.
 """
 
 from __future__ import annotations
@@ -55,13 +56,6 @@ def new_figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
-
-
-def as_inspections(models: Sequence[Inspection | str], input_size: Any = None) -> list[Inspection]:
-    """Inspections as given, or the analyses of registry names / custom specs."""
-    from ..analysis import inspect
-
-    return [m if isinstance(m, Inspection) else inspect(m, input_size=input_size) for m in models]
 
 
 def check_format(path: str | Path) -> str:
@@ -162,9 +156,8 @@ def _stacked(ax: Axes, insps: Sequence[Inspection], field: str, title: str) -> N
     si_axis(ax)
 
 
-def stages_figure(models: Sequence[Inspection | str], input_size: Any = None) -> Figure:
+def stages_figure(insps: Sequence[Inspection]) -> Figure:
     """Per-stage parameters and MACs as stacked bars, one bar per model (one container per stage)."""
-    insps = as_inspections(models, input_size)
     with style():
         fig = new_figure(max(10.0, 2.2 * len(insps) + 5), 6.5)
         ax_p, ax_m = fig.subplots(1, 2)
@@ -175,9 +168,8 @@ def stages_figure(models: Sequence[Inspection | str], input_size: Any = None) ->
     return fig
 
 
-def memory_figure(models: Sequence[Inspection | str], input_size: Any = None) -> Figure:
+def memory_figure(insps: Sequence[Inspection]) -> Figure:
     """Activation memory per stage, one bar per model in each stage group."""
-    insps = as_inspections(models, input_size)
     names = stage_order(insps)
     with style():
         fig = new_figure(min(16.0, 4 + 1.0 * len(names) * len(insps) ** 0.5), 6.5)
@@ -250,13 +242,12 @@ def _mark_stages(ax: Axes, insp: Inspection, layers: Sequence[Row], labels: bool
                     rotation=90 if narrow else 0)
 
 
-def rf_figure(model: Inspection | str, input_size: Any = None) -> Figure:
+def rf_figure(insp: Inspection) -> Figure:
     """Receptive field (and effective stride) of each main-path layer, with the input size as a line.
 
     Height and width are drawn apart when they differ (a non-square input or kernel); the legend sits under
     the axes, so no line runs through it; the note on who sees the whole image goes where no data is.
     """
-    insp = as_inspections([model], input_size)[0]
     layers = spatial_layers(insp)
     x = list(range(1, len(layers) + 1))
     rf = [r.rf for r in layers if r.rf]
@@ -393,14 +384,13 @@ def _xy(p: Any) -> tuple[float, float]:
 MAX_DRAWN_LAYERS = 200  # beyond this, a per-layer channel line becomes a solid block: draw one step per block
 
 
-def shapes_figure(model: Inspection | str, input_size: Any = None) -> Figure:
+def shapes_figure(insp: Inspection) -> Figure:
     """Feature-map size and channels of each main-path layer along depth (two panels, shared x).
 
     Channels change at every layer inside a bottleneck (256 → 64 → 64 → 256); past ``MAX_DRAWN_LAYERS``
     layers those zigzags merge into a solid band, so each block is drawn as one step: its widest and its
     narrowest conv output, the band between them shaded.
     """
-    insp = as_inspections([model], input_size)[0]
     layers = spatial_layers(insp)
     x = list(range(1, len(layers) + 1))
     sizes = [r.output_shape[2] for r in layers]
@@ -464,10 +454,9 @@ def _block_channels(ax: Axes, insp: Inspection, layers: Sequence[Row]) -> None:
 # --------------------------------------------------------------------------- the family
 
 
-def family_figure(models: Sequence[Inspection | str] = FAMILY, input_size: Any = None, log: bool = False) -> Figure:
+def family_figure(insps: Sequence[Inspection], log: bool = False) -> Figure:
     """MACs vs parameters, one labelled point per model, point area by depth, colour by family; ``log``:
     logarithmic axes (VGG-19 beside ResNet-18 stays readable).  Models at the same spot share one label."""
-    insps = as_inspections(models, input_size)
     families = [_family(i.model) for i in insps]
     palette = {f: c for f, c in zip(dict.fromkeys(families), _tab10(), strict=False)}
     with style():
