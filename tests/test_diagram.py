@@ -459,3 +459,15 @@ def test_contrast_of_two_models_pairs_blocks_that_compare() -> None:
 def test_contrast_refuses_blocks_that_do_not_compare(pair: tuple[str, str], block: str | None, message: str) -> None:
     with pytest.raises(InspectError, match=message):
         d.contrast_diagram((result_of(pair[0]), result_of(pair[1])), block)
+
+
+def test_layout_and_font_size_from_the_command_line(cli: Cli) -> None:
+    code, tb, err = cli("diagram", "network", "resnet18", "--layout", "tb", "--font-size", "26")
+    assert code == 0, err
+    assert "rankdir=TB" in tb and 'fontsize="26"' in tb and "flow__stage__layer2" in tb
+    code, lr, _ = cli("diagram", "network", "resnet18")
+    assert code == 0 and "rank=same" in lr and "flow__stage__layer2" not in lr  # landscape by default
+    code, out, err = cli("diagram", "block", "resnet18", "--font-size", "200")
+    assert code == 2 and out == "" and "from 4 to 72" in err and err.count("\n") == 1
+    code, out, err = cli("diagram", "contrast", "resnet18-cifar", "resnet50")
+    assert code == 2 and out == "" and "no blocks that compare" in err and err.count("\n") == 1

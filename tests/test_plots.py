@@ -271,3 +271,12 @@ def test_a_dollar_in_a_name_is_shown_literally(r50: Inspection, tmp_path: Path) 
         png = plots.to_bytes(fig, "png")  # mathtext would fail on "$5" or render "x" in italics
         assert png.startswith(b"\x89PNG")
     assert plots.rf_figure(odd).axes[0].get_title().startswith(r"net \$x\$ costs \$5")
+
+
+def test_plot_family_log_from_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("plot", "family", "resnet18", "vgg19", "--log", "-o", str(tmp_path / "f.svg"))
+    assert code == 0, err
+    assert "<svg" in (tmp_path / "f.svg").read_text()
+    code, out, err = cli("plot", "rf", "resnet18", "--log", "-o", str(tmp_path / "rf.svg"))
+    assert code == 2 and out == "" and "--log applies to `plot family` only" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.svg"]
