@@ -230,3 +230,32 @@ def test_library_errors() -> None:
         compare_models(["resnet50"])
     with pytest.raises(InspectError, match="multiple of 4"):
         block_comparison(channels=6)
+
+
+def test_the_papers_fig5_pair_and_the_same_width_pair() -> None:
+    from resnet_inspect.analysis.compare import PAPER_FIG5, SAME_WIDTH, block_comparisons
+
+    both = block_comparisons()
+    basic64, neck = both[PAPER_FIG5]
+    # He et al. 2015, Fig. 5: a basic block at 64-d, 64·3·3·64 · 2 = 73,728 conv weights, beside the bottleneck
+    # at 256-d, 256·64 + 64·3·3·64 + 64·256 = 69,632: "similar time complexity"
+    assert basic64.weights == 64 * 3 * 3 * 64 * 2 == 73_728
+    assert neck.weights == 69_632
+    assert basic64.macs == 73_728 * 56 * 56 == 231_211_008  # stride 1: weights × 3,136 output positions
+    assert basic64.input_shape == (1, 64, 56, 56) and neck.input_shape == (1, 256, 56, 56)
+    basic256, same_neck = both[SAME_WIDTH]
+    assert basic256.weights == 1_179_648 and same_neck == neck
+
+
+def test_compare_blocks_shows_both_comparisons(cli: Cli) -> None:
+    code, out, _ = cli("compare", "--blocks")
+    assert code == 0
+    fig5, same = out.split("\n\nSame width")
+    # Fig. 5: 73,728 / 69,632 = 1.0588… (two decimals: a one-decimal 1.1× would hide how close they are)
+    assert "He et al. 2015, Fig. 5" in fig5 and "73,728" in fig5 and "1.06×" in fig5
+    assert "1,179,648" in same and "16.9×" in same  # 1,179,648 / 69,632 = 16.94…
+    code, out, _ = cli("compare", "--blocks", "-f", "json")
+    record = json.loads(out)
+    assert record["blocks"][0]["weights"] == 1_179_648  # the existing keys keep the same-width pair
+    assert record["comparisons"]["paper"]["blocks"][0]["weights"] == 73_728
+    assert record["comparisons"]["same-width"]["ratio"] == record["ratio"]
