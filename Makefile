@@ -8,9 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODELS ?= resnet18 resnet50 resnet101 resnet152
 
-.PHONY: report test setup graphviz lint bench clean
+.PHONY: report test setup graphviz cjk-fonts lint bench clean
 
-setup: $(STAMP) graphviz
+setup: $(STAMP) graphviz cjk-fonts
 
 # The CPU build of torch first (pip takes it from the local wheel cache when one is there);
 # otherwise the package's own dependency on torch pulls it from PyPI.
@@ -28,6 +28,16 @@ graphviz:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
 		else \
 			echo "graphviz is missing: run 'sudo apt-get install graphviz' (diagrams need its dot program)"; \
+		fi; }
+
+# The Chinese slides need a CJK font (PDF and PowerPoint would show boxes): install Noto CJK with apt when
+# fontconfig knows none and we are root.
+cjk-fonts:
+	@test -n "$$(fc-list :lang=zh family 2>/dev/null)" || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+		else \
+			echo "no CJK font: run 'sudo apt-get install fonts-noto-cjk' (the Chinese slides need it)"; \
 		fi; }
 
 report: setup

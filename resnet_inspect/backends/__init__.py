@@ -1,0 +1,1 @@
+"""Backends: render a format-neutral document as text, HTML, PDF or slides."""

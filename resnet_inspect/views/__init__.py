@@ -1,0 +1,1 @@
+"""Views: pure functions from analysis results to a format-neutral document."""
