@@ -468,18 +468,27 @@ def _stem_cell(g: Group) -> str:
     return "; ".join(out)
 
 
+def _pool_cell(r: Row, lang: str) -> str:
+    """``3×3 max pool, /2`` from the pool's own kernel and stride."""
+    k = r.kernel or (1, 1)
+    s = max(r.stride) if r.stride else 1
+    return t(lang, "arch_maxpool", k=f"{k[0]}×{k[1]}", s=s)
+
+
 def arch_rows(m: Model, lang: str) -> dict[str, tuple[str, str]]:
     """Row key → (output size, cell) for one model: conv1, the stages, the head."""
     out: dict[str, tuple[str, str]] = {}
-    for g in partition(m.insp.rows):
+    groups = partition(m.insp.rows)
+    stem_pools = [r for g in groups if g.role == "stem" for r in g.leaves if "MaxPool" in r.type]
+    first_stage = next((i for i, g in enumerate(groups) if g.role == "stage"), -1)
+    for i, g in enumerate(groups):
         if g.role == "stem":
             convs = [r for r in g.leaves if r.kind == "conv"]
             out[stage_label(m.depth, "stem")] = (hw(convs[-1].output_shape) if convs else "", _stem_cell(g))
         elif g.role == "stage":
             cell = _stage_cell(g)
-            pools = [r for r in partition(m.insp.rows)[0].leaves if "MaxPool" in r.type]
-            if g is partition(m.insp.rows)[1] and pools:
-                cell = t(lang, "arch_maxpool") + "\n" + cell
+            if i == first_stage and stem_pools:  # Table 1 lists the stem's max pool under conv2_x
+                cell = _pool_cell(stem_pools[0], lang) + "\n" + cell
             out[stage_label(m.depth, g.name)] = (hw(g.leaves[-1].output_shape), cell)
         else:
             fcs = [r for r in g.leaves if r.kind == "linear"]
@@ -570,8 +579,8 @@ def part5(data: DeckData, lang: str) -> list[Slide]:
     title = (t(lang, "seed_title", depth=m.depth.depth) if seed_total == m.depth.depth
              else t(lang, "seed_title_diff", model=m.name))
     slides.append(Slide(title, (
-        Formula(f"{m.name}: {seed_text}"), Paragraph(t(lang, "seed_1", formula=seed_text)),
-        Formula(f"{m.name}: {depth_formula(m.depth)}"), Paragraph(t(lang, "seed_2", ours=depth_formula(m.depth))),
+        Formula(seed_text, label=t(lang, "seed_label_other")), Paragraph(t(lang, "seed_1")),
+        Formula(depth_formula(m.depth), label=t(lang, "seed_label_paper")), Paragraph(t(lang, "seed_2")),
         Paragraph(t(lang, "seed_3", convs=counts.convs, fcs=counts.linears, total=counts.all_weighted)),
         Note(t(lang, "seed_4"), kind="convention"),
     ), (t(lang, "seed_notes", model=m.name),), id="p5-other-count"))
@@ -775,7 +784,8 @@ def resnext_slide(m: Model, data: DeckData, lang: str) -> Slide:
         bullets.append(t(lang, "resnext_3", model=ref.name, params=num(ref.insp.totals.params),
                          macs=si(ref.insp.totals.macs)))
     return Slide(t(lang, "resnext_title"), (BulletList(tuple(bullets)),),
-                 (t(lang, "variants_notes", models=m.name, input=hw(m.insp.input_shape)),), id=f"p9-{m.name}")
+                 (t(lang, "variants_notes", models=m.name, input=hw(m.insp.input_shape)), t(lang, "resnext_notes")),
+                 id=f"p9-{m.name}")
 
 
 def wide_slide(m: Model, data: DeckData, lang: str) -> Slide:

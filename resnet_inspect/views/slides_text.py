@@ -68,8 +68,8 @@ TEXT: dict[str, tuple[str, str]] = {
                       "卷积权重 {weights} 个 · 含 BN 参数 {params} 个 · 在 {hw} 上 {macs} 次乘加"),
     "fig5_1": ("Basic: {formula} = {weights} weights", "基本块：{formula} = {weights} 个权重"),
     "fig5_2": ("Bottleneck: {formula} = {weights} weights", "瓶颈结构：{formula} = {weights} 个权重"),
-    "fig5_3": ("About the same cost ({macs_a} vs {macs_b} MACs) on {ratio}× wider maps: that is why "
-               "the deep nets use bottlenecks.",
+    "fig5_3": ("About the same cost ({macs_a} vs {macs_b} MACs) on maps with {ratio}× the channels: that is "
+               "why the deep nets use bottlenecks.",
                "计算量相当（{macs_a} 对 {macs_b} 次乘加），处理的特征图却宽了 {ratio} 倍，"
                "这正是深层网络采用瓶颈结构的原因。"),
     "fig5_notes": ("Both blocks are built and inspected here: an identity basic block on {ca}×{hw} maps and an "
@@ -134,7 +134,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "arch_output": ("output", "输出尺寸"),
     "arch_macs": ("MACs", "乘加次数"),
     "arch_params": ("params", "参数量"),
-    "arch_maxpool": ("3×3 max pool, /2", "3×3 最大池化，/2"),
+    "arch_maxpool": ("{k} max pool, /{s}", "{k} 最大池化，/{s}"),
     "arch_head": ("avg pool, {n}-d fc", "平均池化，{n} 维全连接"),
     "arch_note": ("Output sizes computed at {input}. {stride}", "输出尺寸按 {input} 输入计算。{stride}"),
     "arch_v15": ("Stride on the 3×3 (torchvision, v1.5); Table 1 has it on the first 1×1.",
@@ -170,9 +170,10 @@ TEXT: dict[str, tuple[str, str]] = {
                    "the difference of the counts.",
                    "每阶段块数和每块卷积数都来自这两个模型的分析结果；差值就是计数之差。"),
     "seed_title": ("Another count that also lands on {depth}", "另一种数法，也得到 {depth}"),
-    "seed_1": ("{formula}: the max pool counted as a layer, the fc left out.",
-               "{formula}：把最大池化算作一层，不算全连接层。"),
-    "seed_2": ("{ours}: the paper's count, the stem conv and the fc.", "{ours}：论文的数法，算 stem 卷积和全连接层。"),
+    "seed_label_other": ("A tutorial's count", "教程里的数法"),
+    "seed_label_paper": ("The paper's count", "论文的数法"),
+    "seed_1": ("The max pool counted as a layer, the fc left out.", "把最大池化算作一层，不算全连接层。"),
+    "seed_2": ("The stem conv and the fc counted, pooling not.", "算 stem 卷积和全连接层，不算池化。"),
     "seed_3": ("Every conv and fc, projections included: {convs} + {fcs} = {total}.",
                "所有卷积和全连接层都算上（包括投影捷径）：{convs} + {fcs} = {total}。"),
     "seed_4": ("A number is only meaningful with its convention: say what you count.",
@@ -295,10 +296,10 @@ TEXT: dict[str, tuple[str, str]] = {
                  "{model}：{formula}，即 n = {n}：9·{n} + 2 = {depth}。"),
     "preact_3": ("{model}: {params} parameters, {macs} MACs at {input}.",
                  "{model}：参数量 {params}，在 {input} 输入下 {macs} 次乘加。"),
-    "variants_notes": ("Numbers from the inspected {models} at {input}. The grouped-conv formula is C_in/groups · k · "
-                       "k · C_out.",
-                       "数字来自对 {models} 在 {input} 输入下的分析。"
-                       "分组卷积的参数公式为 C_in/groups · k · k · C_out。"),
+    "resnext_notes": ("A grouped conv's weights: C_in/groups · k · k · C_out.",
+                      "分组卷积的参数量：C_in/groups · k · k · C_out。"),
+    "variants_notes": ("Numbers from the inspected {models} at {input}.",
+                       "数字来自对 {models} 在 {input} 输入下的分析。"),
     "variants_title": ("Variants", "ResNet 的变体"),
     "variants_none": ("No variant was chosen for this deck; add e.g. --models resnext50_32x4d wide_resnet50_2 "
                       "cifar-resnet56 preact-resnet1001.",
