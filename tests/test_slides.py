@@ -197,6 +197,20 @@ def test_chinese_deck_has_the_english_numbers() -> None:
         assert term in all_text(document("zh"))
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plots_have_every_glyph(lang: str) -> None:
+    """matplotlib warns when a label's character is missing from every font it may use (drawn as a box)."""
+    import warnings
+
+    from resnet_inspect.views.slides_render import plot_bytes
+
+    insps = [m.insp for m in data().core[:2]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for kind in ("stages", "rf", "family"):
+            assert plot_bytes(kind, insps[:1] if kind == "rf" else insps, "png", lang).startswith(b"\x89PNG")
+
+
 def test_golden_outlines(golden: Callable[[str, str], None]) -> None:
     golden("slides_en.txt", outline(document("en")))
     golden("slides_zh.txt", outline(document("zh")))

@@ -152,11 +152,11 @@ def pct(part: int | float, whole: int | float) -> str:
 
 
 def times(a: int | float, b: int | float) -> str:
-    """``16.9`` (a ratio, one decimal; two when below 1)."""
+    """``16.9`` (a ratio, one decimal; two significant digits when below 1: ``0.59``, ``0.013``)."""
     if not b:
         return "n/a"
     r = a / b
-    return f"{r:.2f}" if r < 1 else f"{r:.1f}"
+    return f"{r:.2g}" if r < 1 else f"{r:.1f}"
 
 
 def hw(shape: Sequence[int]) -> str:
@@ -722,7 +722,8 @@ def vgg_slide(data: DeckData, lang: str) -> Slide:
                                    ("vgg_params", a.params, b.params), ("vgg_macs", a.macs, b.macs)))
     fcs = [r for r in vgg.insp.rows if r.is_leaf and r.kind == "linear"]
     fc = sum(r.params for r in fcs)
-    return Slide(t(lang, "vgg_title", model=deep.name), (
+    better = deep.depth.depth > vgg.depth.depth and a.macs < b.macs
+    return Slide(t(lang, "vgg_title" if better else "vgg_title_plain", model=deep.name), (
         Table(columns, rows, id="vgg", role="comparison"),
         BulletList((t(lang, "vgg_1", ratio_d=times(deep.depth.depth, vgg.depth.depth), ratio_m=times(a.macs, b.macs),
                       ratio_p=times(a.params, b.params)),

@@ -109,7 +109,7 @@ def _panel_dot(i: int, panel: Panel, words: dict[str, str]) -> list[str]:
     lines = [f"\tsubgraph cluster_{p} {{",
              f'\t\tlabel=<<b>{esc(panel.title)}</b><br/>'
              f'<font point-size="{NODE_FONT - 1}">{esc(panel.caption)}</font>>',
-             '\t\tstyle=rounded color="#bbbbbb" margin=10 labeljust=l labelloc=b',
+             '\t\tstyle=rounded color="#bbbbbb" margin=6 labeljust=l labelloc=b',
              f'\t\t{p}_x [label=<<b>x</b><br/><font point-size="{NODE_FONT - 3}">{chw(main[0].input_shape)}</font>> '
              'shape=box style=rounded color="#333333"]']
     prev = f"{p}_x"
@@ -163,7 +163,7 @@ def _shortcut_dot(p: str, side: Sequence[Row], add_id: str, colour: str, words: 
 def _graph_head(name: str, lang: str) -> list[str]:
     font = f"{LATIN_FONT},{CJK_FONT}"  # Latin first: digits and · look the same in both languages
     return [f"digraph {name} {{",
-            f'\tgraph [rankdir=LR fontname="{font}" fontsize={NODE_FONT + 1} nodesep=0.35 ranksep=0.3 pad=0.2 '
+            f'\tgraph [rankdir=LR fontname="{font}" fontsize={NODE_FONT + 1} nodesep=0.14 ranksep=0.3 pad=0.2 '
             'bgcolor=white newrank=true]',
             f'\tnode [fontname="{font}" fontsize={NODE_FONT} shape=box style="rounded,filled" margin="0.12,0.06" '
             'penwidth=1.3]',

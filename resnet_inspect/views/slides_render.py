@@ -159,17 +159,17 @@ def plot_bytes(kind: str, insps: Sequence[Inspection], fmt: str, lang: str) -> b
 
     rc: dict[str, Any] = dict(STYLE)
     rc["font.family"] = ["sans-serif"]
-    rc["font.sans-serif"] = [LATIN_FONT, CJK_FONT, "DejaVu Sans"]  # Latin letters and digits alike in both decks
+    # matplotlib falls back per glyph only within what the first family lacks: Chinese labels need the CJK
+    # font first (its Latin letters and digits then serve the whole plot)
+    rc["font.sans-serif"] = [CJK_FONT, LATIN_FONT, "DejaVu Sans"] if lang == "zh" else [LATIN_FONT, "DejaVu Sans"]
     rc["svg.fonttype"] = "path"  # glyphs as outlines: the SVG shows the same letters everywhere
     with matplotlib.rc_context(cast(Any, rc)):
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # the plot's own title (∝ …) is replaced below; its glyphs do not matter
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")
             fig = _plot(kind, insps)
-            _localise(fig, lang)
-            fig.set_size_inches(*SLIDE_PLOT_INCHES)  # smaller canvas, same point sizes: larger type on the slide
+        _localise(fig, lang)
+        fig.set_size_inches(*SLIDE_PLOT_INCHES)  # smaller canvas, same point sizes: larger type on the slide
         buf = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-            fig.savefig(buf, format=fmt, dpi=PNG_DPI, bbox_inches="tight", metadata=metadata)
+        fig.savefig(buf, format=fmt, dpi=PNG_DPI, bbox_inches="tight", metadata=metadata)
     return buf.getvalue()

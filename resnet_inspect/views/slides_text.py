@@ -227,6 +227,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "family_notes": ("Totals of each inspected network at its input; MACs are conv + fc.",
                      "每个网络在各自输入下分析得到的总量；MACs 为卷积加全连接。"),
     "vgg_title": ("{model} vs VGG-19: deeper and cheaper", "{model} 对比 VGG-19：更深，却更省"),
+    "vgg_title_plain": ("{model} vs VGG-19", "{model} 对比 VGG-19"),
     "vgg_depth": ("depth", "深度"),
     "vgg_params": ("parameters", "参数量"),
     "vgg_macs": ("MACs", "乘加次数"),
