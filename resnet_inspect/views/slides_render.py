@@ -93,6 +93,8 @@ PLOT_TEXT_ZH = {
     "MACs": "乘加次数 MACs",
     "params": "参数量",
     "stage": "阶段",
+    "parameters per stage": "各阶段参数量",
+    "MACs per stage (conv + fc)": "各阶段乘加次数（卷积 + 全连接）",
     "family": "系列",
     "depth": "深度",
 }
@@ -112,10 +114,14 @@ def _zh_label(label: str) -> str:
 
 
 def _localise(fig: Figure, lang: str) -> None:
-    """Drop the plot's own title (the slide has one) and, in Chinese, translate the axis labels we know."""
+    """Drop the plot's own headline (the slide has one; panel titles stay) and, in Chinese, translate the
+    titles, axis labels and legends we know."""
     from matplotlib.legend import Legend
+    titled = [ax for ax in fig.axes if ax.get_title()]
     for ax in fig.axes:
-        ax.set_title("")
+        # one title is the plot's own headline (the slide's title replaces it); panel titles stay
+        ax.set_title("" if len(titled) < 2 else PLOT_TEXT_ZH.get(ax.get_title(), ax.get_title()) if lang == "zh"
+                     else ax.get_title())
         for text in list(ax.texts):  # the plot's own "RF > input … see more than the whole image" note:
             if text.get_text().startswith("RF > input"):  # true of the centre unit only; the slide says it
                 text.remove()
@@ -131,6 +137,11 @@ def _localise(fig: Figure, lang: str) -> None:
             for text in legend.get_texts():
                 text.set_text(_zh_label(text.get_text()))
     if lang == "zh":
+        for legend in fig.legends:
+            title = legend.get_title()
+            title.set_text(PLOT_TEXT_ZH.get(title.get_text(), title.get_text()))
+            for text in legend.get_texts():
+                text.set_text(_zh_label(text.get_text()))
         for text in fig.texts:
             text.set_text(PLOT_TEXT_ZH.get(text.get_text(), text.get_text()))
     fig.suptitle("")

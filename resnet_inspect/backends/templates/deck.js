@@ -57,6 +57,7 @@
     document.body.setAttribute("data-overflow", out.join(" "));
   }
   show(fromLocation(), false);
+  if (/[?&]notes=1/.test(location.search)) { document.body.classList.add("show-notes"); }
   if (/[?&]measure=1/.test(location.search)) { overflow(); }
   fit();
 }());
