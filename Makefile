@@ -8,9 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODELS ?=
 
-.PHONY: report test setup graphviz pdf-libs lint bench clean
+.PHONY: report test setup graphviz pdf-libs cjk-fonts lint bench clean
 
-setup: $(STAMP) graphviz pdf-libs
+setup: $(STAMP) graphviz pdf-libs cjk-fonts
 
 # The CPU build of torch first (pip takes it from the local wheel cache when one is there);
 # otherwise the package's own dependency on torch pulls it from PyPI.
@@ -40,10 +40,21 @@ pdf-libs:
 			echo "Pango is missing: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' (PDF reports need it)"; \
 		fi; }
 
+# The Chinese slides need a CJK font (PDF and PowerPoint would show boxes): install Noto CJK with apt when
+# fontconfig knows none and we are root.
+cjk-fonts:
+	@test -n "$$(fc-list :lang=zh family 2>/dev/null)" || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+		else \
+			echo "no CJK font: run 'sudo apt-get install fonts-noto-cjk' (the Chinese slides need it)"; \
+		fi; }
+
 # One HTML page and one A4 PDF per model, and reports/index.html; MODELS="resnet34 resnet50" picks the models
-# (default: the headline set).  The zoo listing beside them.
+# (default: the headline set).  The teaching deck (HTML, PDF, PowerPoint) and the zoo listing beside them.
 report: setup
 	$(BIN)/resnet-inspect report $(MODELS) -o reports
+	$(BIN)/resnet-inspect slides -o reports/slides
 	$(BIN)/resnet-inspect list -o reports/models.txt
 	$(BIN)/resnet-inspect list --format json -o reports/models.json
 	$(BIN)/resnet-inspect table resnet101 --depth 1

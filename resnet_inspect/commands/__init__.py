@@ -10,7 +10,7 @@ from importlib import import_module
 from types import ModuleType
 
 COMMAND_MODULES = ("list_cmd", "table_cmd", "depth_cmd", "compare_cmd", "diagram_cmd", "plot_cmd", "report_cmd",
-                   "verify_cmd")
+                   "slides_cmd", "verify_cmd")
 
 
 def load() -> list[ModuleType]:
