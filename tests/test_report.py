@@ -169,7 +169,7 @@ def test_unwritable_folder(cli: Cli, tmp_path: Path) -> None:
     assert code == 2 and err.count("\n") == 1 and "choose another -o folder" in err
     if Path("/proc/self").is_dir():  # a folder the file system refuses whatever the permission bits say
         code, _, err = cli("report", "resnet18", "-f", "html", "-o", "/proc/resnet-inspect-report")
-        assert code == 2 and err.count("\n") == 1 and "choose another -o folder" in err
+        assert code == 2 and err.count("\n") == 1 and "/proc/resnet-inspect-report" in err
     if os.geteuid() != 0:  # root may write anywhere
         (tmp_path / "ro").mkdir(mode=0o500)
         code, _, err = cli("report", "resnet18", "-f", "html", "-o", str(tmp_path / "ro" / "r"))
