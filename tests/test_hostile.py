@@ -94,7 +94,7 @@ CASES: list[tuple[list[str], str]] = [
     (["table", "resnet50", "--input", "9" * 26, "-o", "old.txt"], "26 digits"),
     (["table", "resnet50", "--input", "\u0662\u0662\u0664", "-o", "old.txt"], "is not a size"),
     (["table", "resnet50", "--input", "1x224x224", "-o", "old.txt"], "expects 3"),
-    (["table", "resnet50-c4", "--input", "2", "-o", "old.txt"], "smallest input that works is 3×3"),  # as torch: 2 fails, 3 runs
+    (["table", "resnet50-c4", "--input", "2", "-o", "old.txt"], "smallest input that works is 3×3"),
     # table: options
     (["table", "resnet50", "--depth", "-1", "-o", "old.txt"], "--depth -1"),
     (["table", "resnet50", "--columns", "bogus", "-o", "old.txt"], "bogus"),
