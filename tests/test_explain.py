@@ -1,0 +1,165 @@
+"""`explain`: the arithmetic of a row, each number derived by hand here (or by a real forward pass)."""
+
+from __future__ import annotations
+
+import pytest
+
+from resnet_inspect.analysis import inspect
+from resnet_inspect.analysis.explain import Explanation, Expr, Op, Step, Sym, evaluate, explain
+from resnet_inspect.errors import InspectError
+from resnet_inspect.policies import POLICIES
+
+
+def _step(e: Explanation, target: str, axis: str = "") -> Step:
+    return next(s for s in e.steps() if s.target == target and s.axis == axis)
+
+
+def _syms(step: Step) -> dict[str, int]:
+    """The named inputs of a step's expression (the last value wins for a repeated name)."""
+    out: dict[str, int] = {}
+
+    def walk(x: Expr | None) -> None:
+        if isinstance(x, Op):
+            for a in x.args:
+                walk(a)
+        elif isinstance(x, Sym):
+            out[x.name] = x.value
+
+    walk(step.expr)
+    return out
+
+
+def test_resnet50_layer3_0_conv2_by_hand() -> None:
+    # torchvision's ResNet-50 (v1.5): layer3 has planes 256, so its first block's 3×3 is 256→256 with the
+    # stride 2 on it, reading layer2's 512×28×28 output through the 1×1 conv1 (512→256, 28×28).
+    e = explain(inspect("resnet50"), "layer3.0.conv2")
+    # output: ⌊(28 + 2·1 − 3)/2⌋ + 1 = ⌊27/2⌋ + 1 = 13 + 1 = 14, per axis
+    assert _step(e, "h_out", "h").value == _step(e, "w_out", "w").value == 14
+    assert _syms(_step(e, "h_out", "h")) == {"n": 28, "p": 1, "k": 3, "s": 2}
+    assert _step(e, "h_out", "h").basis == "window"
+    # parameters: 256/1 · 3 · 3 · 256 + 0 = 589,824 (torchvision convs in blocks have no bias)
+    assert _step(e, "params").value == 589_824 and _syms(_step(e, "params")) == {"weights": 589_824, "bias": 0}
+    assert _syms(_step(e, "weights")) == {"c_in": 256, "g": 1, "k_h": 3, "k_w": 3, "c_out": 256}
+    # MACs: weights × output positions = 589,824 · (1 · 14 · 14) = 115,605,504
+    assert _step(e, "macs").value == 115_605_504
+    # RF: stem 7/2/3 → max pool 11/4/5 → layer1 (three 3×3 at jump 4) 35/4/17 → layer2.0's 3×3 s2 43/8/21
+    # → layer2.1-3 (+2·8 each) 91/8/45; the 1×1 conv1 keeps it. This 3×3/2 p1:
+    # r = 91 + (3 − 1)·8 = 107, j = 8·2 = 16, P = 45 + 1·8 = 53
+    assert e.rf_source == "layer3.0.relu"
+    assert _syms(_step(e, "rf", "h")) == {"r": 91, "k": 3, "j": 8}
+    assert (_step(e, "rf", "h").value, _step(e, "jump", "h").value, _step(e, "padding", "h").value) == (107, 16, 53)
+    # activation bytes: 1·256·14·14 elements × 4 bytes (float32) = 200,704
+    assert _step(e, "bytes").value == 200_704 and _syms(_step(e, "bytes"))["itemsize"] == 4
+
+
+def test_union_at_the_add_of_a_projection_block() -> None:
+    # layer3.0: main path ends at 107/16/53 (the 1×1 conv3 keeps it): pixels −53 … 53; the projection
+    # 1×1/2 reads the block input 91/8/45: pixels −45 … 45. Union −53 … 53: 53 − (−53) + 1 = 107.
+    e = explain(inspect("resnet50"), "layer3.0.add")
+    spans = {(r.first, r.last) for r in e.regions[0]}
+    assert spans == {(-53, 53), (-45, 45)}
+    assert _step(e, "rf", "h").basis == "rf_union" and _step(e, "rf", "h").value == 107
+    assert _step(e, "padding", "h").value == 53
+
+
+def test_ceil_mode_pool_of_the_c4_backbone_at_600() -> None:
+    # resnet50-c4: conv1 ⌊(600 + 6 − 7)/2⌋ + 1 = 300; max pool 3×3/2, padding 0, ceil_mode:
+    # ⌈(300 − 3)/2⌉ + 1 = ⌈148.5⌉ + 1 = 150 (⌊⌋ would give 149). RF: 7 + (3 − 1)·2 = 11, jump 4, P 3 + 0 = 3.
+    e = explain(inspect("resnet50-c4", input_size=600), "maxpool")
+    h = _step(e, "h_out", "h")
+    assert h.value == 150 and h.basis == "window_ceil"
+    assert _syms(h) == {"n": 300, "p": 0, "k": 3, "s": 2}
+    assert (_step(e, "rf", "h").value, _step(e, "jump", "h").value, _step(e, "padding", "h").value) == (11, 4, 3)
+
+
+def test_ceil_mode_agrees_with_a_real_pool() -> None:
+    torch = pytest.importorskip("torch")
+    pool = torch.nn.MaxPool2d(3, 2, 0, ceil_mode=True)
+    assert pool(torch.zeros(1, 1, 300, 300)).shape[-1] == 150  # the number the test above derives by hand
+
+
+def test_dilated_grouped_conv_with_bias_matches_a_forward_pass() -> None:
+    torch = pytest.importorskip("torch")
+    conv = torch.nn.Conv2d(8, 16, 3, stride=2, padding=2, dilation=2, groups=4, bias=True)
+    model = torch.nn.Sequential(conv)
+    e = explain(inspect(model, input_size="8x17x21"), "0")
+    real = model(torch.zeros(1, 8, 17, 21)).shape
+    # ⌊(17 + 2·2 − (2·(3 − 1) + 1))/2⌋ + 1 = ⌊16/2⌋ + 1 = 9; W: ⌊(21 + 4 − 5)/2⌋ + 1 = 11
+    assert (_step(e, "h_out", "h").value, _step(e, "w_out", "w").value) == (9, 11) == (real[2], real[3])
+    assert _syms(_step(e, "h_out", "h"))["d"] == 2
+    # 8/4 · 3 · 3 · 16 + 16 = 288 + 16 = 304 = what torch holds
+    assert _step(e, "params").value == 304 == sum(p.numel() for p in model.parameters())
+    # RF: 1 + 2·(3 − 1)·1 = 5 (a dilated 3×3 spans 5 pixels)
+    assert _step(e, "rf", "h").value == 5
+
+
+def test_a_block_is_the_sum_of_its_parts() -> None:
+    # resnet50 layer1.0 (64 → 256 at 56×56): conv1 64·64 = 4,096; bn1 2·64 = 128; conv2 64·9·64 = 36,864;
+    # bn2 128; conv3 64·256 = 16,384; bn3 2·256 = 512; projection 64·256 + 512 = 16,896 → 75,008.
+    # MACs: (4,096 + 36,864 + 16,384 + 16,384) · 56·56 = 73,728 · 3,136 = 231,211,008.
+    r = inspect("resnet50")
+    e = explain(r, "layer1.0")
+    assert [p.name for p in e.parts] == ["layer1.0.conv1", "layer1.0.bn1", "layer1.0.relu", "layer1.0.conv2",
+                                         "layer1.0.bn2", "layer1.0.relu:2", "layer1.0.conv3", "layer1.0.bn3",
+                                         "layer1.0.downsample", "layer1.0.add", "layer1.0.relu:3"]
+    assert [p.params for p in e.parts if p.params] == [4_096, 128, 36_864, 128, 16_384, 512, 16_896]
+    assert _step(e, "params").value == 75_008 == r.row("layer1.0").params
+    assert _step(e, "macs").value == 231_211_008 == r.row("layer1.0").macs
+    assert _step(e, "bytes").value == r.row("layer1.0").activation_bytes
+    assert all(s.basis == "sum" for s in e.params + e.macs + e.memory)
+
+
+def test_a_stage_sums_its_blocks_and_equals_the_table_row() -> None:
+    r = inspect("resnet101")
+    e = explain(r, "layer3")
+    assert len(e.parts) == 23  # ResNet-101's conv4_x has 23 blocks (He et al. 2015, Table 1)
+    assert sum(p.params for p in e.parts) == r.row("layer3").params == _step(e, "params").value
+    assert sum(p.macs or 0 for p in e.parts) == r.row("layer3").macs
+
+
+@pytest.mark.parametrize("policy", list(POLICIES))
+def test_what_each_count_adds_for_a_batch_norm(policy: str) -> None:
+    # layer3.0.bn2 normalises 256×14×14 = 50,176 elements: all adds 50,176; fvcore 2 per element = 100,352;
+    # torchinfo 2·C = 512; conv-fc nothing. Each equals the engine's own count under that policy.
+    expected = {"conv-fc": 0, "all": 50_176, "fvcore": 100_352, "torchinfo": 512}
+    e = explain(inspect("resnet50", policy=policy), "layer3.0.bn2")
+    assert dict(e.macs_by_policy) == expected
+    assert _step(e, "macs").value == expected[policy]
+
+
+CASES = [("resnet50", None), ("resnet50-v1", None), ("resnext50_32x4d", "600x800"), ("resnet50-c4", "600"),
+         ("cifar-resnet20", None), ("preact-resnet164", None), ("vgg19", None), ("resnet18-cifar", None),
+         ("basic:1-1,stem=cifar,shortcut=A,classes=10", "33")]
+
+
+@pytest.mark.parametrize(("model", "size"), CASES)
+def test_every_formula_gives_the_tables_number(model: str, size: str | None) -> None:
+    """The arithmetic explain shows must reproduce every number of every row, under every policy."""
+    for policy in POLICIES:
+        r = inspect(model, input_size=size, policy=policy)
+        for row in r.rows:
+            e = explain(r, row.name)
+            for s in e.steps():
+                assert s.basis != "mismatch", (model, policy, row.name, s)
+                if s.expr is not None:
+                    assert evaluate(s.expr) == s.value
+            if row.is_leaf:
+                assert dict(e.macs_by_policy)[policy] == row.macs, (model, row.name)
+
+
+def test_unknown_layer_names_the_closest() -> None:
+    r = inspect("resnet50")
+    with pytest.raises(InspectError, match=r"no layer 'layer3\.0\.con2'; closest: layer3\.0\.conv2"):
+        explain(r, "layer3.0.con2")
+
+
+def test_network_row_and_json_keys() -> None:
+    r = inspect("resnet18")
+    e = explain(r, "network")
+    d = e.to_dict()
+    assert {"model", "input_shape", "dtype", "policy", "layer", "type", "kind", "is_leaf", "input", "output",
+            "inputs", "rf_source", "rf_global", "output_size", "params", "macs", "macs_by_policy", "rf",
+            "regions", "activation_bytes", "parts", "parts_missing_macs"} <= set(d)
+    assert d["layer"] == "" and d["params"][0]["value"] == 11_689_512  # torchvision's num_params
+    assert [p["name"] for p in d["parts"]] == ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3",
+                                               "layer4", "avgpool", "flatten", "fc"]
