@@ -163,3 +163,37 @@ def test_network_row_and_json_keys() -> None:
     assert d["layer"] == "" and d["params"][0]["value"] == 11_689_512  # torchvision's num_params
     assert [p["name"] for p in d["parts"]] == ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3",
                                                "layer4", "avgpool", "flatten", "fc"]
+
+
+# --------------------------------------------------------------------------- the view: formulas with numbers
+
+
+def _formulas(model: str, layer: str, size: str | None = None) -> list[str]:
+    from resnet_inspect.document import Formula, Section
+    from resnet_inspect.views.explain import explain_document
+
+    doc = explain_document(explain(inspect(model, input_size=size), layer))
+    return [b.text for s in doc.blocks if isinstance(s, Section) for b in s.blocks if isinstance(b, Formula)]
+
+
+def test_formulas_put_the_numbers_in() -> None:
+    f = _formulas("resnet50", "layer3.0.conv2")
+    assert "H_out = W_out = ⌊(n + 2p − k)/s⌋ + 1 = ⌊(28 + 2·1 − 3)/2⌋ + 1 = 14" in f
+    assert "weights = C_in/g · k_h · k_w · C_out = 256/1 · 3 · 3 · 256 = 589,824" in f
+    assert "MACs = weights · N·H_out·W_out = 589,824 · 1·14·14 = 115,605,504" in f
+    assert "r_out = r + (k − 1) · j = 91 + (3 − 1) · 8 = 107" in f
+    assert "bytes = N·C·H·W · b = 1·256·14·14 · 4 = 200,704" in f
+
+
+def test_formula_of_the_ceil_mode_pool_and_the_union() -> None:
+    assert "H_out = W_out = ⌈(n + 2p − k)/s⌉ + 1 = ⌈(300 + 2·0 − 3)/2⌉ + 1 = 150" in _formulas(
+        "resnet50-c4", "maxpool", "600")
+    assert "r_out = max(last) − min(first) + 1 = max(53, 45) − min(−53, −45) + 1 = 107" in _formulas(
+        "resnet50", "layer3.0.add")
+
+
+def test_axes_that_differ_get_one_formula_each() -> None:
+    # resnet50 at 600×800: layer2.0.conv2 reads 150×200: ⌊(150 + 2 − 3)/2⌋ + 1 = 75, ⌊(200 + 2 − 3)/2⌋ + 1 = 100
+    f = _formulas("resnet50", "layer2.0.conv2", "600x800")
+    assert "H_out = ⌊(n + 2p − k)/s⌋ + 1 = ⌊(150 + 2·1 − 3)/2⌋ + 1 = 75" in f
+    assert "W_out = ⌊(n + 2p − k)/s⌋ + 1 = ⌊(200 + 2·1 − 3)/2⌋ + 1 = 100" in f

@@ -352,12 +352,12 @@ def _with_bias(row: Row, weights: Expr, channels: int, basis: Basis) -> tuple[St
 def _positions(out: Shape) -> Expr:
     """N · H_out · W_out for a 4-d map; the rows of a linear layer otherwise."""
     if len(out) == 4:
-        return _mul(Sym("n", out[0]), Sym("h_out", out[2]), Sym("w_out", out[3]))
-    return _mul(*(Sym(f"n{i}" if i else "n", v) for i, v in enumerate(out[:-1])))
+        return _mul(Sym("batch", out[0]), Sym("h_out", out[2]), Sym("w_out", out[3]))
+    return _mul(*(Sym(f"d{i}" if i else "batch", v) for i, v in enumerate(out[:-1])))
 
 
 def _elements(shape: Shape, prefix: str = "") -> Expr:
-    names = ("n", "c", "h", "w") if len(shape) == 4 else ("n", "f") if len(shape) == 2 else \
+    names = ("batch", "c", "h", "w") if len(shape) == 4 else ("batch", "f") if len(shape) == 2 else \
         tuple(f"d{i}" for i in range(len(shape)))
     return _mul(*(Sym(prefix + nm, v) for nm, v in zip(names, shape, strict=True)))
 
@@ -377,8 +377,7 @@ def leaf_macs(row: Row, policy: str) -> tuple[Expr | None, Basis]:
         weights = evaluate(conv_weights)
         expr: Expr = _mul(Sym("weights", weights), _positions(out))
         if policy == "torchinfo" and row.params - weights == out[1]:
-            expr = _add(expr, _mul(Sym("bias", out[1]), _mul(Sym("n", out[0]), Sym("h_out", out[2]),
-                                                              Sym("w_out", out[3]))))
+            expr = _add(expr, _mul(Sym("bias", out[1]), _positions(out)))
         return expr, "policy"
     if row.kind == "linear":
         f_in, f_out = ins[-1], out[-1]
@@ -393,7 +392,7 @@ def leaf_macs(row: Row, policy: str) -> tuple[Expr | None, Basis]:
         if policy == "fvcore":
             return (_mul(2, _elements(out)) if affine else _elements(out)), "policy"
         if policy == "torchinfo" and affine:
-            return _mul(2, Sym("c", out[1]), Sym("n", out[0])), "policy"
+            return _mul(2, Sym("c", out[1]), Sym("batch", out[0])), "policy"
         return 0, "zero"
     if row.kind in ("act", "add"):
         return (_elements(out), "policy") if policy == "all" else (0, "zero")
@@ -403,7 +402,7 @@ def leaf_macs(row: Row, policy: str) -> tuple[Expr | None, Basis]:
         if policy == "all":
             win_h = _adaptive_window_elements(ins[2], out[2])
             win_w = _adaptive_window_elements(ins[3], out[3])
-            return _mul(Sym("n", out[0]), Sym("c", out[1]), Sym("window_rows", win_h),
+            return _mul(Sym("batch", out[0]), Sym("c", out[1]), Sym("window_rows", win_h),
                         Sym("window_cols", win_w)), "policy"
         return 0, "zero"
     if row.kind == "pool" and row.kernel is not None:
