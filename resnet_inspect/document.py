@@ -32,6 +32,7 @@ class Cell:
     unit: str = ""
     reason: str = ""
     text: str | None = None  # the display text when a view needs a specific one (it wins over formatting)
+    digits: int = 3  # significant digits of a scaled count
 
     @property
     def missing(self) -> bool:

@@ -15,11 +15,19 @@ from resnet_inspect.analysis.compare import (
     block_comparison,
     compare_models,
     extra_macs_at,
-    paper_flops,
     paper_layout,
     stride_placement,
 )
 from resnet_inspect.errors import InspectError
+from resnet_inspect.views.compare import (
+    block_names,
+    cell_text,
+    channel_chain,
+    paper_flops,
+    stride_conv_text,
+    weights_formula,
+)
+from resnet_inspect.views.depth import formula
 
 Cli = Callable[..., tuple[int, str, str]]
 TABLE1 = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
@@ -52,22 +60,26 @@ def test_paper_layout_rows() -> None:
     table = paper_layout(compare_models(list(TABLE1)))
     first = {r.key: r for r in reversed(table.rows)}  # the first line of each key
     # FACTS §2: output sizes 112, 56, 28, 14, 7, then average pool and a 1000-d fc
-    assert [first[k].output_size for k in ("conv1", "conv2_x", "conv3_x", "conv4_x", "conv5_x", "head")] == [
-        "112×112", "56×56", "28×28", "14×14", "7×7", "1×1"]
-    assert first["conv1"].cells == ("7×7, 64, stride 2",) * 5
-    assert first["conv2_x"].cells == ("3×3 max pool, stride 2",) * 5
-    conv2 = [r for r in table.rows if r.key == "conv2_x"][1].cells
+    assert [first[k].output_sizes for k in ("conv1", "conv2_x", "conv3_x", "conv4_x", "conv5_x", "head")] == [
+        ((112, 112),), ((56, 56),), ((28, 28),), ((14, 14),), ((7, 7),), ((1, 1),)]
+
+    def cells(row: object) -> tuple[str, ...]:
+        return tuple(cell_text(c) for c in row.cells)  # type: ignore[attr-defined]
+
+    assert cells(first["conv1"]) == ("7×7, 64, stride 2",) * 5
+    assert cells(first["conv2_x"]) == ("3×3 max pool, stride 2",) * 5
+    conv2 = cells([r for r in table.rows if r.key == "conv2_x"][1])
     assert conv2[0] == "[3×3, 64; 3×3, 64] × 2"
     assert conv2[2] == "[1×1, 64; 3×3, 64; 1×1, 256] × 3"
-    conv4 = first["conv4_x"].cells
+    conv4 = cells(first["conv4_x"])
     assert [c.rsplit("× ", 1)[1] for c in conv4] == ["2", "6", "6", "23", "36"]  # blocks per stage (FACTS §2)
-    assert first["head"].cells == ("average pool, 1000-d fc",) * 5
+    assert cells(first["head"]) == ("average pool, 1000-d fc",) * 5
     assert [paper_flops(m) for m in table.macs] == ["1.8×10⁹", "3.7×10⁹", "4.1×10⁹", "7.8×10⁹", "11.5×10⁹"]
 
 
 def test_paper_layout_resnext_groups() -> None:
     table = paper_layout(compare_models(["resnet50", "resnext50_32x4d"]))
-    conv2 = [r for r in table.rows if r.key == "conv2_x"][1].cells
+    conv2 = [cell_text(c) for c in [r for r in table.rows if r.key == "conv2_x"][1].cells]
     assert conv2[1] == "[1×1, 128; 3×3, 128, C=32; 1×1, 256] × 3"  # Xie et al. 2017, Table 1
 
 
@@ -83,7 +95,7 @@ def test_golden_paper_layout(cli: Cli, golden: Callable[[str, str], None]) -> No
 def test_side_by_side_numbers() -> None:
     a, b = compare_models(["resnet50", "resnet101"])
     assert (a.depth.depth, b.depth.depth) == (50, 101)
-    assert b.depth.formula == "1 + 3·(3+4+23+3) + 1 = 101"
+    assert formula(b.depth) == "1 + 3·(3+4+23+3) + 1 = 101"
     assert (a.macs, b.macs) == (4_089_184_256, 7_801_405_440)  # FACTS §1
     assert (a.params, b.params) == (25_557_032, 44_549_160)
     assert a.flops == 2 * a.macs
@@ -113,11 +125,12 @@ def test_basic_vs_bottleneck() -> None:
     assert basic.weights == 256 * 3 * 3 * 256 * 2 == 1_179_648  # seeds
     assert neck.weights == 256 * 64 + 64 * 3 * 3 * 64 + 64 * 256 == 69_632  # seeds
     assert round(basic.weights / neck.weights, 1) == 16.9  # seeds: about 16.9× fewer
-    assert basic.weights_formula == "256·3·3·256·2"
+    assert weights_formula(basic) == "256·3·3·256·2"
+    assert weights_formula(neck) == "256·64 + 64·3·3·64 + 64·256"
     assert basic.macs == 1_179_648 * 56 * 56 == 3_699_376_128  # stride 1: weights × output positions
     assert neck.macs == 69_632 * 56 * 56 == 218_365_952
     assert basic.output_shape == neck.output_shape == (1, 256, 56, 56)
-    assert neck.channels == "256→64→64→256"
+    assert channel_chain(neck) == "256→64→64→256"
 
 
 def test_blocks_at_another_size(cli: Cli) -> None:
@@ -142,8 +155,9 @@ def test_v1_vs_v15() -> None:
     assert (v1.summary.macs, v15.summary.macs) == (3_857_973_248, 4_089_184_256)  # 3.858 G vs 4.089 G
     assert (v1.summary.rf, v15.summary.rf) == ((483, 483), (427, 427))  # FACTS §3
     assert v1.summary.params == v15.summary.params
-    assert (v1.stride_convs, v15.stride_convs) == (("1×1 conv1",), ("3×3 conv2",))
-    assert v1.blocks == ("conv3_1", "conv4_1", "conv5_1")
+    assert ([stride_conv_text(c) for c in v1.stride_convs], [stride_conv_text(c) for c in v15.stride_convs]) == (
+        ["1×1 conv1"], ["3×3 conv2"])
+    assert block_names(v1) == ["conv3_1", "conv4_1", "conv5_1"]
     assert extra_macs_at(v1, v15) == ["layer2.0.conv1", "layer3.0.conv1", "layer4.0.conv1"]
 
 

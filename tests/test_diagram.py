@@ -10,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from resnet_inspect.analysis import Inspection, inspect
+from resnet_inspect.analysis.compare import stride_variants
 from resnet_inspect.errors import InspectError
 from resnet_inspect.render import diagram as d
+
+
+def result_of(name: str) -> Inspection:
+    """The analysis a diagram is drawn from (diagrams take results, not names)."""
+    return inspect(name)
+
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -54,8 +62,8 @@ def test_golden_dot(name: str, cli: Cli, golden: Callable[[str, str], None]) -> 
 
 
 def test_block_label_follows_the_width_of_a_custom_spec() -> None:
-    narrow = d.block_diagram("bottleneck:3-4-6-3,width=32", "layer2.0").source
-    wide = d.block_diagram("bottleneck:3-4-6-3", "layer2.0").source
+    narrow = d.block_diagram(result_of("bottleneck:3-4-6-3,width=32"), "layer2.0").source
+    wide = d.block_diagram(result_of("bottleneck:3-4-6-3"), "layer2.0").source
     # layer2 planes = 2 × width: 64 for width=32, 128 for the default 64; the block expands them ×4.
     assert "<b>1×1 conv, 64</b>" in node_label(narrow, "b__layer2_0_conv1")
     assert "128 → 64 ch" in node_label(narrow, "b__layer2_0_conv1")
@@ -64,8 +72,8 @@ def test_block_label_follows_the_width_of_a_custom_spec() -> None:
 
 
 def test_block_label_follows_the_stride_placement() -> None:
-    v15 = d.block_diagram("bottleneck:3-4-6-3", "layer2.0").source
-    v1 = d.block_diagram("bottleneck:3-4-6-3,stride_on=1x1", "layer2.0").source
+    v15 = d.block_diagram(result_of("bottleneck:3-4-6-3"), "layer2.0").source
+    v1 = d.block_diagram(result_of("bottleneck:3-4-6-3,stride_on=1x1"), "layer2.0").source
     assert "stride 2" in node_label(v15, "b__layer2_0_conv2")
     assert "stride 2" not in node_label(v15, "b__layer2_0_conv1")
     assert "stride 2" in node_label(v1, "b__layer2_0_conv1")
@@ -76,7 +84,7 @@ def test_block_label_follows_the_stride_placement() -> None:
 
 
 def test_v1_vs_v15_puts_the_red_stride_on_different_convs() -> None:
-    src = d.v1_vs_v15_diagram("resnet50").source
+    src = d.v1_vs_v15_diagram(*stride_variants("resnet50")).source
     assert "/2" in node_label(src, "p0__layer2_0_conv1") and "/2" not in node_label(src, "p0__layer2_0_conv2")
     assert "/2" in node_label(src, "p1__layer2_0_conv2") and "/2" not in node_label(src, "p1__layer2_0_conv1")
     # He et al. 2015 Table 1 counts 3.8×10⁹ for ResNet-50 (v1); torchvision's v1.5 counts 4.09 G (FACTS.md §1)
@@ -84,31 +92,31 @@ def test_v1_vs_v15_puts_the_red_stride_on_different_convs() -> None:
 
 
 def test_projection_shortcut_is_dashed_and_identity_solid() -> None:
-    proj = d.block_diagram("resnet50", "layer2.0").source
+    proj = d.block_diagram(result_of("resnet50"), "layer2.0").source
     assert "dashed" in edge_attrs(proj, "b__layer2_0_downsample_1", "b__layer2_0_add")
     assert "dashed" in edge_attrs(proj, "b__x", "b__layer2_0_downsample_0")
     assert "/2" in node_label(proj, "b__layer2_0_downsample_0")
-    ident = d.block_diagram("resnet50", "layer2.1").source
+    ident = d.block_diagram(result_of("resnet50"), "layer2.1").source
     attrs = edge_attrs(ident, "b__x", "b__layer2_1_add")
     assert "solid" in attrs and "dashed" not in attrs
     assert "downsample" not in ident
 
 
 def test_default_block_is_the_first_projection() -> None:
-    assert "b__layer1_0_downsample_0" in d.block_diagram("resnet50").source
-    assert "b__layer2_0_conv1" in d.block_diagram("resnet34").source  # resnet34's layer1 has none
-    assert "option A shortcut" in d.block_diagram("cifar-resnet20").source  # option A, not identity
+    assert "b__layer1_0_downsample_0" in d.block_diagram(result_of("resnet50")).source
+    assert "b__layer2_0_conv1" in d.block_diagram(result_of("resnet34")).source  # resnet34's layer1 has none
+    assert "option A shortcut" in d.block_diagram(result_of("cifar-resnet20")).source  # option A, not identity
 
 
 def test_resnext_shows_its_cardinality() -> None:
-    src = d.block_diagram("resnext50_32x4d", "layer3.0").source
+    src = d.block_diagram(result_of("resnext50_32x4d"), "layer3.0").source
     label = node_label(src, "b__layer3_0_conv2")
     # 3×3 width = 256 planes × 4/64 × 32 groups = 512 channels, 16 per group
     assert "groups=32" in label and "512 → 512 ch" in label and "(16 per group)" in label
 
 
 def test_preactivation_order_is_bn_relu_conv() -> None:
-    src = d.block_diagram("preact-resnet164", "layer2.1").source
+    src = d.block_diagram(result_of("preact-resnet164"), "layer2.1").source
     assert edge_attrs(src, "b__x", "b__layer2_1_bn1") == "weight=8"
     edge_attrs(src, "b__layer2_1_bn1", "b__layer2_1_relu")
     edge_attrs(src, "b__layer2_1_relu", "b__layer2_1_conv1")
@@ -119,7 +127,6 @@ def test_preactivation_order_is_bn_relu_conv() -> None:
 def test_an_inspected_single_block_module() -> None:
     import torch
 
-    from resnet_inspect.analysis import inspect
     from resnet_inspect.models.blocks import BasicBlock
 
     with torch.device("meta"):
@@ -129,19 +136,19 @@ def test_an_inspected_single_block_module() -> None:
 
 
 def test_network_folds_deep_models() -> None:
-    big = d.network_diagram("resnet152").source
+    big = d.network_diagram(result_of("resnet152")).source
     assert "× 36 blocks" in big and "× 8 blocks" in big
     assert "cumulative stride 32" in big
-    huge = d.network_diagram("preact-resnet1001").source
+    huge = d.network_diagram(result_of("preact-resnet1001")).source
     assert huge.count("× 111 blocks") == 3
     assert huge.count("[label=") < 20  # a macro view: one node per stage, not per layer
-    expanded = d.network_diagram("resnet152", ["layer3"]).source
+    expanded = d.network_diagram(result_of("resnet152"), ["layer3"]).source
     assert "33 more identical blocks" in expanded and "layer3.2 … layer3.34" in expanded
     assert "blk__layer3_35" in expanded and "blk__layer3_0" in expanded
 
 
 def test_plain_vs_residual_columns() -> None:
-    src = d.plain_vs_residual_diagram().source
+    src = d.plain_vs_residual_diagram([result_of(m) for m in ("vgg19", "plain34", "resnet34")]).source
     assert src.count("cluster_col") == 3
     # resnet34: 16 blocks folded into 7 units (3 stages start with a projection block), one add each
     assert len(re.findall(r"c2__add\d+ \[label=\"\+\"", src)) == 7
@@ -201,7 +208,7 @@ def test_renders_svg_and_png(cli: Cli, tmp_path: Path) -> None:
     code, _, err = cli("diagram", "block", "resnext50_32x4d", "-o", str(tmp_path / "b.svg"))
     assert code == 0, err
     assert "<svg" in (tmp_path / "b.svg").read_text()
-    png = d.network_diagram("resnet18").render("png")
+    png = d.network_diagram(result_of("resnet18")).render("png")
     assert png.startswith(b"\x89PNG")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.svg"]
 

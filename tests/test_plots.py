@@ -78,7 +78,7 @@ def test_shapes_lines_are_the_output_shapes(r50: Inspection) -> None:
 
 
 def test_family_scatter(r50: Inspection) -> None:
-    fig = plots.family_figure()
+    fig = plots.family_figure([inspect(m) for m in plots.FAMILY])
     ax = fig.axes[0]
     collections: list[Any] = list(ax.collections)
     points = {(float(x), float(y)) for coll in collections for x, y in coll.get_offsets()}
@@ -96,7 +96,7 @@ def test_family_scatter(r50: Inspection) -> None:
 
 
 def test_family_point_area_grows_with_depth() -> None:
-    fig = plots.family_figure(["resnet18", "resnet152"])
+    fig = plots.family_figure([inspect("resnet18"), inspect("resnet152")])
     first: Any = fig.axes[0].collections[0]
     sizes = list(first.get_sizes())
     assert sizes[0] < sizes[1]
@@ -111,7 +111,7 @@ def test_memory_bars_are_activation_bytes(r50: Inspection) -> None:
 
 
 def test_vgg_and_resnet_stages_together() -> None:
-    fig = plots.stages_figure(["vgg19", "resnet34"])
+    fig = plots.stages_figure([inspect("vgg19"), inspect("resnet34")])
     names = list(bars_by_label(fig.axes[1]))
     assert names[0] == "stem" and names[-1] == "head" and "conv1" in names and "layer1" in names
 
@@ -143,7 +143,7 @@ def test_plot_errors_leave_nothing(args: tuple[str, ...], message: str, cli: Cli
 def test_save_checks_the_extension_first(tmp_path: Path) -> None:
     from resnet_inspect.errors import InspectError
 
-    fig = plots.memory_figure(["resnet18"])
+    fig = plots.memory_figure([inspect("resnet18")])
     with pytest.raises(InspectError, match=r"\.svg, \.png, \.pdf"):
         plots.save(fig, tmp_path / "m.bmp")
     assert list(tmp_path.iterdir()) == []

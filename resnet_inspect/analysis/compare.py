@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import InspectError
 from ..specs import Spec
-from .depth import DepthAccount, account, has_imagenet_stem, kernel_text, paper_label
+from .depth import DepthAccount, account, has_imagenet_stem, paper_name
 from .groups import Group, is_weighted, partition
 from .result import Inspection, Pair, Row, Shape
 
@@ -24,10 +24,10 @@ from .result import Inspection, Pair, Row, Shape
 
 @dataclass(frozen=True)
 class StageSummary:
-    """A stage's output (channels × height × width) and cost, under the label the depth table uses."""
+    """A stage's output (channels × height × width) and cost; ``paper_name`` as in the depth account."""
 
     name: str
-    label: str
+    paper_name: str
     output_shape: Shape
     params: int
     macs: int
@@ -51,23 +51,12 @@ class ModelSummary:
     spec: Spec | None
     result: Inspection
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON record of one model (numbers only; the depth record nested)."""
-        return {
-            "model": self.model, "input_shape": list(self.input_shape), "depth": self.depth.depth,
-            "formula": self.depth.formula, "params": self.params, "macs": self.macs, "flops": self.flops,
-            "activation_bytes": self.activation_bytes, "rf": list(self.rf) if self.rf else None,
-            "feature_layer": self.feature_layer, "output_shape": list(self.output_shape),
-            "stages": [{"name": s.name, "label": s.label, "output_shape": list(s.output_shape),
-                        "params": s.params, "macs": s.macs} for s in self.stages],
-        }
-
 
 def summarize(result: Inspection, spec: Spec | None = None) -> ModelSummary:
     """Totals, depth and per-stage outputs of one inspection."""
     acc = account(result)
-    labels = {s.name: s.label for s in acc.stages}
-    stages = tuple(StageSummary(s.name, labels.get(s.name, s.name), s.output_shape, s.params, s.macs)
+    papers = {s.name: s.paper_name for s in acc.stages}
+    stages = tuple(StageSummary(s.name, papers.get(s.name, ""), s.output_shape, s.params, s.macs)
                    for s in result.stages)
     tot = result.totals
     return ModelSummary(
@@ -102,75 +91,102 @@ def compare_models(names: Sequence[str], input_size: Any = None) -> list[ModelSu
 
 # --------------------------------------------------------------------------- the paper's Table 1
 
+LayerKind = Literal["conv", "max pool", "average pool", "fc"]
+
+
+@dataclass(frozen=True)
+class PaperLayer:
+    """A layer as Table 1 writes it: kind, kernel, output channels (fc: features), groups and stride."""
+
+    kind: LayerKind
+    kernel: Pair | None = None
+    channels: int = 0
+    groups: int = 1
+    stride: int = 1
+
+
+@dataclass(frozen=True)
+class PaperCell:
+    """One line of a Table 1 cell: layers in order; ``repeat`` blocks when it is a bracket (``[…] × 3``)."""
+
+    layers: tuple[PaperLayer, ...]
+    repeat: int | None = None
+
 
 @dataclass(frozen=True)
 class PaperRow:
-    """One line of Table 1: a layer name (blank on continuation lines), output size, a cell per model."""
+    """One line of Table 1: a group key (``conv2_x``, ``head``), the first line of a group carries its
+    names and output sizes (each model's, distinct), then a cell per model (``None``: nothing there)."""
 
     key: str
-    label: str
-    output_size: str
-    cells: tuple[str, ...]
+    labels: tuple[str, ...]
+    output_sizes: tuple[Pair, ...]
+    cells: tuple[PaperCell | None, ...]
+    first: bool
 
 
 @dataclass(frozen=True)
 class PaperTable:
-    """Table 1 for the chosen models; ``macs`` is the paper's "FLOPs" (conv + fc multiply-adds)."""
+    """Table 1 for the chosen models; ``macs`` is the paper's "FLOPs" (conv + fc multiply-adds).
+
+    ``input_sizes`` are the distinct spatial input sizes; ``v15_models`` the bottleneck models that put
+    the stride on the 3×3 conv (torchvision's layout, not the paper's).
+    """
 
     models: tuple[str, ...]
     depths: tuple[int, ...]
     rows: tuple[PaperRow, ...]
     macs: tuple[int, ...]
-    notes: tuple[str, ...]
+    input_sizes: tuple[Pair, ...]
+    v15_models: tuple[str, ...]
 
 
-ModelRow = tuple[str, str, str, list[str]]  # key, label, output size, cell lines
+ModelRow = tuple[str, str, Pair | None, list[PaperCell]]  # key, label, output size, cell lines
 
 
-def _hw(shape: Shape) -> str:
-    return "×".join(str(d) for d in shape[2:]) if len(shape) == 4 else "1×1"
+def _hw(shape: Shape) -> Pair:
+    return (shape[2], shape[3]) if len(shape) == 4 else (1, 1)
 
 
-def _conv_cell(row: Row) -> str:
-    text = f"{kernel_text(row)}, {row.output_shape[1]}"
-    if row.groups and row.groups > 1:
-        text += f", C={row.groups}"
-    if row.stride and max(row.stride) > 1:
-        text += f", stride {max(row.stride)}"
-    return text
+def _stride(row: Row) -> int:
+    return max(row.stride) if row.stride else 1
 
 
-def _pool_cell(row: Row) -> str:
-    kind = "max" if "Max" in row.type else "average"
-    stride = f", stride {max(row.stride)}" if row.stride and max(row.stride) > 1 else ""
-    return f"{kernel_text(row)} {kind} pool{stride}"
+def paper_layer(row: Row, with_stride: bool = True) -> PaperLayer:
+    """A conv, pool or fc row as Table 1 writes it."""
+    stride = _stride(row) if with_stride else 1
+    if row.kind == "linear":
+        return PaperLayer("fc", channels=row.output_shape[-1])
+    if row.kind == "pool":
+        kind: LayerKind = "max pool" if "Max" in row.type else "average pool"
+        return PaperLayer(kind, row.kernel, stride=stride)
+    return PaperLayer("conv", row.kernel or (1, 1), row.output_shape[1], row.groups or 1, stride)
 
 
-def bracket(convs: Sequence[Row], repeat: int) -> str:
+def bracket(convs: Sequence[Row], repeat: int) -> PaperCell:
     """``[1×1, 64; 3×3, 64; 1×1, 256] × 3`` from a block's main-path conv rows (strides left out)."""
-    parts = [f"{kernel_text(r)}, {r.output_shape[1]}" + (f", C={r.groups}" if r.groups and r.groups > 1 else "")
-             for r in convs]
-    return f"[{'; '.join(parts)}] × {repeat}"
+    return PaperCell(tuple(paper_layer(r, with_stride=False) for r in convs), repeat)
 
 
-def _stage_lines(group: Group) -> list[str]:
+def _stage_lines(group: Group) -> list[PaperCell]:
     if group.blocks:
         convs = [r for r in group.blocks[0].leaves if is_weighted(r)]
         return [bracket(convs, len(group.blocks))]
     convs = [r for r in group.leaves if is_weighted(r)]
-    pools = [_pool_cell(r) for r in group.leaves if r.kind == "pool"]
+    pools = [PaperCell((paper_layer(r),)) for r in group.leaves if r.kind == "pool"]
     return [bracket(convs[:1], len(convs)), *pools] if convs else pools
 
 
-def _head_line(group: Group) -> str:
-    parts = ["average pool" if "Avg" in r.type else _pool_cell(r) for r in group.leaves if r.kind == "pool"]
-    parts += [f"{r.output_shape[-1]}-d fc" for r in group.leaves if r.kind == "linear"]
-    return ", ".join(parts)
+def _head_line(group: Group) -> PaperCell:
+    pools = [PaperLayer("average pool") if "Avg" in r.type else paper_layer(r) for r in group.leaves
+             if r.kind == "pool"]
+    fcs = [paper_layer(r) for r in group.leaves if r.kind == "linear"]
+    return PaperCell(tuple(pools + fcs))
 
 
-def _head_size(group: Group) -> str:
+def _head_size(group: Group) -> Pair | None:
     pools = [r for r in group.leaves if r.kind == "pool"]
-    return _hw(pools[-1].output_shape) if pools else ""
+    return _hw(pools[-1].output_shape) if pools else None
 
 
 def model_rows(result: Inspection) -> list[ModelRow]:
@@ -178,13 +194,14 @@ def model_rows(result: Inspection) -> list[ModelRow]:
     groups = partition(result.rows)
     imagenet = has_imagenet_stem(groups)
     out: list[ModelRow] = []
-    carry: list[str] = []  # the stem's max pool, which Table 1 lists under conv2_x
+    carry: list[PaperCell] = []  # the stem's max pool, which Table 1 lists under conv2_x
     for g in groups:
-        key = paper_label(g, imagenet)[0] or g.name
+        key = paper_name(g, imagenet) or g.name
         if g.role == "stem":
             convs = [r for r in g.leaves if is_weighted(r)]
-            carry = [_pool_cell(r) for r in g.leaves if r.kind == "pool"]
-            out.append((key, key, _hw(convs[-1].output_shape) if convs else "", [_conv_cell(r) for r in convs]))
+            carry = [PaperCell((paper_layer(r),)) for r in g.leaves if r.kind == "pool"]
+            out.append((key, key, _hw(convs[-1].output_shape) if convs else None,
+                        [PaperCell((paper_layer(r),)) for r in convs]))
         elif g.role == "stage":
             out.append((key, key, _hw(g.leaves[-1].output_shape), carry + _stage_lines(g)))
             carry = []
@@ -193,7 +210,7 @@ def model_rows(result: Inspection) -> list[ModelRow]:
     return out
 
 
-def _rekey(rows: list[ModelRow], known: list[tuple[str, str]]) -> list[ModelRow]:
+def _rekey(rows: list[ModelRow], known: list[tuple[str, Pair | None]]) -> list[ModelRow]:
     """Give a row whose key no earlier model has the key of an earlier row of the same output size,
     so VGG's conv2 (56×56) lines up with ResNet's conv2_x as in the paper's Fig. 3."""
     own = {r[0] for r in rows}
@@ -208,7 +225,7 @@ def _rekey(rows: list[ModelRow], known: list[tuple[str, str]]) -> list[ModelRow]
 
 
 def _align(per_model: list[list[ModelRow]]) -> list[PaperRow]:
-    known: list[tuple[str, str]] = []
+    known: list[tuple[str, Pair | None]] = []
     aligned = []
     for rows in per_model:
         rows = _rekey(rows, known)
@@ -217,42 +234,23 @@ def _align(per_model: list[list[ModelRow]]) -> list[PaperRow]:
     table: list[PaperRow] = []
     for key, _ in sorted(known, key=lambda k: k[0] == "head"):  # the head last, as in Table 1
         found = [next((r for r in rows if r[0] == key), None) for rows in aligned]
-        label = " / ".join(dict.fromkeys(r[1] for r in found if r is not None and r[1]))
-        size = " / ".join(dict.fromkeys(r[2] for r in found if r is not None and r[2]))
+        labels = tuple(dict.fromkeys(r[1] for r in found if r is not None and r[1]))
+        sizes = tuple(dict.fromkeys(r[2] for r in found if r is not None and r[2] is not None))
         height = max(len(r[3]) for r in found if r is not None)
         for line in range(height):
-            cells = tuple(r[3][line] if r is not None and line < len(r[3]) else "" for r in found)
-            table.append(PaperRow(key, label if line == 0 else "", size if line == 0 else "", cells))
+            cells = tuple(r[3][line] if r is not None and line < len(r[3]) else None for r in found)
+            table.append(PaperRow(key, labels if line == 0 else (), sizes if line == 0 else (), cells, line == 0))
     return table
-
-
-def _stride_notes(summaries: Sequence[ModelSummary]) -> list[str]:
-    v15 = [s.model for s in summaries if s.spec is not None and s.spec.block == "bottleneck"
-           and s.spec.stride_on == "3x3"]
-    if not v15:
-        return []
-    return [f"{', '.join(v15)}: bottleneck stride on the 3×3 conv (torchvision, 'v1.5'); Table 1 of the paper "
-            "puts it on the first 1×1 conv ('v1', the -v1 variants), which costs fewer multiply-adds."]
 
 
 def paper_layout(summaries: Sequence[ModelSummary]) -> PaperTable:
     """He et al. 2015, Table 1, for the given models: rows conv1, conv2_x … conv5_x, the head, FLOPs."""
     rows = _align([model_rows(s.result) for s in summaries])
-    sizes = sorted({"×".join(map(str, s.input_shape[2:])) for s in summaries})
-    notes = [f"FLOPs as in the paper: conv + fc multiply-adds (MACs, not 2 × MACs) at input {', '.join(sizes)}.",
-             "Brackets: kernel, output channels (C = groups) of each conv of a block, × blocks; in a residual "
-             "stage the first block also downsamples and projects the shortcut.",
-             *_stride_notes(summaries)]
+    sizes = tuple(sorted({_hw(s.input_shape) for s in summaries}))
+    v15 = tuple(s.model for s in summaries if s.spec is not None and s.spec.block == "bottleneck"
+                and s.spec.stride_on == "3x3")
     return PaperTable(tuple(s.model for s in summaries), tuple(s.depth.depth for s in summaries), tuple(rows),
-                      tuple(s.macs for s in summaries),
-                      tuple(notes))
-
-
-def paper_flops(macs: int) -> str:
-    """The paper's notation, one decimal: ``4089184256`` → ``4.1×10⁹``; below 10⁹, ``40.8×10⁶``."""
-    if macs >= 10**9 or macs == 0:
-        return f"{macs / 1e9:.1f}×10⁹"
-    return f"{macs / 1e6:.1f}×10⁶"
+                      tuple(s.macs for s in summaries), sizes, v15)
 
 
 # --------------------------------------------------------------------------- basic block vs bottleneck
@@ -260,12 +258,17 @@ def paper_flops(macs: int) -> str:
 
 @dataclass(frozen=True)
 class BlockFigures:
-    """One block built at a given width and feature-map size, counted by the engine."""
+    """One block built at a given width and feature-map size, counted by the engine.
+
+    ``convs`` are its main-path convs (kernel, output channels, groups); ``channels`` the channels along
+    them (``(256, 64, 64, 256)``); ``weight_terms`` each conv's (input channels per group, kernel h,
+    kernel w, output channels), whose products sum to ``weights``.
+    """
 
     name: str
-    channels: str
-    convs: str
-    weights_formula: str
+    channels: tuple[int, ...]
+    convs: tuple[PaperLayer, ...]
+    weight_terms: tuple[tuple[int, int, int, int], ...]
     weights: int
     params: int
     macs: int
@@ -273,26 +276,15 @@ class BlockFigures:
     output_shape: Shape
 
 
-def _weights_formula(convs: Sequence[Row]) -> str:
-    """``256·3·3·256·2`` or ``256·64 + 64·3·3·64 + 64·256``: cin·k·k·cout per conv (groups divide)."""
-    terms = []
-    for r in convs:
-        k = r.kernel or (1, 1)
-        cin = r.input_shape[1] // (r.groups or 1)
-        terms.append(f"{cin}·{r.output_shape[1]}" if k == (1, 1) else f"{cin}·{k[0]}·{k[1]}·{r.output_shape[1]}")
-    if len(set(terms)) == 1 and len(terms) > 1:
-        return f"{terms[0]}·{len(terms)}"
-    return " + ".join(terms)
-
-
 def _block_figures(name: str, result: Inspection) -> BlockFigures:
     convs = [r for r in result.rows if r.is_leaf and r.kind == "conv" and not r.on_shortcut]
-    chain = [convs[0].input_shape[1]] + [r.output_shape[1] for r in convs]
+    terms = tuple((r.input_shape[1] // (r.groups or 1), (r.kernel or (1, 1))[0], (r.kernel or (1, 1))[1],
+                   r.output_shape[1]) for r in convs)
     return BlockFigures(
-        name=name, channels="→".join(str(c) for c in chain),
-        convs="; ".join(f"{kernel_text(r)}, {r.output_shape[1]}" for r in convs),
-        weights_formula=_weights_formula(convs), weights=sum(r.params for r in convs),
-        params=result.totals.params, macs=result.totals.macs,
+        name=name, channels=(convs[0].input_shape[1], *(r.output_shape[1] for r in convs)),
+        convs=tuple(paper_layer(r, with_stride=False) for r in convs),
+        weight_terms=terms,
+        weights=sum(r.params for r in convs), params=result.totals.params, macs=result.totals.macs,
         input_shape=result.input_shape, output_shape=result.rows[0].output_shape,
     )
 
@@ -319,25 +311,37 @@ def block_comparison(channels: int = 256, size: Pair = (56, 56)) -> tuple[BlockF
 
 
 @dataclass(frozen=True)
+class StrideConv:
+    """A conv that downsamples inside a block: its kernel and its name within the block (``conv1``)."""
+
+    kernel: Pair
+    name: str
+
+
+@dataclass(frozen=True)
 class StridePlacement:
-    """Where one bottleneck layout puts its downsampling stride, and what that costs and sees."""
+    """Where one bottleneck layout puts its downsampling stride, and what that costs and sees.
+
+    ``stride_convs``: each distinct strided conv of a block; ``blocks``: the downsampling blocks as
+    (stage's paper name or name without ``_x``, 1-based block index), e.g. ``("conv3", 1)``.
+    """
 
     summary: ModelSummary
-    stride_convs: tuple[str, ...]
-    blocks: tuple[str, ...]
+    stride_convs: tuple[StrideConv, ...]
+    blocks: tuple[tuple[str, int], ...]
 
 
-def _stride_convs(summary: ModelSummary) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(``"1×1 conv1"`` per distinct placement, ``"conv3_1"`` per downsampling block) from the rows."""
-    labels = {s.name: s.label.split(" ")[0] for s in summary.depth.stages}
-    where: dict[str, None] = {}
-    blocks: dict[str, None] = {}
+def _stride_convs(summary: ModelSummary) -> tuple[tuple[StrideConv, ...], tuple[tuple[str, int], ...]]:
+    """The strided convs (one per distinct placement) and the downsampling blocks, from the rows."""
+    names = {s.name: (s.paper_name or s.name).removesuffix("_x") for s in summary.depth.stages}
+    where: dict[StrideConv, None] = {}
+    blocks: dict[tuple[str, int], None] = {}
     for g in partition(summary.result.rows):
         for index, block in enumerate(g.blocks):
             strided = [r for r in block.leaves if is_weighted(r) and r.stride and max(r.stride) > 1]
             for r in strided:
-                where[f"{kernel_text(r)} {r.name.rsplit('.', 1)[-1]}"] = None
-                blocks[f"{labels.get(g.name, g.name).removesuffix('_x')}_{index + 1}"] = None
+                where[StrideConv(r.kernel or (1, 1), r.name.rsplit(".", 1)[-1])] = None
+                blocks[(names.get(g.name, g.name), index + 1)] = None
     return tuple(where), tuple(blocks)
 
 
@@ -362,3 +366,32 @@ def extra_macs_at(a: StridePlacement, b: StridePlacement) -> list[str]:
     if x.keys() != y.keys():
         return []
     return [name for name in x if x[name] != y[name]]
+
+
+# --------------------------------------------------------------------------- inputs of the comparison diagrams
+
+
+def contrast_pair(channels: int = 256) -> tuple[Inspection, Inspection]:
+    """Two one-stage networks whose second block (``layer1.1``) is a basic block and a bottleneck that both
+    take and give ``channels`` channels at 56×56 (He et al. 2015, Fig. 5)."""
+    from .engine import inspect
+
+    if channels < 4 or channels % 4:
+        raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck "
+                           "squeezes to a quarter)")
+    return (inspect(f"basic:2,widths={channels},stem_width={channels}"),
+            inspect(f"bottleneck:2,widths={channels // 4},stem_width={channels}"))
+
+
+def stride_variants(model: str = "resnet50") -> tuple[Inspection, Inspection, str]:
+    """A bottleneck network with its stride on the first 1×1 (v1) and on the 3×3 (v1.5), and its base name."""
+    from ..registry import get_spec
+    from .engine import inspect
+
+    spec = get_spec(model)
+    if not spec.block.endswith("bottleneck") or spec.block.startswith("preact"):
+        raise InspectError(f"{model} has {spec.block} blocks; v1-vs-v15 compares bottleneck layouts, "
+                           "e.g. resnet50, resnet101 or resnext50_32x4d")
+    base = spec.name.removesuffix("-v1")
+    return (inspect(spec.replace(stride_on="1x1", name=f"{base} (v1)")),
+            inspect(spec.replace(stride_on="3x3", name=f"{base} (v1.5)")), base)

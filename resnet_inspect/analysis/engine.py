@@ -12,17 +12,7 @@ from ..specs import Spec
 from . import ops
 from .groups import Group, is_weighted, partition
 from .recorder import Node, Scope, Trace
-from .result import (
-    ACTIVATION_CONVENTION,
-    DEPTH_CONVENTION,
-    RF_CONVENTION,
-    Inspection,
-    Pair,
-    Row,
-    Shape,
-    Stage,
-    Totals,
-)
+from .result import Inspection, Pair, Row, Shape, Stage, Totals
 from .rf import RF
 
 if TYPE_CHECKING:
@@ -251,13 +241,6 @@ def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, params
         rf_padding=feature.rf_padding if feature else None, feature_layer=feature.name if feature else "",
         unsupported=tuple(sorted({r.type for r in leaves if r.macs is None})),
     )
-    conventions = {
-        "macs": POLICIES[policy], "policy": policy,
-        "flops": "FLOPs = 2 × MACs (one multiply-accumulate is two floating-point operations)",
-        "depth": DEPTH_CONVENTION, "activation_bytes": ACTIVATION_CONVENTION, "rf": RF_CONVENTION,
-        "final_rf": f"totals.rf is the receptive field at {totals.feature_layer or 'the last spatial layer'}, "
-                    "the last feature map before global pooling",
-    }
     stages = tuple(_stage(g) for g in partition(rows) if g.leaves)
     return Inspection(model=name, input_shape=shape, dtype=dtype, policy=policy, rows=tuple(rows), stages=stages,
-                      totals=totals, conventions=conventions)
+                      totals=totals)

@@ -1,8 +1,8 @@
-"""The one immutable, numeric result of an inspection; renderers only read it."""
+"""The one immutable, numeric result of an inspection; views only read it (no display text here)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -10,14 +10,6 @@ if TYPE_CHECKING:
 
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
-
-DEPTH_CONVENTION = ("weighted layers on the main path: convolutions and fully-connected layers, "
-                    "not the projection convs of shortcuts; batch norm, activations and pooling are not layers")
-ACTIVATION_CONVENTION = ("bytes of every layer output at the analysis dtype, each tensor once "
-                         "(in-place activations and adds reuse their input)")
-RF_CONVENTION = ("receptive field in input pixels per axis [h, w]: size, jump (effective stride) and "
-                 "effective padding; where paths meet, the union of their input regions")
-
 
 @dataclass(frozen=True)
 class Row:
@@ -104,7 +96,13 @@ class Inspection:
     rows: tuple[Row, ...]
     stages: tuple[Stage, ...]
     totals: Totals
-    conventions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def conventions(self) -> dict[str, str]:
+        """What each number counts, one sentence per quantity (written from ``policy`` by the views)."""
+        from ..views.texts import conventions
+
+        return conventions(self)
 
     @property
     def layers(self) -> pd.DataFrame:
@@ -133,11 +131,13 @@ class Inspection:
         }
 
     def _repr_html_(self) -> str:
-        from ..render.table import render_html
+        from ..backends.html import fragment
+        from ..views.table import document
 
-        return render_html(self, max_depth=2)
+        return fragment(document(self, max_depth=2))
 
     def __str__(self) -> str:
-        from ..render.table import render_table
+        from ..backends import render
+        from ..views.table import document
 
-        return render_table(self)
+        return render(document(self), "text")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..render.tables import FORMATS
+FORMATS = ("text", "markdown", "csv", "json", "latex", "html")
 
 
 def add_format(parser: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
@@ -34,6 +34,15 @@ def check_output(args: argparse.Namespace) -> None:
         from ..io import check_writable
 
         check_writable(args.output)
+
+
+def render(doc: object, fmt: str) -> str:
+    """A document in a text format (text, markdown, csv, latex, html) through its backend."""
+    from ..backends import render as backend_render
+    from ..document import Document
+
+    assert isinstance(doc, Document)
+    return backend_render(doc, fmt)
 
 
 def emit(text: str, args: argparse.Namespace) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .common import add_input
+
+if TYPE_CHECKING:
+    from ..analysis.result import Inspection
 
 NAME = "diagram"
 HELP = "Graphviz diagrams of a block, a network, and the paper's comparisons, drawn from the built model"
@@ -78,22 +82,37 @@ def _output_format(args: argparse.Namespace) -> str:
     return fmt
 
 
+def inspect_all(names: list[str] | tuple[str, ...], input_size: str | None = None) -> list[Inspection]:
+    """Every name checked first (an unknown one fails before any work), then each inspected once."""
+    from ..analysis import inspect
+    from ..registry import get_spec
+
+    specs = [get_spec(n) for n in names]
+    return [inspect(s, input_size=input_size) for s in specs]
+
+
 def make(args: argparse.Namespace) -> object:
-    """The diagram the arguments ask for."""
+    """The diagram the arguments ask for: parse → analysis → the diagram of the results."""
+    from ..analysis import compare
     from ..render import diagram as d
 
     m = args.models
     if args.kind == "block":
-        return d.block_diagram(m[0], args.block, args.input)
+        return d.block_diagram(inspect_all(m, args.input)[0], args.block)
     if args.kind == "network":
-        return d.network_diagram(m[0], args.expand, args.input)
+        return d.network_diagram(inspect_all(m, args.input)[0], args.expand)
     if args.kind == "contrast":
-        return d.contrast_diagram((m[0], m[1]) if m else None, args.block, args.channels)
+        if m:
+            a, b = inspect_all(m)
+            return d.contrast_diagram((a, b), args.block)
+        return d.contrast_diagram(compare.contrast_pair(args.channels), "layer1.1" if args.block is None
+                                  else args.block)
     if args.kind == "bottleneck-kinds":
-        return d.bottleneck_kinds_diagram(m[0] if m else "resnet50")
+        return d.bottleneck_kinds_diagram(inspect_all(m or ["resnet50"])[0])
     if args.kind == "v1-vs-v15":
-        return d.v1_vs_v15_diagram(m[0] if m else "resnet50", args.block or "layer2.0")
-    return d.plain_vs_residual_diagram(m or ("vgg19", "plain34", "resnet34"))
+        v1, v15, base = compare.stride_variants(m[0] if m else "resnet50")
+        return d.v1_vs_v15_diagram(v1, v15, base, args.block or "layer2.0")
+    return d.plain_vs_residual_diagram(inspect_all(m or ["vgg19", "plain34", "resnet34"]))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -62,19 +62,21 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def make(args: argparse.Namespace) -> Any:
-    """The figure the arguments ask for."""
+    """The figure the arguments ask for: parse → analysis (each model once) → the plot of the results."""
     from ..render import plots
+    from .diagram_cmd import inspect_all
 
-    m, size = args.models, args.input
+    names = args.models or (list(plots.FAMILY) if args.kind == "family" else [])
+    insps: Any = inspect_all(names, args.input)
     if args.kind == "stages":
-        return plots.stages_figure(m, size)
+        return plots.stages_figure(insps)
     if args.kind == "rf":
-        return plots.rf_figure(m[0], size)
+        return plots.rf_figure(insps[0])
     if args.kind == "shapes":
-        return plots.shapes_figure(m[0], size)
+        return plots.shapes_figure(insps[0])
     if args.kind == "family":
-        return plots.family_figure(m or plots.FAMILY, size)
-    return plots.memory_figure(m, size)
+        return plots.family_figure(insps)
+    return plots.memory_figure(insps)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_format, add_input, add_policy, check_output, emit
+from .common import add_format, add_input, add_policy, check_output, emit, render
 
 NAME = "table"
 HELP = "layer by layer: shapes, parameters, MACs/FLOPs, receptive fields, memory"
@@ -51,15 +51,22 @@ def inspect_args(args: argparse.Namespace) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Parse → inspect → the table view → the backend (JSON: the result's own export)."""
+    import json
+
     from ..analysis.result import Inspection
     from ..errors import InspectError
-    from ..render.table import parse_columns, render_table
+    from ..views import table
 
-    columns = parse_columns(args.columns)
+    columns = table.parse_columns(args.columns)
     if args.depth is not None and args.depth < 0:
         raise InspectError(f"--depth {args.depth} must be 0 or more (1 stages, 2 blocks, 3 layers)")
     check_output(args)
     result = inspect_args(args)
     assert isinstance(result, Inspection)
-    emit(render_table(result, args.format, columns, args.depth, args.exact), args)
+    if args.format == "json":
+        emit(json.dumps(table.record(result, args.depth), indent=2) + "\n", args)
+        return 0
+    doc = table.document(result, columns, args.depth, args.exact, stages=args.format != "csv")
+    emit(render(doc, args.format), args)
     return 0

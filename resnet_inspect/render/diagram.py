@@ -1,13 +1,14 @@
 """Block and network diagrams (Graphviz), drawn from the analysis of the built model.
 
-Every function returns a :class:`Diagram` (DOT source; ``render(fmt)`` gives SVG/PNG/PDF bytes, and it
-shows itself in Jupyter).  Nothing here is drawn by hand: labels, strides, channels, shortcut kinds and
-edges come from the :class:`~resnet_inspect.analysis.result.Inspection` rows of the model, so the
-picture changes when the model does.
+Every function takes analysis results (never model names) and returns a :class:`Diagram` (DOT source;
+``render(fmt)`` gives SVG/PNG/PDF bytes, and it shows itself in Jupyter). Nothing here is drawn by hand:
+labels, strides, channels, shortcut kinds and edges come from the
+:class:`~resnet_inspect.analysis.result.Inspection` rows of the model, so the picture changes when the
+model does.
 
 Kinds: ``block`` (one residual block), ``contrast`` (basic vs bottleneck at the same width),
-``bottleneck-kinds`` (the kinds of block a network has), ``v1-vs-v15`` (where a bottleneck's stride sits),
-``network`` (the macro view) and ``plain-vs-residual`` (the paper's Fig. 3, folded).
+``bottleneck-kinds`` (the kinds of block a network has), ``v1-vs-v15`` (where a bottleneck's stride
+sits), ``network`` (the macro view) and ``plain-vs-residual`` (the paper's Fig. 3, folded).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..errors import InspectError
 from ..specs import is_custom
 from . import diagram_style as st
 from .diagram_block import Block, block_paths, default_block, draw_block, get_block, paper_name
-from .fmt import grouped, scaled
+from .fmt import grouped, pair, scaled
 
 FORMATS = ("svg", "png", "pdf", "dot")
 KINDS = ("block", "contrast", "bottleneck-kinds", "v1-vs-v15", "network", "plain-vs-residual")
@@ -82,15 +83,6 @@ def render(source: str, fmt: str) -> bytes:
     return data
 
 
-def as_inspection(model: Inspection | str, input_size: Any = None) -> Inspection:
-    """An Inspection as given, or the analysis of a registry name / custom spec."""
-    if isinstance(model, Inspection):
-        return model
-    from ..analysis import inspect
-
-    return inspect(model, input_size=input_size)
-
-
 def _finish(g: Any, name: str, bottoms: Sequence[str], shortcuts: bool = True, extra: str = "") -> Diagram:
     st.add_legend(g, bottoms, shortcuts, extra)
     return Diagram(name, str(g.source))
@@ -99,9 +91,8 @@ def _finish(g: Any, name: str, bottoms: Sequence[str], shortcuts: bool = True, e
 # --------------------------------------------------------------------------- block diagrams
 
 
-def block_diagram(model: Inspection | str, block: str | None = None, input_size: Any = None) -> Diagram:
-    """One residual block of ``model`` (default: the first with a projection shortcut, else the first)."""
-    insp = as_inspection(model, input_size)
+def block_diagram(insp: Inspection, block: str | None = None) -> Diagram:
+    """One residual block of a network (default: the first with a projection shortcut, else the first)."""
     b = get_block(insp, default_block(insp) if block is None else block)
     g = st.new_graph("block")
     _, bottom = draw_block(g, insp, b, "b")
@@ -129,23 +120,14 @@ def _side_by_side(name: str, title: str, panels: Sequence[tuple[Inspection, Bloc
     return _finish(g, name, bottoms)
 
 
-def contrast_diagram(pair: tuple[Inspection | str, Inspection | str] | None = None, block: str | None = None,
-                     channels: int = 256) -> Diagram:
-    """A basic block and a bottleneck side by side at the same width, with their parameters and MACs.
+def contrast_diagram(pair: tuple[Inspection, Inspection], block: str | None = None) -> Diagram:
+    """Two networks' blocks side by side, with their parameters and MACs.
 
-    By default both are the first identity block of a one-stage net whose blocks take and give
-    ``channels`` channels at 56×56: two 3×3 convs at 256 channels vs 1×1 256→64, 3×3 64→64, 1×1 64→256
-    (He et al. 2015, Fig. 5).  ``pair`` draws two other models' blocks instead (``block`` or each one's
-    default).
+    With the pair of :func:`resnet_inspect.analysis.compare.contrast_pair` (one-stage nets at 256
+    channels, ``block="layer1.1"``): two 3×3 convs at 256 channels vs 1×1 256→64, 3×3 64→64, 1×1 64→256
+    (He et al. 2015, Fig. 5).  Otherwise ``block`` or each network's default block.
     """
-    if pair is None:
-        if channels < 4 or channels % 4:
-            raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck "
-                               "squeezes to a quarter)")
-        pair = (f"basic:2,widths={channels},stem_width={channels}",
-                f"bottleneck:2,widths={channels // 4},stem_width={channels}")
-        block = "layer1.1"
-    a, b = as_inspection(pair[0]), as_inspection(pair[1])
+    a, b = pair
     ba = get_block(a, block if block is not None else default_block(a))
     bb = get_block(b, block if block is not None else default_block(b))
     panels = [(a, ba, _panel_title(a, ba)), (b, bb, _panel_title(b, bb))]
@@ -186,13 +168,12 @@ def _kind_order(key: tuple[str, int]) -> tuple[int, int]:
     return (SHORTCUT_ORDER.index(key[0]), key[1])
 
 
-def bottleneck_kinds_diagram(model: Inspection | str = "resnet50") -> Diagram:
+def bottleneck_kinds_diagram(insp: Inspection) -> Diagram:
     """The kinds of block in a network, one drawing each, named like the paper (conv3_1, conv4_1 …).
 
     For ResNet-50: conv2_1 (projection, stride 1: only the channels change), conv3_1/conv4_1/conv5_1
     (projection, stride 2) and all the others (identity).
     """
-    insp = as_inspection(model)
     groups: dict[tuple[str, int], list[Block]] = {}
     for p in block_paths(insp):
         b = get_block(insp, p)
@@ -210,53 +191,40 @@ def _kinds_title(insp: Inspection, key: tuple[str, int], blocks: list[Block]) ->
     return f"{shown}: {shortcut}, stride {stride}"
 
 
-def v1_vs_v15_diagram(model: str = "resnet50", block: str = "layer2.0") -> Diagram:
-    """The same bottleneck with the stride on the first 1×1 (paper, v1) and on the 3×3 (torchvision, v1.5)."""
-    from ..registry import get_spec
+def v1_vs_v15_diagram(v1: Inspection, v15: Inspection, base: str, block: str = "layer2.0") -> Diagram:
+    """The same bottleneck with the stride on the first 1×1 (paper, v1) and on the 3×3 (torchvision, v1.5).
 
-    spec = get_spec(model)
-    if not spec.block.endswith("bottleneck") or spec.block.startswith("preact"):
-        raise InspectError(f"{model} has {spec.block} blocks; v1-vs-v15 compares bottleneck layouts, "
-                           "e.g. resnet50, resnet101 or resnext50_32x4d")
-    base = spec.name.removesuffix("-v1")
-    v1 = as_inspection_spec(spec.replace(stride_on="1x1", name=f"{base} (v1)"))
-    v15 = as_inspection_spec(spec.replace(stride_on="3x3", name=f"{base} (v1.5)"))
+    ``v1`` and ``v15`` are the two layouts of one network named ``base``
+    (:func:`resnet_inspect.analysis.compare.stride_variants`).
+    """
     b1, b15 = get_block(v1, block), get_block(v15, block)
     titles = (f"paper (v1): stride on the first 1×1 — {base} {block}",
               f"torchvision (v1.5): stride on the 3×3 — {base} {block}")
-    note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {v1.totals.rf[0] if v1.totals.rf else '?'} px"
-            f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {v15.totals.rf[0] if v15.totals.rf else '?'} px"
+    note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {pair(v1.totals.rf)} px"
+            f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {pair(v15.totals.rf)} px"
             f"<br/>same parameters ({grouped(v15.totals.params)}); a 1×1 conv with stride 2 never reads "
             "three quarters of its input pixels")
     return _side_by_side("v1_vs_v15", f"where the bottleneck's stride sits ({base} {block})",
                          [(v1, b1, titles[0]), (v15, b15, titles[1])], note)
 
 
-def as_inspection_spec(spec: Any) -> Inspection:
-    """The analysis of a :class:`~resnet_inspect.specs.Spec`."""
-    from ..analysis import inspect
-
-    return inspect(spec)
-
-
 # --------------------------------------------------------------------------- network diagrams
 
 
-def network_diagram(model: Inspection | str, expand: Sequence[str] = (), input_size: Any = None) -> Diagram:
+def network_diagram(insp: Inspection, expand: Sequence[str] = ()) -> Diagram:
     """The macro view: stem, stages (× n blocks), sizes and cumulative stride between them, head."""
     from .diagram_network import draw_network
 
-    insp = as_inspection(model, input_size)
     g = st.new_graph("network")
     bottoms = draw_network(g, insp, expand)
     extra = "dashed box: a block whose shortcut is a projection" if expand else ""
     return _finish(g, f"network {insp.model}", bottoms, shortcuts=False, extra=extra)
 
 
-def plain_vs_residual_diagram(models: Sequence[Inspection | str] = ("vgg19", "plain34", "resnet34")) -> Diagram:
-    """Networks as columns of folded layers, aligned by output size, as in He et al. 2015 Fig. 3."""
+def plain_vs_residual_diagram(insps: Sequence[Inspection]) -> Diagram:
+    """Networks as columns of folded layers, aligned by output size, as in He et al. 2015 Fig. 3
+    (the paper's: VGG-19, plain-34, ResNet-34)."""
     from .diagram_network import draw_columns
 
-    insps = [as_inspection(m) for m in models]
     g = st.new_graph("plain_vs_residual")
     return _finish(g, "plain-vs-residual", draw_columns(g, insps))

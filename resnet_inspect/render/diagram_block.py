@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..analysis.result import Inspection, Row
 from ..errors import InspectError
 from . import diagram_style as st
-from .fmt import grouped, scaled, shape
+from .fmt import grouped, kernel, scaled, shape
 
 if TYPE_CHECKING:
     import graphviz
@@ -126,7 +126,7 @@ def shortcut_phrase(block: Block) -> str:
     """What the shortcut does, e.g. ``projection shortcut 1×1/2 conv + BN``."""
     if block.shortcut == "projection":
         side = [r for r in block.leaves if r.on_shortcut]
-        parts = [f"{st.hw(r.kernel)}{f'/{st.stride_of(r)}' if st.stride_of(r) > 1 else ''} conv"
+        parts = [f"{kernel(r.kernel)}{f'/{st.stride_of(r)}' if st.stride_of(r) > 1 else ''} conv"
                  if r.kind == "conv" else "BN" if r.kind == "norm" else r.type for r in side]
         return "projection shortcut " + " + ".join(parts)
     return {"option A": "option A shortcut (zero-padding)", "identity": "identity shortcut",

@@ -16,7 +16,7 @@ from ..analysis.result import Inspection, Row, Stage
 from ..errors import InspectError
 from . import diagram_style as st
 from .diagram_block import Block, block_paths, get_block, paper_name, shortcut_phrase, stage_rows
-from .fmt import pair, scaled, shape
+from .fmt import kernel, pair, scaled, shape
 
 if TYPE_CHECKING:
     import graphviz
@@ -76,7 +76,7 @@ def recipe(block: Block) -> str:
     for r in block.main:
         if r.kind == "conv":
             g = f", g={r.groups}" if r.groups and r.groups > 1 else ""
-            parts.append(f"{st.hw(r.kernel)}, {st.channels(r.output_shape)}{g}")
+            parts.append(f"{kernel(r.kernel)}, {st.channels(r.output_shape)}{g}")
     return " · ".join(parts)
 
 
@@ -108,7 +108,7 @@ def order_phrase(block: Block) -> str:
 def first_block_note(block: Block) -> str:
     """Where the first block of a stage downsamples and what its shortcut is (escaped HTML)."""
     strided = [r for r in block.main if st.stride_of(r) > 1]
-    where = ", ".join(f"{st.short_name(r, block.path)} ({st.hw(r.kernel)})" for r in strided)
+    where = ", ".join(f"{st.short_name(r, block.path)} ({kernel(r.kernel)})" for r in strided)
     down = f"{st.red(f'stride {block.stride}')} on {st.esc(where)} · " if strided else ""
     return f"first block: {down}{st.esc(shortcut_phrase(block))}"
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.result import Row
-from .fmt import scaled, shape
+from .fmt import kernel, scaled, shape
 
 if TYPE_CHECKING:
     import graphviz
@@ -94,11 +94,6 @@ def channels(s: tuple[int, ...]) -> int:
     return s[1] if len(s) > 1 else s[0]
 
 
-def hw(k: tuple[int, int] | None) -> str:
-    """``(3, 3)`` → ``3×3``."""
-    return "" if k is None else f"{k[0]}×{k[1]}"
-
-
 def stride_of(row: Row) -> int:
     """The larger stride of a row (1 when it has none)."""
     return max(row.stride) if row.stride else 1
@@ -110,12 +105,12 @@ def paper_conv(row: Row) -> str:
     down = f", /{s}" if s > 1 and not row.type.startswith("Adaptive") else ""
     if row.kind == "conv":
         groups = f", g={row.groups}" if row.groups and row.groups > 1 else ""
-        return f"{hw(row.kernel)} conv, {channels(row.output_shape)}{groups}{down}"
+        return f"{kernel(row.kernel)} conv, {channels(row.output_shape)}{groups}{down}"
     if row.kind == "pool":
         what = "avg pool" if "Avg" in row.type else "max pool" if "Max" in row.type else "pool"
         if row.type.startswith("Adaptive"):
             return f"global {what}" if row.output_shape[2:] == (1, 1) else f"{what} → {shape(row.output_shape)}"
-        return f"{hw(row.kernel)} {what}{down}"
+        return f"{kernel(row.kernel)} {what}{down}"
     if row.kind == "linear":
         return f"fc {channels(row.output_shape)}"
     return esc(row.type)
@@ -129,7 +124,7 @@ def short_name(row: Row, block: str) -> str:
 def conv_label(row: Row, name: str) -> str:
     """Kernel, channels in → out, groups (cardinality), stride and output shape of a convolution."""
     s = stride_of(row)
-    title = f"<b>{hw(row.kernel)} conv, {channels(row.output_shape)}</b>"
+    title = f"<b>{kernel(row.kernel)} conv, {channels(row.output_shape)}</b>"
     if s > 1:
         title += " " + red(f"/{s}")
     detail = f"{channels(row.input_shape)} → {channels(row.output_shape)} ch"

@@ -1,9 +1,10 @@
 """Plots (matplotlib, Agg): stages, receptive field, shapes along depth, the family scatter, memory.
 
-Every function takes Inspections or model names and returns a :class:`matplotlib.figure.Figure`; the
-numbers drawn are the Inspection's own (bar heights are stage MACs, line data are rows' receptive fields),
-with SI-scaled tick labels, so a test can read them back from the artists.  :func:`save` writes a figure
-atomically as SVG, PNG or PDF.  Sizes are chosen to stay legible on a slide.
+Every function takes Inspections (never model names: the caller runs the analysis once) and returns a
+:class:`matplotlib.figure.Figure`; the numbers drawn are the Inspection's own (bar heights are stage
+MACs, line data are rows' receptive fields), with SI-scaled tick labels, so a test can read them back
+from the artists. :func:`save` writes a figure atomically as SVG, PNG or PDF. Sizes are chosen to stay
+legible on a slide.
 """
 
 from __future__ import annotations
@@ -54,13 +55,6 @@ def new_figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
-
-
-def as_inspections(models: Sequence[Inspection | str], input_size: Any = None) -> list[Inspection]:
-    """Inspections as given, or the analyses of registry names / custom specs."""
-    from ..analysis import inspect
-
-    return [m if isinstance(m, Inspection) else inspect(m, input_size=input_size) for m in models]
 
 
 def check_format(path: str | Path) -> str:
@@ -156,9 +150,8 @@ def _stacked(ax: Axes, insps: Sequence[Inspection], field: str, title: str) -> N
     si_axis(ax)
 
 
-def stages_figure(models: Sequence[Inspection | str], input_size: Any = None) -> Figure:
+def stages_figure(insps: Sequence[Inspection]) -> Figure:
     """Per-stage parameters and MACs as stacked bars, one bar per model (one container per stage)."""
-    insps = as_inspections(models, input_size)
     with style():
         fig = new_figure(max(10.0, 2.2 * len(insps) + 5), 6.5)
         ax_p, ax_m = fig.subplots(1, 2)
@@ -169,9 +162,8 @@ def stages_figure(models: Sequence[Inspection | str], input_size: Any = None) ->
     return fig
 
 
-def memory_figure(models: Sequence[Inspection | str], input_size: Any = None) -> Figure:
+def memory_figure(insps: Sequence[Inspection]) -> Figure:
     """Activation memory per stage, one bar per model in each stage group."""
-    insps = as_inspections(models, input_size)
     names = stage_order(insps)
     with style():
         fig = new_figure(min(16.0, 4 + 1.0 * len(names) * len(insps) ** 0.5), 6.5)
@@ -244,9 +236,8 @@ def _mark_stages(ax: Axes, insp: Inspection, layers: Sequence[Row], labels: bool
                     rotation=90 if narrow else 0)
 
 
-def rf_figure(model: Inspection | str, input_size: Any = None) -> Figure:
+def rf_figure(insp: Inspection) -> Figure:
     """Receptive field (and effective stride) of each main-path layer, with the input size as a line."""
-    insp = as_inspections([model], input_size)[0]
     layers = spatial_layers(insp)
     x = list(range(1, len(layers) + 1))
     rf = [r.rf[0] for r in layers if r.rf]
@@ -299,9 +290,8 @@ def _mark_beyond(ax: Axes, layers: Sequence[Row], rf: Sequence[int], size: int) 
                 bbox={"boxstyle": "round", "fc": "white", "ec": INPUT_COLOUR, "alpha": 0.9})
 
 
-def shapes_figure(model: Inspection | str, input_size: Any = None) -> Figure:
+def shapes_figure(insp: Inspection) -> Figure:
     """Feature-map size and channels of each main-path layer along depth (two panels, shared x)."""
-    insp = as_inspections([model], input_size)[0]
     layers = spatial_layers(insp)
     x = list(range(1, len(layers) + 1))
     sizes = [r.output_shape[2] for r in layers]
@@ -329,9 +319,8 @@ def shapes_figure(model: Inspection | str, input_size: Any = None) -> Figure:
 # --------------------------------------------------------------------------- the family
 
 
-def family_figure(models: Sequence[Inspection | str] = FAMILY, input_size: Any = None) -> Figure:
+def family_figure(insps: Sequence[Inspection]) -> Figure:
     """MACs vs parameters, one labelled point per model, point area by depth, colour by family."""
-    insps = as_inspections(models, input_size)
     families = [_family(i.model) for i in insps]
     palette = {f: c for f, c in zip(dict.fromkeys(families), _tab10(), strict=False)}
     with style():
