@@ -14,6 +14,8 @@ from typing import NoReturn
 
 from . import __version__
 from .commands import load
+from .commands.common import add_terminal, terminal
+from .terminal import session
 
 PROG = "resnet-inspect"
 DESCRIPTION = """Take ResNets apart and show every number in them: output shapes, parameters,
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors")
         module.add_arguments(p)
+        add_terminal(p)
         p.set_defaults(run=module.run)
     return parser
 
@@ -73,7 +76,8 @@ def _run(argv: Sequence[str] | None) -> int:
     from .errors import InspectError
 
     try:
-        code: int = args.run(args)
+        with session(terminal(args)):
+            code: int = args.run(args)
         return code
     except InspectError as e:
         if args.debug:

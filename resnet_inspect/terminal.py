@@ -16,7 +16,8 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -38,7 +39,23 @@ class Terminal:
     height: int = 0  # lines on screen (0: unknown), for deciding whether to page
 
 
-PLAIN = Terminal(width=None)  # files, JSON, tests: everything, no colour, no pager
+PLAIN = Terminal(width=None)  # the library's default: everything, no colour, no pager
+_SESSION: list[Terminal] = []
+
+
+@contextmanager
+def session(term: Terminal) -> Iterator[Terminal]:
+    """Within the block, text is fitted to ``term`` (the command line opens one per run)."""
+    _SESSION.append(term)
+    try:
+        yield term
+    finally:
+        _SESSION.pop()
+
+
+def current() -> Terminal:
+    """The terminal of the open :func:`session`, else :data:`PLAIN`."""
+    return _SESSION[-1] if _SESSION else PLAIN
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -94,7 +111,7 @@ def visible_len(text: str) -> int:
     return len(_ANSI.sub("", text))
 
 
-def paint(text: str, tags: Sequence[str] | frozenset[str], on: bool) -> str:
+def paint(text: str, tags: Collection[str], on: bool) -> str:
     """``text`` in the style of its tags (bold and a colour combine) when colour is on."""
     if not on or not text:
         return text
@@ -119,7 +136,7 @@ def wrap(text: str, width: int) -> list[str]:
                 if current:
                     lines.append(current)
                 current = ""
-                for word in piece.split(" "):
+                for word in _words(piece):
                     if current and len(current) + 1 + len(word) <= width:
                         current += " " + word
                     else:
@@ -130,8 +147,19 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def _words(text: str) -> list[str]:
+    """Words to wrap by; ``× 3`` stays one (a repeat count is not left alone on a line)."""
+    words: list[str] = []
+    for w in text.split(" "):
+        if words and words[-1] == "×":
+            words[-1] += " " + w
+        else:
+            words.append(w)
+    return words
+
+
 def longest_word(text: str) -> int:
-    return max((len(w) for w in re.split(r"[ \n]", text)), default=0)
+    return max((len(w) for line in text.split("\n") for w in _words(line)), default=0)
 
 
 @dataclass(frozen=True)
@@ -209,5 +237,6 @@ def page(text: str, term: Terminal, env: Mapping[str, str] | None = None) -> boo
     return True
 
 
-__all__ = ["COLOR_MODES", "DEFAULT_WIDTH", "PLAIN", "STYLES", "Fit", "Terminal", "detect", "detect_width",
-           "fit_columns", "longest_word", "page", "pager_command", "paint", "use_color", "visible_len", "wrap"]
+__all__ = ["COLOR_MODES", "DEFAULT_WIDTH", "PLAIN", "STYLES", "Fit", "Terminal", "current", "detect", "detect_width",
+           "fit_columns", "longest_word", "page", "pager_command", "paint", "session", "use_color", "visible_len",
+           "wrap"]

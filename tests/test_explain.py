@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import pytest
 
 from resnet_inspect.analysis import inspect
@@ -197,3 +200,44 @@ def test_axes_that_differ_get_one_formula_each() -> None:
     f = _formulas("resnet50", "layer2.0.conv2", "600x800")
     assert "H_out = ⌊(n + 2p − k)/s⌋ + 1 = ⌊(150 + 2·1 − 3)/2⌋ + 1 = 75" in f
     assert "W_out = ⌊(n + 2p − k)/s⌋ + 1 = ⌊(200 + 2·1 − 3)/2⌋ + 1 = 100" in f
+
+
+# --------------------------------------------------------------------------- the command
+
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+def test_cli_text_shows_the_arithmetic(cli: Cli) -> None:
+    code, out, err = cli("explain", "resnet50", "layer3.0.conv2")
+    assert code == 0 and not err
+    assert out.startswith("resnet50 — layer3.0.conv2: Conv2d 3×3/2 p1: 256×28×28 → 256×14×14")
+    assert "    MACs = weights · N·H_out·W_out = 589,824 · 1·14·14 = 115,605,504\n" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_cli_json_is_the_terms(cli: Cli) -> None:
+    code, out, _ = cli("explain", "resnet50-c4", "maxpool", "--input", "600", "--format", "json")
+    d = json.loads(out)
+    assert code == 0 and d["model"] == "resnet50-c4" and d["layer"] == "maxpool" and d["output"] == [1, 64, 150, 150]
+    h = next(s for s in d["output_size"] if s["target"] == "h_out")
+    assert h["basis"] == "window_ceil" and h["value"] == 150
+    assert h["expr"] == {"op": "add", "args": [{"op": "ceildiv", "args": [
+        {"op": "sub", "args": [{"op": "add", "args": [{"sym": "n", "value": 300},
+                                                      {"op": "mul", "args": [2, {"sym": "p", "value": 0}]}]},
+                               {"sym": "k", "value": 3}]},
+        {"sym": "s", "value": 2}]}, 1]}
+    assert d["macs_by_policy"] == {"conv-fc": 0, "all": 64 * 150 * 150 * 9, "torchinfo": 0, "fvcore": 0}
+
+
+def test_cli_markdown_and_a_block(cli: Cli) -> None:
+    code, out, _ = cli("explain", "resnet50", "layer1.0", "--format", "markdown")
+    assert code == 0
+    # the hand sums of test_a_block_is_the_sum_of_its_parts, in the sum row
+    assert "| **sum** |  | **256×56×56** | **75,008** | **231,211,008** | **15.3 MiB** |" in out
+
+
+def test_cli_unknown_layer_is_one_line_exit_2(cli: Cli) -> None:
+    code, out, err = cli("explain", "resnet50", "layer3.0.con2")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "closest: layer3.0.conv2" in err

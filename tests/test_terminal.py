@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import stat
 import sys
+from collections.abc import Callable
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -103,3 +106,74 @@ def test_a_missing_pager_falls_back_to_printing() -> None:
     # the caller prints the text itself when the pager cannot start, so nothing is lost
     assert terminal.page("x\n" * 50, term, env={"PAGER": str(Path(sys.prefix) / "no-such-pager")}) is False
     assert terminal.page("x\n" * 50, term, env={"PAGER": "less 'unclosed"}) is False
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+def _widest(text: str) -> int:
+    return max(visible_len(line) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("args", [
+    ("table", "resnet101"),
+    ("table", "preact-resnet164", "--depth", "3"),
+    ("compare", "--layout", "paper", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152"),
+    ("list",),
+    ("explain", "resnet50", "layer3.0.add"),
+    ("depth", "resnet50", "resnet101"),
+])
+def test_piped_output_fits_100_columns(cli: Cli, args: tuple[str, ...]) -> None:
+    code, out, _ = cli(*args)
+    assert code == 0 and _widest(out) <= 100
+
+
+def test_narrow_table_says_what_it_left_out_and_wide_restores_it(cli: Cli) -> None:
+    _, narrow, _ = cli("table", "resnet101")
+    _, wide, _ = cli("table", "resnet101", "--wide")
+    assert "Left out to fit 100 columns: Type (--wide shows every column)." in narrow
+    assert narrow.splitlines()[2].split() == ["Layer", "Kernel/stride", "Output", "(C×H×W)", "Params", "MACs",
+                                              "RF", "(px)", "Jump"]
+    assert "Type" in wide.splitlines()[2] and "Left out" not in wide and _widest(wide) > 100
+    # the same numbers either way: every row of the narrow table is in the wide one, Type taken out
+    assert "  layer3.22.conv2" in narrow and "  layer3.22.conv2" in wide
+
+
+def test_columns_asked_for_are_never_left_out(cli: Cli) -> None:
+    code, out, _ = cli("table", "resnet101", "--columns", "name,type,kernel,input,output,params,macs,rf,jump")
+    assert code == 0 and "Left out" not in out and "Type" in out.splitlines()[2]
+
+
+def test_colour_marks_stride_2_shortcut_and_totals(cli: Cli) -> None:
+    _, plain, _ = cli("table", "resnet50")
+    _, coloured, _ = cli("table", "resnet50", "--color", "always")
+    assert "\x1b[" not in plain  # piped: no escape codes
+    lines = {re.sub(r"\x1b\[[0-9;]*m", "", x).split()[0]: x for x in coloured.splitlines() if x.strip()}
+    assert lines["layer2.0.conv2"].startswith("\x1b[33m")         # the 3×3 with stride 2 (v1.5)
+    assert lines["layer2.0.downsample.0"].startswith("\x1b[33;36m")  # stride 2 and on the shortcut
+    assert lines["layer1.0.downsample.1"].startswith("\x1b[36m")   # on the shortcut
+    assert lines["(network)"].startswith("\x1b[1m") and lines["total"].startswith("\x1b[1m")
+    assert lines["layer1.0.conv1"] == re.sub(r"\x1b\[[0-9;]*m", "", lines["layer1.0.conv1"])
+
+
+def test_a_long_table_on_a_terminal_goes_through_the_pager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from resnet_inspect.cli import main
+
+    cmd, paged = _pager_script(tmp_path)
+    monkeypatch.setenv("PAGER", cmd)
+    monkeypatch.setenv("LINES", "30")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    screen = FakeTTY()
+    with redirect_stdout(screen):
+        assert main(["table", "resnet50"]) == 0
+    assert screen.getvalue() == ""  # all of it went to the pager
+    text = paged.read_text()
+    assert "\x1b[33m" in text and "layer4.2.relu:3" in text  # coloured: a terminal, read with less -R
+    assert _widest(text) <= 120
+    with redirect_stdout(screen):
+        assert main(["table", "resnet50", "--no-pager", "--color", "never"]) == 0
+    assert "layer4.2.relu:3" in screen.getvalue() and "\x1b[" not in screen.getvalue()

@@ -186,7 +186,7 @@ def _output_section(e: Explanation) -> Section:
             blocks.append(Paragraph(f"output {fmt.shape(row.output_shape)}" + (f": {what}" if what else "")))
     head = (Paragraph("per axis: ⌊(n + 2p − k)/s⌋ + 1 (n input size, p padding, k kernel, s stride; a kernel "
                       "dilated by d spans d·(k − 1) + 1)"),) if h is not None and h.basis.startswith("window") else ()
-    return Section(f"Output {fmt.shape(row.output_shape)}", (*head, *blocks), id="output")
+    return Section(f"Output {fmt.shape(row.output_shape)}", (*head, *blocks), id="output", level=2)
 
 
 def _rounding_notes(h: Step, w: Step) -> list[Block]:
@@ -215,7 +215,7 @@ def _params_section(e: Explanation) -> Section:
             blocks.append(_step_block(label, s))
     if e.parts:
         blocks.append(Paragraph(f"params = the sum of its parts = {_value(e.params[0].value)}"))
-    return Section(f"Parameters {_value(e.row.params)}", tuple(blocks), id="params")
+    return Section(f"Parameters {_value(e.row.params)}", tuple(blocks), id="params", level=2)
 
 
 def _macs_section(e: Explanation) -> Section:
@@ -238,7 +238,7 @@ def _macs_section(e: Explanation) -> Section:
     if others and any(v != row.macs for _, v in others):
         blocks.append(Paragraph("other counts: " + ", ".join(f"--count {p} {_value(v)}" for p, v in others)))
     blocks.append(Note(f"--count {e.policy}: {rule}; FLOPs = 2 × MACs", "convention"))
-    return Section(f"MACs {_value(row.macs)}", tuple(blocks), id="macs")
+    return Section(f"MACs {_value(row.macs)}", tuple(blocks), id="macs", level=2)
 
 
 def _rf_section(e: Explanation) -> Section:
@@ -251,7 +251,7 @@ def _rf_section(e: Explanation) -> Section:
     first = e.rf[0]
     if first.value is None:
         reason = str(getattr(row, "rf_reason", "") or "an operation whose geometry is not known")
-        return Section("Receptive field n/a", (Note(f"not known after {reason}", "warning"),), id="rf")
+        return Section("Receptive field n/a", (Note(f"not known after {reason}", "warning"),), id="rf", level=2)
     blocks: list[Block] = []
     if first.basis == "rf_window":
         blocks += _rf_window_blocks(e)
@@ -267,7 +267,7 @@ def _rf_section(e: Explanation) -> Section:
         blocks.append(Paragraph(f"{src}"))
         blocks += _rf_values(e)
     rf = fmt.pair(row.rf)
-    return Section(f"Receptive field {rf} px", tuple(blocks), id="rf")
+    return Section(f"Receptive field {rf} px", tuple(blocks), id="rf", level=2)
 
 
 def _rf_values(e: Explanation) -> list[Block]:
@@ -348,7 +348,7 @@ def _memory_section(e: Explanation) -> Section:
             blocks.append(_step_block("bytes", s))
     blocks.append(Note(f"b = {e.itemsize} bytes per element ({e.dtype}); one forward pass, each tensor once",
                        "convention"))
-    return Section(f"Activation memory {fmt.nbytes(row.activation_bytes)}", tuple(blocks), id="memory")
+    return Section(f"Activation memory {fmt.nbytes(row.activation_bytes)}", tuple(blocks), id="memory", level=2)
 
 
 def _parts_table(e: Explanation) -> Table:
@@ -359,8 +359,10 @@ def _parts_table(e: Explanation) -> Table:
                       Cell(e.params[0].value, "int"), Cell(e.macs[0].value, "int"),
                       Cell(e.memory[0].value, "bytes")), strong=True, tags=frozenset({"total"}))
     name = e.row.name or "the network"
-    return Table(cols, (*rows, total), caption=f"{name}: its parts and their sum", id="parts",
-                 notes=(f"The sum is the table's row for {name}.",))
+    missing = (f"Not counted (no MAC formula): {', '.join(e.parts_missing_macs)}." if e.parts_missing_macs else "")
+    notes = (f"Each sum is the layer table's row for {name}; MACs count {POLICIES[e.policy]}.",
+             *([missing] if missing else ()))
+    return Table(cols, (*rows, total), caption=f"{name}: its parts and their sum", id="parts", notes=notes)
 
 
 def _part_cells(p: Part) -> tuple[Cell, ...]:
@@ -384,10 +386,13 @@ def explain_document(e: Explanation) -> Document:
     """The arithmetic of one row as a document: output size, parameters, MACs, receptive field, memory."""
     title, sub = _title(e)
     sections: list[Block] = []
-    if e.parts:
-        sections.append(_parts_table(e))
-    sections += [_output_section(e), _params_section(e), _macs_section(e), _rf_section(e), _memory_section(e)]
-    return Document(title=title, subtitle=sub, blocks=(Paragraph(sub), *sections),
+    if e.parts:  # a block, a stage, the network: the parts table carries the sums
+        last = f" ({e.rf_source})" if e.rf_source else ""
+        sections += [_parts_table(e), Paragraph(f"output {fmt.shape(e.row.output_shape)}: its last part's{last}"),
+                     _rf_section(e)]
+    else:
+        sections += [_output_section(e), _params_section(e), _macs_section(e), _rf_section(e), _memory_section(e)]
+    return Document(title=title, subtitle=sub, blocks=(Paragraph(f"{title}: {sub}"), *sections),
                     meta=(("model", e.model), ("layer", e.row.name)))
 
 

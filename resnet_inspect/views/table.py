@@ -65,6 +65,8 @@ COLUMNS: dict[str, LayerColumn] = {
     "rf_padding": LayerColumn("RF pad", "pair", lambda r, e: _rf_cell(r, r.rf_padding)),
 }
 DEFAULT_COLUMNS = ("name", "type", "kernel", "output", "params", "macs", "rf", "jump")
+# On a terminal too narrow for the default columns, these leave first (the row names say conv/bn/relu).
+DEFAULT_DROP = {"type": 3, "jump": 2, "kernel": 1}
 
 
 def parse_columns(text: str | Sequence[str] | None) -> list[str]:
@@ -115,6 +117,8 @@ def _tags(r: Row) -> frozenset[str]:
         tags.add("stride2")
     if not r.is_leaf:
         tags.add("container")
+    if not r.name:
+        tags.add("total")
     return frozenset(tags)
 
 
@@ -132,7 +136,9 @@ def layer_table(result: Inspection, columns: Sequence[str] = DEFAULT_COLUMNS, ma
         rows.append(TableRow(tuple(cells), level=r.depth, strong=not r.is_leaf and r.depth == 1, tags=_tags(r),
                              group=_group(r)))
     shape = "×".join(map(str, result.input_shape))
-    return Table(tuple(Column(k, c.title, c.kind) for k, c in zip(columns, cols, strict=True)), tuple(rows),
+    drop = DEFAULT_DROP if tuple(columns) == DEFAULT_COLUMNS else {}  # columns asked for are never left out
+    return Table(tuple(Column(k, c.title, c.kind, drop=drop.get(k, 0)) for k, c in zip(columns, cols, strict=True)),
+                 tuple(rows),
                  caption=f"{result.model} — input {shape}, {result.dtype}", notes=tuple(footer(result)),
                  id="layers", role="layers")
 
