@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..analysis.groups import partition
 from ..analysis.result import Inspection, Row, Stage
 from ..document import Cell, CellKind, Column, Document, Table, TableRow
 from ..errors import InspectError
@@ -32,13 +33,18 @@ def _blank_if_zero(value: int | None, kind: CellKind) -> Cell:
     return Cell(value, kind, text="" if value == 0 else None)
 
 
-def _rf_cell(r: Row, value: tuple[int, int] | None) -> Cell:
-    """A receptive-field cell; a row without one is blank, or says why (``rf_reason``) or that it sees the
-    whole input (``rf_global``) when the analysis records that."""
+GLOBAL_RF = "all"  # the RF column of a row after global pooling: every unit sees the whole input
+
+
+def _rf_cell(r: Row, value: tuple[int, int] | None, column: str = "rf") -> Cell:
+    """A receptive-field cell; a row without one is blank, or says why (``rf_reason``).  A row after global
+    pooling (``rf_global``) shows ``all`` under RF and nothing under jump and padding: its units see the
+    whole input, which no size in pixels (619 for ResNet-50 at 224, the union of every position's view)
+    should be read as."""
+    if getattr(r, "rf_global", False):
+        return Cell(value, "pair", text=GLOBAL_RF if column == "rf" else "")
     if value is not None:
         return Cell(value, "pair")
-    if getattr(r, "rf_global", False):
-        return Cell(None, "pair", text="whole input")
     reason = str(getattr(r, "rf_reason", "") or "")
     return Cell(None, "pair", reason=reason) if reason else Cell(None, "pair", text="")
 
@@ -61,8 +67,8 @@ COLUMNS: dict[str, LayerColumn] = {
     "flops": LayerColumn("FLOPs", "count", lambda r, e: _blank_if_zero(r.flops, _count_kind(e))),
     "memory": LayerColumn("Act. memory", "bytes", lambda r, e: _blank_if_zero(r.activation_bytes, "bytes")),
     "rf": LayerColumn("RF (px)", "pair", lambda r, e: _rf_cell(r, r.rf)),
-    "jump": LayerColumn("Jump", "pair", lambda r, e: _rf_cell(r, r.jump)),
-    "rf_padding": LayerColumn("RF pad", "pair", lambda r, e: _rf_cell(r, r.rf_padding)),
+    "jump": LayerColumn("Jump", "pair", lambda r, e: _rf_cell(r, r.jump, "jump")),
+    "rf_padding": LayerColumn("RF pad", "pair", lambda r, e: _rf_cell(r, r.rf_padding, "rf_padding")),
 }
 DEFAULT_COLUMNS = ("name", "type", "kernel", "output", "params", "macs", "rf", "jump")
 # On a terminal too narrow for the default columns, these leave first (the row names say conv/bn/relu).
@@ -155,10 +161,14 @@ def footer(result: Inspection) -> list[str]:
     ]
     if tot.rf is not None:
         lines.append(f"        receptive field {fmt.pair(tot.rf)} px at {tot.feature_layer}, jump "
-                     f"{fmt.pair(tot.jump)}, effective padding {fmt.pair(tot.rf_padding)}")
+                     f"{fmt.pair(tot.jump)}, effective padding {fmt.pair(tot.rf_padding)}: what one unit of "
+                     "the last feature map sees")
     lines.append(f"        depth {tot.depth} (conv + fc layers on the main path; shortcut projections, "
                  "BN, ReLU and pooling not counted)")
     lines.append(f"MACs count: {texts.macs(result.policy)}.")
+    if any(getattr(r, "rf_global", False) for r in result.rows):
+        lines.append(f"RF {GLOBAL_RF}: after global pooling every unit sees the whole input, so no size in pixels "
+                     "and no jump apply; the totals give the last feature map's receptive field.")
     if tot.unsupported:
         lines.append(f"Not counted (no MAC formula): {', '.join(tot.unsupported)} — their MACs show as n/a.")
     return lines
@@ -171,17 +181,20 @@ STAGE_COLUMNS = (
 )
 
 
-def _stage_row(s: Stage, exact: bool) -> TableRow:
+def _stage_row(s: Stage, exact: bool, sees_all: bool = False) -> TableRow:
+    rf = Cell(s.rf, "pair", text=GLOBAL_RF) if sees_all else Cell(s.rf, "pair", text=None if s.rf else "")
     return TableRow((Cell(s.name), Cell(s.blocks, "int", text=None if s.blocks else ""),
-                     Cell(s.output_shape, "shape"), Cell(s.jump, "pair", text=None if s.jump else ""),
+                     Cell(s.output_shape, "shape"),
+                     Cell(s.jump, "pair", text=None if s.jump and not sees_all else ""),
                      Cell(s.params, "int"), Cell(s.macs, _count_kind(exact)),
-                     Cell(s.rf, "pair", text=None if s.rf else ""), Cell(s.activation_bytes, "bytes")),
+                     rf, Cell(s.activation_bytes, "bytes")),
                     group=s.name)
 
 
 def stage_table(result: Inspection, exact: bool = False) -> Table:
     """Per stage: blocks, output size, cumulative stride, parameters, MACs, RF at the stage output."""
-    rows = [_stage_row(s, exact) for s in result.stages]
+    sees_all = {g.name for g in partition(result.rows) if g.leaves and getattr(g.leaves[-1], "rf_global", False)}
+    rows = [_stage_row(s, exact, s.name in sees_all) for s in result.stages]
     tot = result.totals
     rows.append(TableRow((Cell("total"), Cell(sum(s.blocks for s in result.stages), "int"),
                           Cell(None, "shape", text=""), Cell(None, "pair", text=""), Cell(tot.params, "int"),
