@@ -241,3 +241,17 @@ def test_cli_unknown_layer_is_one_line_exit_2(cli: Cli) -> None:
     code, out, err = cli("explain", "resnet50", "layer3.0.con2")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "closest: layer3.0.conv2" in err
+
+
+@pytest.mark.parametrize(("model", "size"), [("resnet50", None), ("vgg19", "600x800"), ("cifar-resnet20", None)])
+def test_every_row_renders_within_100_columns(model: str, size: str | None) -> None:
+    from resnet_inspect.backends import render
+    from resnet_inspect.terminal import Terminal
+    from resnet_inspect.views.explain import explain_document
+
+    r = inspect(model, input_size=size, policy="all")
+    for row in r.rows:
+        doc = explain_document(explain(r, row.name))
+        text = render(doc, "text", term=Terminal(width=100))
+        assert max(len(line) for line in text.splitlines()) <= 100, row.name
+        assert render(doc, "markdown").startswith(f"{model} — {row.name or '(network)'}")
