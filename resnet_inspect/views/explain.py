@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ..analysis.explain import Explanation, Expr, Op, Part, Region, Step, Sym
+from ..analysis.result import Row
 from ..document import Block, Cell, Column, Document, Formula, Note, Paragraph, Section, Table, TableRow
 from ..policies import POLICIES
 from ..render import fmt
@@ -244,14 +245,10 @@ def _macs_section(e: Explanation) -> Section:
 def _rf_section(e: Explanation) -> Section:
     row = e.row
     if e.rf_global:
-        return Section("Receptive field: the whole input", (Paragraph(
-            "After global pooling each unit mixes every position of the last feature map, so it depends on "
-            "every input pixel: its receptive field is the whole input, and a jump no longer applies. The "
-            "totals give the last feature map's own receptive field."),), id="rf")
+        return _rf_global_section(e)
     first = e.rf[0]
     if first.value is None:
-        reason = str(getattr(row, "rf_reason", "") or "an operation whose geometry is not known")
-        return Section("Receptive field n/a", (Note(f"not known after {reason}", "warning"),), id="rf", level=2)
+        return Section("Receptive field n/a", (Note(_rf_reason(row), "warning"),), id="rf", level=2)
     blocks: list[Block] = []
     if first.basis == "rf_window":
         blocks += _rf_window_blocks(e)
@@ -268,6 +265,33 @@ def _rf_section(e: Explanation) -> Section:
         blocks += _rf_values(e)
     rf = fmt.pair(row.rf)
     return Section(f"Receptive field {rf} px", tuple(blocks), id="rf", level=2)
+
+
+def _rf_global_section(e: Explanation) -> Section:
+    """After global pooling: the whole input, and how far past its border the positions' views reach."""
+    row = e.row
+    blocks: list[Block] = [Paragraph(
+        "After global pooling each unit mixes every position of the last feature map, so it depends on "
+        "every input pixel: its receptive field is the whole input, and a jump no longer applies. The "
+        "totals give the last feature map's own receptive field.")]
+    if row.rf is not None and row.rf_padding is not None and len(e.input_shape) == 4:
+        h, w = e.input_shape[2], e.input_shape[3]
+        spans = [f"{_num(-p)} … {_num(r - p - 1)}" for r, p in zip(row.rf, row.rf_padding, strict=True)]
+        span = spans[0] if spans[0] == spans[1] else f"{spans[0]} (H), {spans[1]} (W)"
+        blocks.append(Paragraph(f"The positions' views together span input pixels {span} (the image is "
+                                f"0 … {h - 1} by 0 … {w - 1}): they reach past the border into the padding."))
+    return Section("Receptive field: the whole input", tuple(blocks), id="rf", level=2)
+
+
+def _rf_reason(row: Row) -> str:
+    """Why the row has no receptive field, in words (the analysis records a reason id and where it began)."""
+    from ..analysis import result as result_module
+
+    reasons: dict[str, str] = getattr(result_module, "RF_REASONS", {})
+    reason = str(getattr(row, "rf_reason", "") or "")
+    where = str(getattr(row, "rf_reason_layer", "") or "")
+    text = reasons.get(reason, reason) or "an op whose geometry is not known"
+    return f"not known: {text}" + (f" (from {where})" if where and where != row.name else "")
 
 
 def _rf_values(e: Explanation) -> list[Block]:
