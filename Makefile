@@ -6,11 +6,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-MODELS ?= resnet18 resnet50 resnet101 resnet152
+MODELS ?=
 
-.PHONY: report test setup graphviz lint bench clean
+.PHONY: report test setup graphviz pdf-libs cjk-fonts lint bench clean
 
-setup: $(STAMP) graphviz
+setup: $(STAMP) graphviz pdf-libs cjk-fonts
 
 # The CPU build of torch first (pip takes it from the local wheel cache when one is there);
 # otherwise the package's own dependency on torch pulls it from PyPI.
@@ -30,29 +30,33 @@ graphviz:
 			echo "graphviz is missing: run 'sudo apt-get install graphviz' (diagrams need its dot program)"; \
 		fi; }
 
+# WeasyPrint (the PDF reports) needs the Pango libraries: install them with apt when missing and we are root.
+pdf-libs:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+		else \
+			echo "Pango is missing: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' (PDF reports need it)"; \
+		fi; }
+
+# The Chinese slides need a CJK font (PDF and PowerPoint would show boxes): install Noto CJK with apt when
+# fontconfig knows none and we are root.
+cjk-fonts:
+	@test -n "$$(fc-list :lang=zh family 2>/dev/null)" || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+		else \
+			echo "no CJK font: run 'sudo apt-get install fonts-noto-cjk' (the Chinese slides need it)"; \
+		fi; }
+
+# One HTML page and one A4 PDF per model, and reports/index.html; MODELS="resnet34 resnet50" picks the models
+# (default: the headline set).  The teaching deck (HTML, PDF, PowerPoint) and the zoo listing beside them.
 report: setup
-	@mkdir -p reports
+	$(BIN)/resnet-inspect report $(MODELS) -o reports
+	$(BIN)/resnet-inspect slides -o reports/slides
 	$(BIN)/resnet-inspect list -o reports/models.txt
 	$(BIN)/resnet-inspect list --format json -o reports/models.json
-	@for m in $(MODELS); do \
-		$(BIN)/resnet-inspect table $$m -o reports/$$m.txt && \
-		$(BIN)/resnet-inspect table $$m --format json -o reports/$$m.json && \
-		$(BIN)/resnet-inspect table $$m --format html -o reports/$$m.html || exit 1; \
-	done
-	$(BIN)/resnet-inspect depth resnet50 resnet101 -o reports/depth-resnet50-resnet101.txt
-	$(BIN)/resnet-inspect compare --layout paper resnet18 resnet34 resnet50 resnet101 resnet152 -o reports/table1.txt
-	$(BIN)/resnet-inspect compare --layout paper resnet18 resnet34 resnet50 resnet101 resnet152 \
-		--format markdown -o reports/table1.md
-	@mkdir -p reports/diagrams reports/plots
-	@for kind in contrast bottleneck-kinds v1-vs-v15 plain-vs-residual; do \
-		$(BIN)/resnet-inspect diagram $$kind -o reports/diagrams/$$kind.svg || exit 1; done
-	$(BIN)/resnet-inspect diagram block resnet50 -o reports/diagrams/block-resnet50.svg
-	$(BIN)/resnet-inspect diagram network resnet101 -o reports/diagrams/network-resnet101.svg
-	$(BIN)/resnet-inspect plot stages resnet18 resnet34 resnet50 resnet101 resnet152 -o reports/plots/stages.png
-	$(BIN)/resnet-inspect plot rf resnet50 -o reports/plots/rf-resnet50.png
-	$(BIN)/resnet-inspect plot shapes resnet50 -o reports/plots/shapes-resnet50.png
-	$(BIN)/resnet-inspect plot family -o reports/plots/family.png
-	$(BIN)/resnet-inspect plot memory resnet18 resnet50 resnet101 -o reports/plots/memory.png
 	$(BIN)/resnet-inspect table resnet101 --depth 1
 
 lint: $(STAMP)
@@ -64,6 +68,25 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/_failed
+
+# The optional tests against torchvision's own modules and weights metadata, in an environment of their
+# own (.venv-tv: torch 2.14 and torchvision from PyPI; large downloads), so .venv stays torchvision-free.
+TV_VENV  := .venv-tv
+TV_STAMP := $(TV_VENV)/.installed
+
+.PHONY: test-torchvision
+
+$(TV_STAMP): pyproject.toml
+	@test -x $(TV_VENV)/bin/python || $(PYTHON) -m venv $(TV_VENV)
+	$(TV_VENV)/bin/pip install -q 'torch==2.14.*' torchvision
+	$(TV_VENV)/bin/pip install -q -e '.[dev]'
+	@touch $(TV_STAMP)
+
+test-torchvision: $(TV_STAMP)
+	$(TV_VENV)/bin/python -c "import torch, torchvision; print('torch', torch.__version__, 'torchvision', torchvision.__version__)"
+	$(TV_VENV)/bin/pytest -p no:cacheprovider -k torchvision
+	$(TV_VENV)/bin/resnet-inspect verify resnet18 resnet50 resnext50_32x4d wide_resnet50_2

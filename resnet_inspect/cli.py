@@ -1,20 +1,30 @@
 """The ``resnet-inspect`` command line: argument parsing, dispatch and the error policy.
 
-A problem with the user's input prints one line naming it and a fix, and exits 2; ``--debug`` shows
-the traceback instead.
+Error policy: a problem with the user's input or environment (a bad name or option, a file that cannot
+be written, a full disk, too little memory) prints one line naming it and a fix, and exits 2.  Anything
+else that escapes is a fault of the program: one line saying so, a pointer to ``--debug``, exit 1.
+``--debug`` shows the traceback instead.  Ctrl-C exits 130, SIGTERM 143, and a closed pipe
+(``| head``) exits 141 silently, as other Unix tools do.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
+import signal
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import NoReturn
 
 from . import __version__
 from .commands import load
 from .commands.common import add_terminal, terminal
+from .console import console_streams
+from .errors import InspectError, one_line
+from .io import STDOUT, Terminated, check_writable, os_error, signals_raise
+from .limits import LIMITS_HELP
 from .terminal import session
 
 PROG = "resnet-inspect"
@@ -33,10 +43,10 @@ run `resnet-inspect COMMAND --help` for a command's options."""
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (exit 2) that point at ``--help``."""
+    """argparse with one-line errors (exit 2) that point at ``--help``; what the user typed is escaped."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{PROG}: error: {message} (see `{self.prog} --help`)\n")
+        self.exit(2, f"{PROG}: error: {one_line(message)} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,22 +56,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in load():
-        p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, epilog=module.EXAMPLE,
+        epilog = module.EXAMPLE if module.NAME == "list" else f"{module.EXAMPLE}\n\n{wrap(LIMITS_HELP)}"
+        p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, epilog=epilog,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors")
         module.add_arguments(p)
         add_terminal(p)
-        p.set_defaults(run=module.run)
+        p.set_defaults(run=module.run, output_is_folder=getattr(module, "OUTPUT_IS_FOLDER", False))
     return parser
 
 
+def wrap(text: str, width: int = 100) -> str:
+    """``text`` broken into lines of at most ``width`` characters."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (see the error policy at the top of this module)."""
     # A short-lived process: a full cyclic collection over torch's object graph costs ~0.1 s and frees
     # nothing we would miss, so the command line runs without the cyclic garbage collector.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run(argv)
+        with console_streams(), signals_raise():
+            return _run(argv)
     finally:
         if was_enabled:
             gc.enable()
@@ -69,29 +89,83 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return 2
-    from .errors import InspectError
-
+    args = argparse.Namespace(debug=False)
     try:
-        with session(terminal(args)):
-            code: int = args.run(args)
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            code = 2
+        else:
+            _check_output(args)
+            with session(terminal(args)):  # the width, colour and pager of this run's text
+                code = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, inside the error policy
         return code
-    except InspectError as e:
-        if args.debug:
+    except SystemExit:  # argparse's --help, --version and usage errors: their output must get out too
+        try:
+            sys.stdout.flush()
+        except OSError as e:
+            return _report(e)
+        raise
+    except BaseException as e:  # every outcome is mapped to one line and an exit code by _report
+        if args.debug and not isinstance(e, BrokenPipeError):
             raise
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return _report(e)
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """``-o``, checked once for every command before any work: ``-`` is standard output, ``''`` an error."""
+    if getattr(args, "output", None) is None or getattr(args, "output_is_folder", False):
+        return  # a folder (report, slides) is checked by the command that writes it
+    if args.output == STDOUT:
+        args.output = None
+        return
+    check_writable(args.output)
+
+
+def _report(e: BaseException) -> int:
+    """Say what went wrong in one line on standard error, and give the exit code."""
+    if isinstance(e, BrokenPipeError):  # `resnet-inspect table resnet152 | head`: the reader has enough
+        _silence_stdout()
+        return 141  # 128 + SIGPIPE, what a shell reports for a writer the pipe stopped
+    if isinstance(e, KeyboardInterrupt | Terminated):
+        signum = e.signum if isinstance(e, Terminated) else signal.SIGINT
+        _say("interrupted" if signum == signal.SIGINT else "terminated")
+        return 128 + signum
+    if isinstance(e, InspectError):
+        _say(f"error: {e}")
         return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as e:
-        if args.debug:
-            raise
-        print(f"{PROG}: internal error: {type(e).__name__}: {e} (run again with --debug for the traceback)",
-              file=sys.stderr)
-        return 1
+    if isinstance(e, OSError):
+        if e.filename is None:  # not a named file: standard output (a full disk, a closed stream)
+            _silence_stdout()
+        _say(f"error: {os_error(e, e.filename)} (--debug shows the traceback)")
+        return 2
+    if isinstance(e, MemoryError):
+        _say("error: ran out of memory; try a smaller --input or batch, or a smaller model (--debug shows the "
+             "traceback)")
+        return 2
+    if not isinstance(e, Exception):
+        raise e
+    detail = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    _say(f"internal error: {type(e).__name__}{': ' + detail if detail else ''} -- a fault in {PROG}, not in "
+         "your input; run again with --debug and report the traceback")
+    return 1
+
+
+def _say(message: str) -> None:
+    """One line on standard error, whatever the message holds."""
+    with suppress(OSError, ValueError):  # no standard error to speak on: the exit code still says it
+        print(f"{PROG}: {one_line(message)}", file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the final flush at exit cannot fail a second time."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)

@@ -33,6 +33,7 @@ class Cell:
     reason: str = ""
     text: str | None = None  # the display text when a view needs a specific one (it wins over formatting)
     digits: int = 3  # significant digits of a scaled count
+    link: str = ""  # a relative link (another page of the same report), shown as a hyperlink where possible
 
     @property
     def missing(self) -> bool:

@@ -11,7 +11,16 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from .errors import InspectError
+from .errors import InspectError, shown
+from .limits import (
+    MAX_CHANNELS,
+    MAX_CLASSES,
+    MAX_SIDE,
+    MAX_STRIDE,
+    check_digits,
+    check_layers,
+    check_text,
+)
 
 BLOCKS = ("basic", "bottleneck", "preact-basic", "preact-bottleneck")
 STEMS = ("imagenet", "cifar")
@@ -26,7 +35,9 @@ class Spec:
     ``widths`` are the stage "planes" (the 3×3 width of a bottleneck before ``groups`` and
     ``width_per_group`` rescale it, as in torchvision); a stage's output has ``planes × expansion``
     channels.  ``stride_on`` is where a bottleneck's downsampling stride sits: ``"3x3"`` is
-    torchvision's layout (often called ResNet v1.5), ``"1x1"`` the paper's (v1).
+    torchvision's layout (often called ResNet v1.5), ``"1x1"`` the paper's (v1).  A pre-activation
+    bottleneck has one placement, the authors' (He et al. 2016): the first 1×1, so its ``stride_on`` is
+    always ``"1x1"``.  ``shortcut="none"`` makes every block plain: no shortcut and no residual add.
     """
 
     name: str
@@ -53,11 +64,14 @@ class Spec:
     vgg_config: tuple[int | str, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        _check_types(self)  # a Spec built in Python: wrong types are refused here, values by validate()
         if not self.strides and self.widths:
             first = 1
             object.__setattr__(self, "strides", (first,) + (2,) * (len(self.widths) - 1))
         if not self.num_stages:
             object.__setattr__(self, "num_stages", len(self.layers))
+        if self.block == "preact-bottleneck":
+            object.__setattr__(self, "stride_on", "1x1")
 
     @property
     def expansion(self) -> int:
@@ -74,12 +88,84 @@ class Spec:
 
 
 def _allowed(name: str, value: object, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise InspectError(f"{name}={value!r} is not allowed; use one of: {', '.join(allowed)}")
+    if not isinstance(value, str) or value not in allowed:
+        raise InspectError(f"{name}={shown(value)} is not allowed; use one of: {', '.join(allowed)}")
+
+
+# Field names a custom spec spells differently from the Spec attribute.
+_KEY_OF = {"num_classes": "classes", "include_top": "top", "num_stages": "stages", "input_size": "input"}
+_TEXT_FIELDS = ("name", "family", "block", "paper", "stem", "stride_on", "shortcut", "description")
+_INT_FIELDS = ("groups", "width_per_group", "stem_width", "num_classes", "in_channels", "maxpool_padding",
+               "num_stages")
+_TUPLE_FIELDS = ("layers", "widths", "strides", "input_size")
+_BOOL_FIELDS = ("include_top", "maxpool_ceil")
+
+
+def _is_int(value: object) -> bool:
+    """A plain int (not a bool, not a fixed-width NumPy integer whose arithmetic could overflow)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _label(field: str) -> str:
+    """How a message names a field: the custom-spec key, with the Spec attribute when they differ."""
+    return f"{_KEY_OF[field]} ({field})" if field in _KEY_OF else field
+
+
+def _check_types(spec: Spec) -> None:
+    """Every field of the type the dataclass declares: a Spec built in Python is checked like a parsed one."""
+    for f in _TEXT_FIELDS:
+        if not isinstance(getattr(spec, f), str):
+            raise InspectError(f"Spec field {f}={shown(getattr(spec, f))} must be a string")
+    for f in _INT_FIELDS:
+        if not _is_int(getattr(spec, f)):
+            raise InspectError(f"{_label(f)}={shown(getattr(spec, f))} must be a whole number (an int)")
+    for f in _BOOL_FIELDS:
+        if not isinstance(getattr(spec, f), bool):
+            raise InspectError(f"{_label(f)}={shown(getattr(spec, f))} must be True or False")
+    for f in _TUPLE_FIELDS:
+        value = getattr(spec, f)
+        if not isinstance(value, tuple) or not all(_is_int(v) for v in value):
+            raise InspectError(f"{_label(f)}={shown(value)} must be a tuple of whole numbers, e.g. "
+                               f"{f}=(3, 4, 6, 3)")
+    if len(spec.input_size) != 2:
+        raise InspectError(f"input (input_size)={shown(spec.input_size)} must be (height, width), e.g. (224, 224)")
+
+
+def _in_range(field: str, value: int, low: int, high: int, example: str) -> None:
+    if not low <= value <= high:
+        raise InspectError(f"{_label(field)}={value:,} is out of range; give a whole number from {low:,} to "
+                           f"{high:,}, e.g. {example}")
+
+
+def _check_channels(spec: Spec) -> None:
+    """No convolution with 0 channels, none wider than :data:`~resnet_inspect.limits.MAX_CHANNELS`."""
+    text = "-".join(str(w) for w in spec.widths)
+    for i, planes in enumerate(spec.widths):
+        if planes < 1:
+            raise InspectError(f"widths={text}: stage {i + 1} has {planes} channels; every stage needs at least "
+                               "1, e.g. widths=64-128-256-512")
+        if planes * spec.expansion > MAX_CHANNELS:
+            raise InspectError(f"widths={text}: stage {i + 1} outputs {planes * spec.expansion:,} channels, more "
+                               f"than {MAX_CHANNELS:,}; give smaller widths (or fewer stages)")
+    _in_range("stem_width", spec.stem_width, 1, MAX_CHANNELS, "stem_width=64")
+    _in_range("in_channels", spec.in_channels, 1, MAX_CHANNELS, "in_channels=3")
+    _in_range("groups", spec.groups, 1, MAX_CHANNELS, "groups=32")
+    _in_range("width_per_group", spec.width_per_group, 1, MAX_CHANNELS, "width_per_group=4")
+    for i, planes in enumerate(spec.widths if spec.expansion > 1 else ()):
+        mid = bottleneck_width(planes, spec.groups, spec.width_per_group)
+        if not 1 <= mid <= MAX_CHANNELS:
+            raise InspectError(
+                f"width_per_group={spec.width_per_group} with groups={spec.groups} and widths={text} gives stage "
+                f"{i + 1} a {mid:,}-channel 3×3 conv (⌊{planes} × {spec.width_per_group}/64⌋ × {spec.groups}); "
+                f"{'raise' if mid < 1 else 'lower'} width_per_group, groups or widths")
 
 
 def validate(spec: Spec) -> Spec:
-    """Check a spec's fields and say which one is wrong and what is allowed."""
+    """Check a spec's fields and say which one is wrong and what is allowed.
+
+    Every value is checked against :mod:`resnet_inspect.limits` before anything is built from it.
+    """
+    _check_types(spec)
     if spec.is_vgg:
         return spec
     _allowed("block", spec.block, BLOCKS)
@@ -87,25 +173,27 @@ def validate(spec: Spec) -> Spec:
     _allowed("stride_on", spec.stride_on, STRIDE_PLACEMENTS)
     _allowed("shortcut", spec.shortcut, SHORTCUTS)
     if not spec.layers or any(n < 1 for n in spec.layers):
-        raise InspectError(f"layers={spec.layers!r}: every stage needs at least one block, e.g. layers=3-4-6-3")
+        raise InspectError(f"layers={shown(spec.layers)}: every stage needs at least one block, e.g. layers=3-4-6-3")
+    check_layers(spec.layers)
     if len(spec.widths) != len(spec.layers) or len(spec.strides) != len(spec.layers):
         raise InspectError(f"layers has {len(spec.layers)} stages but widths/strides have "
                            f"{len(spec.widths)}/{len(spec.strides)}; give one per stage")
-    if any(w < 1 for w in spec.widths) or spec.stem_width < 1:
-        raise InspectError("width must be a positive integer, e.g. width=64")
-    if spec.groups < 1 or spec.width_per_group < 1:
-        raise InspectError("groups and width_per_group must be positive integers, e.g. groups=32,width_per_group=4")
+    if any(not 1 <= s <= MAX_STRIDE for s in spec.strides):
+        raise InspectError(f"strides={shown(spec.strides)}: each must be from 1 to {MAX_STRIDE}, e.g. (1, 2, 2, 2)")
     if spec.block in ("basic", "preact-basic") and (spec.groups != 1 or spec.width_per_group != 64):
         raise InspectError("a basic block only supports groups=1 and width_per_group=64; "
                            "use block=bottleneck for ResNeXt or wide variants")
+    _check_channels(spec)
     if spec.shortcut == "A" and spec.block != "basic":
         raise InspectError("shortcut=A (zero-padding identity) is defined for block=basic only")
-    if spec.num_classes < 1:
-        raise InspectError(f"classes={spec.num_classes} must be a positive integer, e.g. classes=1000")
+    _in_range("num_classes", spec.num_classes, 1, MAX_CLASSES, "classes=1000")
     if not 1 <= spec.num_stages <= len(spec.layers):
-        raise InspectError(f"stages={spec.num_stages} must be between 1 and {len(spec.layers)}")
-    if spec.input_size[0] < 1 or spec.input_size[1] < 1:
-        raise InspectError("input must be a positive size, e.g. input=224")
+        raise InspectError(f"stages (num_stages)={spec.num_stages} must be between 1 and {len(spec.layers)}, "
+                           f"the number of stages in layers; e.g. stages={len(spec.layers)}")
+    if spec.maxpool_padding not in (0, 1):
+        raise InspectError(f"maxpool_padding={spec.maxpool_padding} must be 0 or 1 (the 3×3 max pool)")
+    for side in spec.input_size:
+        _in_range("input_size", side, 1, MAX_SIDE, "input=224")
     return spec
 
 
@@ -187,16 +275,16 @@ def is_custom(name: str) -> bool:
 
 
 def _int(key: str, value: str) -> int:
-    if not re.fullmatch(r"\d+", value):
-        raise InspectError(f"{key}={value!r} is not a whole number; {key}: {CUSTOM_KEYS[key]}")
-    return int(value)
+    if not re.fullmatch(r"[0-9]+", value):
+        raise InspectError(f"{key}={shown(value)} is not a whole number; {key}: {CUSTOM_KEYS[key]}")
+    return check_digits(key, value)
 
 
 def _ints(key: str, value: str) -> tuple[int, ...]:
     parts = re.split(r"[-x/]", value)
-    if not all(re.fullmatch(r"\d+", p) for p in parts):
-        raise InspectError(f"{key}={value!r} is malformed; {key}: {CUSTOM_KEYS[key]}")
-    return tuple(int(p) for p in parts)
+    if not all(re.fullmatch(r"[0-9]+", p) for p in parts):
+        raise InspectError(f"{key}={shown(value)} is malformed; {key}: {CUSTOM_KEYS[key]}")
+    return tuple(check_digits(key, p) for p in parts)
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -205,11 +293,20 @@ def _size(value: str) -> tuple[int, int]:
         return (sizes[0], sizes[0])
     if len(sizes) == 2:
         return (sizes[0], sizes[1])
-    raise InspectError(f"input={value!r} is malformed; input: {CUSTOM_KEYS['input']}")
+    raise InspectError(f"input={shown(value)} is malformed; input: {CUSTOM_KEYS['input']}")
+
+
+def _set(fields: dict[str, str], key: str, value: str) -> None:
+    """Record one field; a field given twice is refused, naming it, instead of keeping the last."""
+    if key in fields:
+        raise InspectError(f"custom spec gives {key} twice ({shown(fields[key], 40)}, then {shown(value, 40)}); "
+                           "keep one")
+    fields[key] = value
 
 
 def parse_custom(text: str) -> Spec:
     """Parse ``BLOCK:LAYERS[,key=value...]`` (or only ``key=value`` pairs) into a validated :class:`Spec`."""
+    check_text("custom spec", text, "'bottleneck:3-4-6-3,groups=32'")
     head, _, rest = text.partition(":") if ":" in text else ("", "", text)
     fields: dict[str, str] = {}
     if head:
@@ -220,10 +317,13 @@ def parse_custom(text: str) -> Spec:
         key, eq, value = item.partition("=")
         key = key.strip().replace("-", "_")
         if not eq or key not in CUSTOM_KEYS:
-            raise InspectError(f"unknown custom-spec field {key!r}; {CUSTOM_HELP}")
-        fields[key] = value.strip()
+            raise InspectError(f"unknown custom-spec field {shown(key, 40)}; {CUSTOM_HELP}")
+        _set(fields, key, value.strip())
     if "block" not in fields or "layers" not in fields:
-        raise InspectError(f"custom spec {text!r} needs a block and layers; {CUSTOM_HELP}")
+        raise InspectError(f"custom spec {shown(text)} needs a block and layers; {CUSTOM_HELP}")
+    if "width" in fields and "widths" in fields:
+        raise InspectError("custom spec gives both width and widths; keep one (width doubles at each stage, "
+                           "widths lists every stage)")
     return spec_from_fields(fields, text)
 
 
@@ -232,6 +332,7 @@ def spec_from_fields(fields: dict[str, str], name: str) -> Spec:
     block = fields["block"]
     _allowed("block", block, BLOCKS)
     layers = _ints("layers", fields["layers"])
+    check_layers(layers)  # before any width is derived from the number of stages
     if "widths" in fields:
         widths = _ints("widths", fields["widths"])
     else:

@@ -148,10 +148,13 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    """Words to wrap by; ``× 3`` stays one (a repeat count is not left alone on a line)."""
+    """Words to wrap by; ``× 3`` and a word of one or two characters stay with the word before (``Table 1)``,
+    ``stride 2``): a repeat count or a number is not left alone on a line."""
     words: list[str] = []
     for w in text.split(" "):
-        if words and words[-1] == "×":
+        glue = words and words[-1] and (words[-1] == "×" or (
+            0 < len(w) <= 2 and w != "×" and not words[-1].endswith((";", ","))))
+        if glue:
             words[-1] += " " + w
         else:
             words.append(w)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from resnet_inspect.specs import Spec
@@ -36,22 +37,56 @@ def thin_spec(spec: Spec) -> Spec:
                         in_channels=1, num_classes=1)
 
 
+class WindowSum(nn.Module):
+    """A max pool's windows (dilation and ``ceil_mode`` included) summed instead of maximised: every
+    element of a window then has a gradient."""
+
+    def __init__(self, pool: nn.MaxPool2d) -> None:
+        super().__init__()
+        self.pool = pool
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        p = self.pool
+        out_h, out_w = p(torch.empty(x.shape, device="meta")).shape[2:]
+        k, s, pad, d = (_pair(v) for v in (p.kernel_size, p.stride or p.kernel_size, p.padding, p.dilation))
+        x = F.pad(x, (pad[1], pad[1] + s[1] * 2 + k[1] * d[1], pad[0], pad[0] + s[0] * 2 + k[0] * d[0]))
+        cols = F.unfold(x, k, dilation=d, stride=s)  # N × (C·kh·kw) × positions
+        n, c = x.shape[:2]
+        rows_h = (x.shape[2] - d[0] * (k[0] - 1) - 1) // s[0] + 1
+        rows_w = (x.shape[3] - d[1] * (k[1] - 1) - 1) // s[1] + 1
+        summed = cols.view(n, c, k[0] * k[1], rows_h, rows_w).sum(2)
+        return summed[:, :, :out_h, :out_w]
+
+
+def _pair(v: int | tuple[int, ...]) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[-1]))
+
+
 def positivise(model: nn.Module, axis: int, tap: str) -> nn.Module:
     """Keep only the first (or last) tap of every conv along ``axis`` and the centre tap across it.
 
     Every path from an input pixel then carries weight 1 per conv, however deep the net: the leftmost
     input pixel with a gradient is where the receptive field starts (``tap="first"``) and the
-    rightmost where it ends (``tap="last"``).  Batch norm becomes the identity and max pools become
-    average pools of the same geometry, so no path is cut by a max or a negative weight.
+    rightmost where it ends (``tap="last"``).  ``tap="all"`` keeps every tap (for shallow nets: the
+    support is then the whole region).  Batch norm becomes the identity and max pools become sums
+    over the same windows, so no path is cut by a max or a negative weight.
     """
     for name, m in list(model.named_modules()):
         if isinstance(m, nn.Conv2d):
             with torch.no_grad():
-                m.weight.zero_()
-                k_along, k_across = m.kernel_size[axis - 2], m.kernel_size[3 - axis]
-                index = [slice(None), slice(None), k_across // 2, k_across // 2]
-                index[axis] = 0 if tap == "first" else k_along - 1
-                m.weight[tuple(index)] = 1.0 / m.weight.shape[1]
+                if tap == "all":
+                    m.weight.fill_(1.0 / m.weight[0].numel())
+                else:
+                    m.weight.zero_()
+                    k_along, k_across = m.kernel_size[axis - 2], m.kernel_size[3 - axis]
+                    index = [slice(None), slice(None), k_across // 2, k_across // 2]
+                    index[axis] = 0 if tap == "first" else k_along - 1
+                    m.weight[tuple(index)] = 1.0 / m.weight.shape[1]
+                if m.bias is not None:
+                    m.bias.zero_()
+        elif isinstance(m, nn.Linear):
+            with torch.no_grad():
+                m.weight.fill_(1.0 / m.in_features)
                 if m.bias is not None:
                     m.bias.zero_()
         elif isinstance(m, nn.BatchNorm2d):
@@ -59,8 +94,7 @@ def positivise(model: nn.Module, axis: int, tap: str) -> nn.Module:
             m.eps = 0.0
         elif isinstance(m, nn.MaxPool2d):
             parent = model.get_submodule(name.rpartition(".")[0]) if "." in name else model
-            setattr(parent, name.rpartition(".")[2],
-                    nn.AvgPool2d(m.kernel_size, m.stride, m.padding, m.ceil_mode))  # type: ignore[arg-type]
+            setattr(parent, name.rpartition(".")[2], WindowSum(m))
     return model.double().eval()
 
 
@@ -77,24 +111,37 @@ def feature_output(model: nn.Module, x: torch.Tensor, layer: str) -> torch.Tenso
     return calls[int(nth or 1) - 1]
 
 
-def _support(model: nn.Module, layer: str, axis: int, length: int, thin: int, i: int) -> list[int]:
+def support(model: nn.Module, layer: str, axis: int, length: int, thin: int, i: int | None,
+            channels: int = 1) -> list[int]:
+    """Input positions along ``axis`` with a non-zero gradient for output position ``i`` (all outputs: None)."""
+    return _support(model, layer, axis, length, thin, i, channels)
+
+
+def _support(model: nn.Module, layer: str, axis: int, length: int, thin: int, i: int | None,
+             channels: int = 1) -> list[int]:
     """Input positions along ``axis`` with a non-zero gradient for output position ``i``."""
-    shape = [1, 1, thin, thin]
+    shape = [1, channels, thin, thin]
     shape[axis] = length
     x = torch.ones(shape, dtype=torch.float64, requires_grad=True)
     out = feature_output(model, x, layer)
-    (grad,) = torch.autograd.grad(out.select(axis, i).sum(), x)
+    (grad,) = torch.autograd.grad((out if i is None else out.select(axis, i)).sum(), x)
     nz: list[int] = (grad.abs().sum(dim=[d for d in range(4) if d != axis]) > 0).nonzero().flatten().tolist()
     return nz
 
 
 def measure(build: Callable[[], nn.Module], layer: str, axis: int, length: int, thin: int,
-            i: int) -> Measured:
-    """RF size, jump and effective padding of ``layer``'s output position ``i`` along ``axis``."""
-    first_net, last_net = positivise(build(), axis, "first"), positivise(build(), axis, "last")
-    first = _support(first_net, layer, axis, length, thin, i)[0]
-    next_first = _support(first_net, layer, axis, length, thin, i + 1)[0]
-    last = _support(last_net, layer, axis, length, thin, i)[-1]
+            i: int, channels: int = 1, taps: str = "one") -> Measured:
+    """RF size, jump and effective padding of ``layer``'s output position ``i`` along ``axis``.
+
+    ``taps="one"`` keeps one tap per conv (any depth); ``"all"`` keeps every tap (shallow nets).
+    """
+    if taps == "all":
+        first_net = last_net = positivise(build(), axis, "all")
+    else:
+        first_net, last_net = positivise(build(), axis, "first"), positivise(build(), axis, "last")
+    first = _support(first_net, layer, axis, length, thin, i, channels)[0]
+    next_first = _support(first_net, layer, axis, length, thin, i + 1, channels)[0]
+    last = _support(last_net, layer, axis, length, thin, i, channels)[-1]
     if first == 0 or last == length - 1:
         raise AssertionError(f"probe of length {length} too short: the region touches the border")
     jump = next_first - first

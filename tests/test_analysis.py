@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from resnet_inspect import registry
+from resnet_inspect import reference, registry
 from resnet_inspect.analysis import inspect, parse_input
 from resnet_inspect.analysis.result import Inspection, Row
 from resnet_inspect.errors import InspectError
@@ -17,17 +17,12 @@ from tests.rf_oracle import measure, thin_spec
 
 ALL = registry.names()
 
-# torchvision weights metadata `_ops` as exact conv + fc MACs at 1×3×224×224 (FACTS.md §1).
-TORCHVISION_MACS = {
-    "resnet18": 1_814_073_344, "resnet34": 3_663_761_408, "resnet50": 4_089_184_256,
-    "resnet101": 7_801_405_440, "resnet152": 11_513_626_624, "resnext50_32x4d": 4_230_479_872,
-    "resnext101_32x8d": 16_414_015_488, "resnext101_64x4d": 15_460_270_080,
-    "wide_resnet50_2": 11_398_021_120, "wide_resnet101_2": 22_753_050_624,
-}
-# He et al. 2015 Table 1 "FLOPs" (multiply-adds, paper's v1 layout), ×10⁹, as printed (one decimal).
-PAPER_GMACS = {"resnet18": 1.8, "resnet34": 3.6, "resnet50-v1": 3.8, "resnet101-v1": 7.6, "resnet152-v1": 11.3}
-# Simonyan & Zisserman via He et al. 2015: VGG-19 19.6 ×10⁹ multiply-adds.
-VGG19_GMACS = 19.6
+# torchvision weights metadata `_ops` as exact conv + fc MACs at 1×3×224×224; He et al. 2015 Table 1 "FLOPs"
+# (multiply-adds, paper's v1 layout), ×10⁹, as printed (one decimal); VGG-19 19.6 ×10⁹ multiply-adds
+# (He et al. 2015 text).  Sources in resnet_inspect/reference.py.
+TORCHVISION_MACS = {m: f.exact for m, f in reference.select("torchvision/", "/macs").items()}
+PAPER_GMACS = {m: f.value for m, f in reference.select("he2015/table1/").items()}
+VGG19_GMACS = reference.get("he2015/text/vgg19").value
 
 
 @pytest.mark.parametrize("name", sorted(TORCHVISION_MACS))
@@ -129,17 +124,21 @@ def test_published_receptive_fields() -> None:
     # torchvision ResNet-50 (v1.5): layer3 267/16/133 and layer4 427/32/213 (FACTS.md §3,
     # nashory/DeLF-pytorch issue 15; rfa-toolbox README).
     r = inspect("resnet50")
-    assert (r.row("layer3").rf, r.row("layer3").jump, r.row("layer3").rf_padding) == ((267, 267), (16, 16),
-                                                                                        (133, 133))
-    assert (r.totals.rf, r.totals.jump, r.totals.rf_padding) == ((427, 427), (32, 32), (213, 213))
+
+    def published(key: str) -> tuple[tuple[int, int], ...]:
+        return tuple((reference.get(f"{key}/{q}").exact,) * 2 for q in ("rf", "jump", "rf_padding"))
+
+    assert (r.row("layer3").rf, r.row("layer3").jump, r.row("layer3").rf_padding) == published("rf/resnet50/layer3")
+    assert (r.totals.rf, r.totals.jump, r.totals.rf_padding) == published("rf/resnet50/layer4")
     # Google's receptive_field library (TF-slim resnet_v1, the paper's stride placement):
     # resnet_v1_50 483/32, resnet_v1_101 1027/32, resnet_v1_152 1507/32; vgg_16 212/32.
     # (Its effective paddings differ by TF's "SAME" padding convention, so only size and stride compare.)
-    for name, size in (("resnet50-v1", 483), ("resnet101-v1", 1027), ("resnet152-v1", 1507)):
+    for name in ("resnet50-v1", "resnet101-v1", "resnet152-v1"):
         t = inspect(name).totals
-        assert (t.rf, t.jump) == ((size, size), (32, 32)), name
+        size, jump = reference.get(f"rf/{name}/rf").exact, reference.get(f"rf/{name}/jump").exact
+        assert (t.rf, t.jump) == ((size, size), (jump, jump)), name
     # VGG-19 has one more 3×3 conv than VGG-16 in each of its last three groups: 212 + 2·(4 + 8 + 16).
-    assert inspect("vgg19").totals.rf == (212 + 2 * (4 + 8 + 16),) * 2
+    assert inspect("vgg19").totals.rf == (reference.get("rf/vgg16/rf").exact + 2 * (4 + 8 + 16),) * 2
 
 
 def test_not_the_torchscan_answer() -> None:
@@ -253,8 +252,8 @@ def test_huge_input_allocates_nothing() -> None:
 
 def test_policies_torchinfo_and_fvcore_published() -> None:
     # FACTS.md §4, ResNet-50 at 224: torchinfo 1.8 mult-adds and fvcore FlopCountAnalysis totals.
-    assert inspect("resnet50", policy="torchinfo").totals.macs == 4_089_238_376
-    assert inspect("resnet50", policy="fvcore").totals.macs == 4_111_512_576
+    assert inspect("resnet50", policy="torchinfo").totals.macs == reference.get("torchinfo/resnet50/mult_adds").exact
+    assert inspect("resnet50", policy="fvcore").totals.macs == reference.get("fvcore/resnet50/flops").exact
 
 
 @pytest.mark.parametrize("name", ["resnet18", "resnext50_32x4d"])

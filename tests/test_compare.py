@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from resnet_inspect import reference
 from resnet_inspect.analysis.compare import (
     block_comparison,
     compare_models,
@@ -36,7 +37,7 @@ TABLE1 = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
 # --------------------------------------------------------------------------- the paper's Table 1
 
 # He et al. 2015, Table 1 (FACTS §2): "FLOPs" = conv + fc multiply-adds in the paper's v1 layout.
-PAPER_FLOPS = {"resnet18": 1.8, "resnet34": 3.6, "resnet50-v1": 3.8, "resnet101-v1": 7.6, "resnet152-v1": 11.3}
+PAPER_FLOPS = {m: f.value for m, f in reference.select("he2015/table1/").items()}
 
 
 def test_paper_flops_from_the_v1_variants() -> None:
@@ -46,14 +47,16 @@ def test_paper_flops_from_the_v1_variants() -> None:
         # The paper prints one decimal, but not with one rule: 3.66 → 3.6 and 3.86 → 3.8 are cut,
         # 7.57 → 7.6 and 11.28 → 11.3 are rounded. Each figure is one of the two readings of ours.
         assert PAPER_FLOPS[s.model] in (round(g, 1), math.floor(g * 10) / 10), (s.model, g)
-    assert [s.macs for s in summaries[:2]] == [1_814_073_344, 3_663_761_408]  # FACTS §1 (basic: v1 = v1.5)
+    assert [s.macs for s in summaries[:2]] == [reference.get(f"torchvision/{m}/macs").exact
+                                               for m in ("resnet18", "resnet34")]  # basic: v1 = v1.5
 
 
 def test_torchvision_macs_and_params() -> None:
     # FACTS §1: torchvision num_params and exact conv + fc MACs at 224×224
     summaries = compare_models(["resnet50", "resnext50_32x4d", "wide_resnet50_2"])
-    assert [s.params for s in summaries] == [25_557_032, 25_028_904, 68_883_240]
-    assert [s.macs for s in summaries] == [4_089_184_256, 4_230_479_872, 11_398_021_120]
+    assert [s.params for s in summaries] == [reference.get(f"torchvision/{s.model}/num_params").exact
+                                             for s in summaries]
+    assert [s.macs for s in summaries] == [reference.get(f"torchvision/{s.model}/macs").exact for s in summaries]
 
 
 def test_paper_layout_rows() -> None:
@@ -96,10 +99,11 @@ def test_side_by_side_numbers() -> None:
     a, b = compare_models(["resnet50", "resnet101"])
     assert (a.depth.depth, b.depth.depth) == (50, 101)
     assert formula(b.depth) == "1 + 3·(3+4+23+3) + 1 = 101"
-    assert (a.macs, b.macs) == (4_089_184_256, 7_801_405_440)  # FACTS §1
-    assert (a.params, b.params) == (25_557_032, 44_549_160)
+    assert (a.macs, b.macs) == tuple(reference.get(f"torchvision/{m}/macs").exact for m in ("resnet50", "resnet101"))
+    assert (a.params, b.params) == tuple(reference.get(f"torchvision/{m}/num_params").exact
+                                         for m in ("resnet50", "resnet101"))
     assert a.flops == 2 * a.macs
-    assert a.rf == (427, 427)  # FACTS §3: torchvision ResNet-50 layer4 output RF 427
+    assert a.rf == (reference.get("rf/resnet50/layer4/rf").exact,) * 2  # torchvision ResNet-50 layer4 output RF
     assert [s.output_shape[1:] for s in a.stages if s.name.startswith("layer")] == [
         (256, 56, 56), (512, 28, 28), (1024, 14, 14), (2048, 7, 7)]
 
@@ -123,7 +127,7 @@ def test_golden_side_by_side(cli: Cli, golden: Callable[[str, str], None]) -> No
 def test_basic_vs_bottleneck() -> None:
     basic, neck = block_comparison()
     assert basic.weights == 256 * 3 * 3 * 256 * 2 == 1_179_648  # seeds
-    assert neck.weights == 256 * 64 + 64 * 3 * 3 * 64 + 64 * 256 == 69_632  # seeds
+    assert neck.weights == 256 * 64 + 64 * 3 * 3 * 64 + 64 * 256 == reference.get("he2015/fig5/bottleneck").exact
     assert round(basic.weights / neck.weights, 1) == 16.9  # seeds: about 16.9× fewer
     assert weights_formula(basic) == "256·3·3·256·2"
     assert weights_formula(neck) == "256·64 + 64·3·3·64 + 64·256"
@@ -153,7 +157,8 @@ def test_golden_blocks(cli: Cli, golden: Callable[[str, str], None]) -> None:
 def test_v1_vs_v15() -> None:
     v1, v15 = stride_placement()
     assert (v1.summary.macs, v15.summary.macs) == (3_857_973_248, 4_089_184_256)  # 3.858 G vs 4.089 G
-    assert (v1.summary.rf, v15.summary.rf) == ((483, 483), (427, 427))  # FACTS §3
+    assert (v1.summary.rf, v15.summary.rf) == ((reference.get("rf/resnet50-v1/rf").exact,) * 2,
+                                               (reference.get("rf/resnet50/layer4/rf").exact,) * 2)
     assert v1.summary.params == v15.summary.params
     assert ([stride_conv_text(c) for c in v1.stride_convs], [stride_conv_text(c) for c in v15.stride_convs]) == (
         ["1×1 conv1"], ["3×3 conv2"])
@@ -225,3 +230,32 @@ def test_library_errors() -> None:
         compare_models(["resnet50"])
     with pytest.raises(InspectError, match="multiple of 4"):
         block_comparison(channels=6)
+
+
+def test_the_papers_fig5_pair_and_the_same_width_pair() -> None:
+    from resnet_inspect.analysis.compare import PAPER_FIG5, SAME_WIDTH, block_comparisons
+
+    both = block_comparisons()
+    basic64, neck = both[PAPER_FIG5]
+    # He et al. 2015, Fig. 5: a basic block at 64-d, 64·3·3·64 · 2 = 73,728 conv weights, beside the bottleneck
+    # at 256-d, 256·64 + 64·3·3·64 + 64·256 = 69,632: "similar time complexity"
+    assert basic64.weights == 64 * 3 * 3 * 64 * 2 == 73_728
+    assert neck.weights == 69_632
+    assert basic64.macs == 73_728 * 56 * 56 == 231_211_008  # stride 1: weights × 3,136 output positions
+    assert basic64.input_shape == (1, 64, 56, 56) and neck.input_shape == (1, 256, 56, 56)
+    basic256, same_neck = both[SAME_WIDTH]
+    assert basic256.weights == 1_179_648 and same_neck == neck
+
+
+def test_compare_blocks_shows_both_comparisons(cli: Cli) -> None:
+    code, out, _ = cli("compare", "--blocks")
+    assert code == 0
+    fig5, same = out.split("\n\nSame width")
+    # Fig. 5: 73,728 / 69,632 = 1.0588… (two decimals: a one-decimal 1.1× would hide how close they are)
+    assert "He et al. 2015, Fig. 5" in fig5 and "73,728" in fig5 and "1.06×" in fig5
+    assert "1,179,648" in same and "16.9×" in same  # 1,179,648 / 69,632 = 16.94…
+    code, out, _ = cli("compare", "--blocks", "-f", "json")
+    record = json.loads(out)
+    assert record["blocks"][0]["weights"] == 1_179_648  # the existing keys keep the same-width pair
+    assert record["comparisons"]["paper"]["blocks"][0]["weights"] == 73_728
+    assert record["comparisons"]["same-width"]["ratio"] == record["ratio"]

@@ -255,3 +255,44 @@ def test_every_row_renders_within_100_columns(model: str, size: str | None) -> N
         text = render(doc, "text", term=Terminal(width=100))
         assert max(len(line) for line in text.splitlines()) <= 100, row.name
         assert render(doc, "markdown").startswith(f"{model} — {row.name or '(network)'}")
+
+
+# --------------------------------------------------------------------------- two receptive fields
+
+
+def test_after_global_pooling_explain_says_whole_input(cli: Cli) -> None:
+    # ResNet-50's last feature map: 7×7 units, each seeing 427 px, jump 32, padding 213 (torchvision RF,
+    # nashory/DeLF-pytorch issue 15). Unit 0 sees −213 … 213, unit 6 sees −213 + 6·32 … 213 + 6·32 = 405,
+    # so the pooled unit depends on every pixel of 0 … 223, and on −213 … 405 in all.
+    r = inspect("resnet50")
+    e = explain(r, "fc")
+    assert e.rf_global and e.to_dict()["rf_global"] is True
+    code, out, _ = cli("explain", "resnet50", "fc")
+    text = " ".join(out.split())
+    assert code == 0 and "Receptive field: the whole input" in out
+    assert "span input pixels −213 … 405 (the image is 0 … 223 by 0 … 223)" in text
+    assert "r_out" not in out.split("Receptive field")[1]  # no window arithmetic after the pool
+
+
+def test_the_table_shows_all_not_619(cli: Cli) -> None:
+    _, out, _ = cli("table", "resnet50", "--depth", "1")
+    layers = out.split("resnet50 — stages")[0]
+    rows = {line.split()[0]: line for line in layers.splitlines() if line.strip()}
+    for name in ("(network)", "avgpool", "flatten", "fc"):
+        assert rows[name].rstrip().endswith(" all"), rows[name]  # RF "all", jump blank
+    assert "619" not in out and "224 " not in rows["fc"]
+    stages = {line.split()[0]: line for line in out.split("resnet50 — stages")[1].splitlines() if line.strip()}
+    assert stages["head"].split()[-3] == "all" and stages["total"].split()[-3] == "427"
+    assert rows["layer4"].split()[-2:] == ["427", "32"]  # the last feature map keeps its numbers
+
+
+def test_non_uniform_adaptive_pool_is_na_with_the_reason_and_counts_its_windows(cli: Cli) -> None:
+    # VGG-19 at 600×800: the last map is 18×25 (600 → 300 → 150 → 75 → 37 → 18, 800 → … → 25); the
+    # adaptive 7×7 pool's windows along 18 rows are 3,4,3,4,3,4,3 rows long (Σ 24) and along 25 columns
+    # 4,5,4,5,4,5,4 (Σ 31): --count all = 512 · 24 · 31 = 380,928 window elements.
+    code, out, _ = cli("explain", "vgg19", "avgpool", "--input", "600x800", "--count", "all", "--format", "json")
+    d = json.loads(out)
+    assert code == 0 and d["macs"][0]["value"] == 380_928 and d["macs"][0]["basis"] == "policy"
+    assert d["rf"][0]["value"] is None and d["rf"][0]["basis"] == "unknown"
+    _, text, _ = cli("explain", "vgg19", "avgpool", "--input", "600x800")
+    assert "windows differ in size or spacing" in " ".join(text.split())

@@ -63,9 +63,9 @@ def test_rf_line_is_the_rows_rf(r50: Inspection) -> None:
     assert ys(rf_line)[:5] == [7, 11, 11, 19, 19]
     assert set(ys(line_labelled(ax, "input size"))) == {224}
     assert ys(fig.axes[1].get_lines()[0]) == [r.jump[0] for r in layers if r.jump]
-    note = next(t.get_text() for t in ax.texts if t.get_text().startswith("RF > input"))
+    note = next(t.get_text() for t in ax.texts if "whole image" in t.get_text())
     first = next(i for i, r in enumerate(layers) if r.rf and r.rf[0] > 224)
-    assert f"#{first + 1} ({layers[first].name})" in note and f"{50 - first} layers" in note
+    assert f"wider than the input from layer #{first + 1} ({layers[first].name}) on" in note
 
 
 def test_shapes_lines_are_the_output_shapes(r50: Inspection) -> None:
@@ -85,8 +85,8 @@ def test_family_scatter(r50: Inspection) -> None:
     assert (r50.totals.params, r50.totals.macs) in points
     assert (60_192_808, 11_513_626_624) in points  # resnet152, FACTS.md §1
     assert len(points) == 10
-    labels = [t for t in ax.texts if t.get_text() in plots.FAMILY]
-    assert sorted(t.get_text() for t in labels) == sorted(plots.FAMILY)
+    labels = [t for t in ax.texts if t.get_text()]
+    assert sorted(n for t in labels for n in t.get_text().split("\n")) == sorted(plots.FAMILY)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     fig.draw(renderer)
     boxes = [t.get_window_extent(renderer) for t in labels]
@@ -147,3 +147,136 @@ def test_save_checks_the_extension_first(tmp_path: Path) -> None:
     with pytest.raises(InspectError, match=r"\.svg, \.png, \.pdf"):
         plots.save(fig, tmp_path / "m.bmp")
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- issue fixes, checked from outside
+
+
+def _covering_units(layer: str, size: int) -> int:
+    """How many output rows of ``layer`` have an input gradient on every input row (cifar-resnet20, one
+    channel, every weight positive, BN as identity): the units that really see the whole image."""
+    import torch
+    from torch import nn
+
+    from resnet_inspect.models.resnet import build_from_spec
+    from resnet_inspect.registry import get_spec
+    from tests.rf_oracle import feature_output, thin_spec
+
+    model = build_from_spec(thin_spec(get_spec("cifar-resnet20")), device="cpu")
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.constant_(m.weight, 1.0 / m.weight[0].numel())
+        elif isinstance(m, nn.BatchNorm2d):
+            m.reset_parameters()
+            m.eps = 0.0
+    model = model.double().eval()
+    x = torch.ones(1, 1, size, size, dtype=torch.float64, requires_grad=True)
+    out = feature_output(model, x, layer)
+    covering = 0
+    for i in range(out.shape[2]):
+        (grad,) = torch.autograd.grad(out[:, :, i, out.shape[3] // 2].sum(), x, retain_graph=True)
+        rows = grad[0, 0].abs().sum(dim=1) > 0
+        covering += bool(rows.all())
+    return covering
+
+
+def test_whole_image_units_match_input_gradients() -> None:
+    insp = inspect("cifar-resnet20")
+    layers = plots.spatial_layers(insp)
+    checked = 0
+    for r in layers[::3]:  # every third conv, from RF 3 px to past the 32-px image
+        expected = _covering_units(r.name, 32)
+        assert plots.whole_image_units(r, (32, 32))[0] == expected, r.name
+        checked += expected > 0
+    assert checked >= 2  # some layers do have units that see all 32 rows
+
+
+def test_rf_note_says_which_units_see_the_whole_image(r50: Inspection) -> None:
+    fig = plots.rf_figure(r50)
+    note = next(t.get_text() for t in fig.axes[0].texts if "whole image" in t.get_text())
+    # last layer: RF 427, jump 32, effective padding 213 (the published 427/32); unit i covers [32i − 213,
+    # 32i + 213] ⊇ [0, 223] iff 32i ≤ 213 and 32i ≥ 10, so i = 1 … 6: 6 × 6 = 36 of the 7 × 7 units
+    assert "last layer #50: 36 of 49 units" in note
+    assert "from layer #37 (layer3.4.conv2)" in note  # RF 235 > 224 first there
+    assert "1 of 196 units" in note  # at 14×14, only the centre-most unit's window covers the image
+
+
+def test_rf_at_a_non_square_input_states_both_sides() -> None:
+    fig = plots.rf_figure(inspect("resnet50", input_size="600x800"))
+    ax = fig.axes[0]
+    assert "input 600×800 px" in ax.get_title()
+    assert {ys(line)[0] for line in ax.get_lines() if str(line.get_label()).startswith("input")} == {600, 800}
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig.draw(renderer)
+    (legend,) = fig.legends
+    assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))  # under the axes
+
+
+@pytest.mark.parametrize("model", ["cifar-resnet56", "resnet50", "resnet18-cifar"])
+def test_rf_note_covers_no_data(model: str) -> None:
+    fig = plots.rf_figure(inspect(model))
+    ax, ax2 = fig.axes
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig.draw(renderer)
+    note = next(t for t in ax.texts if "whole image" in t.get_text())
+    patch = note.get_bbox_patch()
+    assert patch is not None
+    box = patch.get_window_extent(renderer)
+    for a in (ax, ax2):
+        for line in a.get_lines():
+            for x, y in zip(xs(line), ys(line), strict=True):
+                px, py = a.transData.transform((x, y)) if line.get_transform() is a.transData else (box.x0 - 1, 0)
+                assert not box.contains(px, py), (model, line.get_label(), x, y)
+
+
+def test_shapes_of_a_very_deep_net_are_drawn_per_block() -> None:
+    fig = plots.shapes_figure(inspect("preact-resnet1001"))
+    ax_c = fig.axes[1]
+    lines = {str(line.get_label()): line for line in ax_c.get_lines()}
+    widest, narrowest = lines["widest conv output in each block"], lines["narrowest conv output in each block"]
+    # He et al. 2016: ResNet-1001 is 3 stages of 111 bottleneck units, output 64, 128, 256 channels, a
+    # quarter of that inside (16, 32, 64); the stem is one 3×3 conv to 16: 1 + 333 spans, one vertex each
+    assert len(xs(widest)) == 1 + 333 + 1
+    assert set(ys(widest)) == {16, 64, 128, 256} and set(ys(narrowest)) == {16, 32, 64}
+    assert "1,000 layers" in fig.axes[0].get_title()
+    # a 50-layer net is still drawn layer by layer
+    r50 = plots.shapes_figure(inspect("resnet50")).axes[1]
+    assert len(xs(r50.get_lines()[0])) == 50
+
+
+def test_family_labels_never_collide_and_coincident_points_share_one() -> None:
+    models = ["resnet18", "resnet34", "plain18", "plain34", "resnet50", "resnet101", "resnet152", "vgg19"]
+    for log in (False, True):
+        fig = plots.family_figure([inspect(m) for m in models], log=log)
+        ax = fig.axes[0]
+        assert ax.get_xscale() == ax.get_yscale() == ("log" if log else "linear")
+        labels = [t for t in ax.texts if t.get_text()]
+        assert sorted(n for t in labels for n in t.get_text().split("\n")) == sorted(models)
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        fig.draw(renderer)
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    linear = plots.family_figure([inspect(m) for m in models]).axes[0]
+    # plain34 and resnet34 differ only by resnet34's three projection shortcuts (21.8 M parameters each):
+    # their markers coincide, so they share a label
+    assert any(t.get_text() in ("resnet34\nplain34", "plain34\nresnet34") for t in linear.texts)
+
+
+def test_a_dollar_in_a_name_is_shown_literally(r50: Inspection, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    odd = replace(r50, model="net $x$ costs $5")
+    for fig in (plots.rf_figure(odd), plots.shapes_figure(odd), plots.family_figure([odd, r50]),
+                plots.stages_figure([odd]), plots.memory_figure([odd, r50])):
+        png = plots.to_bytes(fig, "png")  # mathtext would fail on "$5" or render "x" in italics
+        assert png.startswith(b"\x89PNG")
+    assert plots.rf_figure(odd).axes[0].get_title().startswith(r"net \$x\$ costs \$5")
+
+
+def test_plot_family_log_from_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("plot", "family", "resnet18", "vgg19", "--log", "-o", str(tmp_path / "f.svg"))
+    assert code == 0, err
+    assert "<svg" in (tmp_path / "f.svg").read_text()
+    code, out, err = cli("plot", "rf", "resnet18", "--log", "-o", str(tmp_path / "rf.svg"))
+    assert code == 2 and out == "" and "--log applies to `plot family` only" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.svg"]

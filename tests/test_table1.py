@@ -47,3 +47,23 @@ def test_which_column_of_the_paper_a_model_is(cli: Cli) -> None:
                     "--format", "json")
     assert json.loads(out)["paper_models"] == {"resnet18": "resnet18", "resnet50": "resnet50-v1",
                                                "resnet101-v1": "resnet101-v1", "resnext50_32x4d": None}
+
+
+def test_as_published_row_comes_from_the_cited_table(cli: Cli) -> None:
+    # He et al. 2015, Table 1, FLOPs row as printed: 1.8, 3.6, 3.8, 7.6, 11.3 ×10⁹ (18 … 152 layers, v1 layout)
+    code, out, _ = cli("compare", "--layout", "paper", "resnet18", "resnet34", "resnet50-v1", "resnet101-v1",
+                       "resnet152-v1", "--wide")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("as published (He et al. 2015, Table 1)"))
+    assert row.split()[-5:] == ["1.8×10⁹", "3.6×10⁹", "3.8×10⁹", "7.6×10⁹", "11.3×10⁹"]
+    # beside it, the computed values with two decimals: 3.664 and 3.858 show why 3.6 and 3.8 were printed
+    flops = next(line for line in out.splitlines() if line.startswith("FLOPs"))
+    assert flops.split()[1:] == ["1.81×10⁹", "3.66×10⁹", "3.86×10⁹", "7.57×10⁹", "11.28×10⁹"]
+
+
+def test_a_v15_model_gets_its_v1_twins_value_marked(cli: Cli) -> None:
+    _, out, _ = cli("compare", "--layout", "paper", "resnet50", "resnext50_32x4d", "--wide", "--format", "json")
+    assert json.loads(out)["published_flops"] == {"resnet50": "3.8×10⁹"}
+    _, text, _ = cli("compare", "--layout", "paper", "resnet50", "resnext50_32x4d", "--wide")
+    row = next(line for line in text.splitlines() if line.startswith("as published"))
+    assert row.rstrip().endswith("3.8×10⁹ (v1)")  # resnext50_32x4d: not in the paper, blank

@@ -8,23 +8,17 @@ from collections.abc import Callable
 import pytest
 import torch
 
-from resnet_inspect import registry
+from resnet_inspect import reference, registry
 from resnet_inspect.errors import InspectError
 from resnet_inspect.specs import parse_custom
 
 ALL = registry.names()
 
-# torchvision/models/resnet.py weights metadata `num_params` (torchvision 0.28–0.29), FACTS.md §1.
-TORCHVISION_PARAMS = {
-    "resnet18": 11_689_512, "resnet34": 21_797_672, "resnet50": 25_557_032, "resnet101": 44_549_160,
-    "resnet152": 60_192_808, "resnext50_32x4d": 25_028_904, "resnext101_32x8d": 88_791_336,
-    "resnext101_64x4d": 83_455_272, "wide_resnet50_2": 68_883_240, "wide_resnet101_2": 126_886_696,
-}
-# He et al. 2015 (arXiv:1512.03385) Table 6, CIFAR-10 nets, in millions as the paper rounds them.
-CIFAR_PARAMS_M = {"cifar-resnet20": 0.27, "cifar-resnet32": 0.46, "cifar-resnet44": 0.66,
-                  "cifar-resnet56": 0.85, "cifar-resnet110": 1.7, "cifar-resnet1202": 19.4}
-# torchvision vgg19 weights metadata `num_params`.
-VGG19_PARAMS = 143_667_240
+# Published figures with their sources: resnet_inspect/reference.py (torchvision `num_params`; He et al. 2015
+# Table 6, CIFAR-10 nets, in millions as the paper rounds them; torchvision vgg19 `num_params`).
+TORCHVISION_PARAMS = {m: f.exact for m, f in reference.select("torchvision/", "/num_params").items() if m != "vgg19"}
+CIFAR_PARAMS_M = {m: f.value for m, f in reference.select("he2015/table6/").items()}
+VGG19_PARAMS = reference.get("torchvision/vgg19/num_params").exact
 
 
 def n_params(model: torch.nn.Module) -> int:
@@ -175,25 +169,6 @@ def test_malformed_custom_spec_names_the_field(text: str, field: str) -> None:
         parse_custom(text)
 
 
-def test_cli_list_json(cli: Callable[..., tuple[int, str, str]]) -> None:
-    import json
-
-    code, out, _ = cli("list", "--format", "json")
-    assert code == 0
-    records = json.loads(out)
-    by_name = {r["name"]: r for r in records}
-    for r in records:
-        assert {"name", "family", "block", "layers", "default_input", "params", "paper"} <= set(r)
-    assert by_name["resnet101"]["params"] == TORCHVISION_PARAMS["resnet101"]
-    assert by_name["resnet101"]["layers"] == [3, 4, 23, 3]
-    assert [r["name"] for r in records] == registry.names()
-
-
-def test_cli_list_text(cli: Callable[..., tuple[int, str, str]]) -> None:
-    code, out, _ = cli("list")
-    assert code == 0 and "resnext101_64x4d" in out and "44.5 M" in out
-
-
 @pytest.mark.parametrize("args", [("table", "resnet5O"), ("table", "bottleneck:3-4-x"), ("list", "--family", "x"),
                                   ("table", "resnet50", "--bogus")])
 def test_cli_errors_are_one_line(cli: Callable[..., tuple[int, str, str]], args: tuple[str, ...]) -> None:
@@ -210,3 +185,88 @@ def test_cli_version_and_help(cli: Callable[..., tuple[int, str, str]]) -> None:
     for command in ("list", "table"):
         code, out, _ = cli(command, "--help")
         assert code == 0 and "example" in out
+
+
+# --------------------------------------------------------------------------- the spec pass builds what it reports
+
+PLAIN_SPECS = ["preact-basic:1-1-1,shortcut=none", "bottleneck:1-1,shortcut=none",
+               "preact-bottleneck:2-2,shortcut=none,stem=cifar", "basic:2-2,shortcut=none,widths=8-16,stem=cifar",
+               "bottleneck:2-1,shortcut=none,stride_on=1x1,groups=4,width_per_group=8"]
+
+
+def _shapes_of_a_real_pass(model: torch.nn.Module, x: torch.Tensor) -> dict[str, tuple[int, ...]]:
+    """Output shape of every module call, named as rows are: ``relu``, ``relu:2``, ... for repeated calls."""
+    shapes: dict[str, tuple[int, ...]] = {}
+
+    def keep(name: str) -> Callable[[torch.nn.Module, object, torch.Tensor], None]:
+        calls = [0]
+
+        def hook(module: torch.nn.Module, args: object, out: torch.Tensor) -> None:
+            calls[0] += 1
+            shapes[name if calls[0] == 1 else f"{name}:{calls[0]}"] = tuple(out.shape)
+        return hook
+
+    handles = [m.register_forward_hook(keep(n)) for n, m in model.named_modules()]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return shapes
+
+
+@pytest.mark.parametrize("text", PLAIN_SPECS)
+def test_shortcut_none_is_a_plain_net_in_both_passes(text: str) -> None:
+    from resnet_inspect.analysis import inspect
+
+    spec = parse_custom(text)
+    reported = inspect(text)
+    real = registry.build(text, device="cpu").eval()
+    shapes = _shapes_of_a_real_pass(real, torch.randn(1, 3, *spec.input_size))  # it runs: no add to break
+    module_rows = [row for row in reported.rows if row.name in shapes]
+    assert len(module_rows) == len(shapes)  # every module call has its row
+    for row in module_rows:
+        assert row.output_shape == shapes[row.name], row.name
+    assert reported.totals.params == n_params(real)
+    # plain: no shortcut rows and no residual adds, in the report or in the module
+    assert not [r.name for r in reported.rows if r.on_shortcut or r.kind == "add"]
+    assert not [n for n, _ in real.named_modules() if "downsample" in n]
+    assert _no_name(reported.to_dict()) == _no_name(inspect(registry.build(text)).to_dict())
+
+
+def _no_name(d: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in d.items() if k != "model"}
+
+
+def test_preact_basic_plain_params_by_hand() -> None:
+    # preact-basic:1-1-1,shortcut=none: widths 64-128-256, ImageNet stem, no projections.
+    # stem 7·7·3·64 = 9,408; unit 1: BN 128 + 2 · 3·3·64·64 + BN 128 = 73,984;
+    # unit 2: BN 128 + 3·3·64·128 + BN 256 + 3·3·128·128 = 221,568; unit 3: BN 256 + 3·3·128·256 + BN 512
+    # + 3·3·256·256 = 885,504; final BN 512; fc 256·1000 + 1000 = 257,000.  Sum 1,447,976.
+    from resnet_inspect.analysis import inspect
+
+    assert inspect("preact-basic:1-1-1,shortcut=none").totals.params == 1_447_976
+
+
+def test_vgg19_without_top_is_the_features_alone() -> None:
+    # VGG-19's 16 convs (weights + biases): 3·9·64+64 = 1,792; 64·9·64+64 = 36,928; 64·9·128+128 = 73,856;
+    # 128·9·128+128 = 147,584; 128·9·256+256 = 295,168; 3 × (256·9·256+256 = 590,080); 256·9·512+512 =
+    # 1,180,160; 7 × (512·9·512+512 = 2,359,808).  Sum 20,024,384.
+    from resnet_inspect.analysis import inspect
+
+    model = registry.build("vgg19", include_top=False, device="cpu").eval()
+    assert n_params(model) == 20_024_384
+    assert not hasattr(model, "classifier") and not hasattr(model, "avgpool")
+    with torch.no_grad():
+        assert tuple(model(torch.randn(1, 3, 64, 64)).shape) == (1, 512, 2, 2)  # five 2×2 pools: 64 / 32
+    result = inspect("vgg19", include_top=False, input_size=64)
+    assert result.totals.params == 20_024_384 and result.row("").output_shape == (1, 512, 2, 2)
+
+
+def test_cli_vgg19_no_top(cli: Callable[..., tuple[int, str, str]]) -> None:
+    import json
+
+    code, out, _ = cli("table", "vgg19", "--no-top", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["totals"]["params"] == 20_024_384

@@ -10,6 +10,7 @@ error.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -35,7 +36,7 @@ class _Tracer(TorchFunctionMode):
                            kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
         run = self.run
-        if run.leaf_depth:
+        if run.leaf_depth or threading.get_ident() != run.thread:
             return func(*args, **kwargs)
         name = getattr(func, "__name__", "")
         if name == "__get__":  # a property such as .shape
@@ -47,7 +48,8 @@ class _Tracer(TorchFunctionMode):
         if out is None:
             out = func(*args, **kwargs)
         if isinstance(out, Tensor):
-            run.record_op(name, traced, out)
+            params = [a for a in _tensors((*args, *kwargs.values())) if _parameter(a) is not None]
+            run.record_op(name, traced, out, tuple(args), kwargs, params)
         return out
 
     @staticmethod
@@ -61,6 +63,14 @@ class _Tracer(TorchFunctionMode):
         if shape is None:
             return None
         return x if is_inplace(name) else torch.empty(shape, dtype=x.dtype, device="meta")
+
+
+def _parameter(t: Tensor) -> nn.Parameter | None:
+    """The parameter a tensor is (or is a view of), if any."""
+    if isinstance(t, nn.Parameter):
+        return t
+    base = t._base
+    return base if isinstance(base, nn.Parameter) else None
 
 
 def _tensors(args: Any) -> Iterator[Tensor]:
@@ -80,22 +90,32 @@ class _Run(Recorder):
         self.names = {id(m): n for n, m in model.named_modules()}
         self.seen_params: set[int] = set()
         self.leaf_depth = 0
+        self.thread = threading.get_ident()
 
     def new_output(self, shape: Shape, like: Any) -> Tensor:
         return torch.empty(shape, dtype=like.dtype, device="meta")
 
     def count_params(self, module: nn.Module) -> tuple[int, int]:
+        return self.count_tensors(list(module.parameters(recurse=False)))
+
+    def count_tensors(self, tensors: list[Any]) -> tuple[int, int]:
         total = trainable = 0
-        for p in module.parameters(recurse=False):
-            if id(p) in self.seen_params:
+        for t in tensors:
+            p = _parameter(t)
+            if p is None or id(p) in self.seen_params:
                 continue
             self.seen_params.add(id(p))
             total += p.numel()
             trainable += p.numel() if p.requires_grad else 0
         return total, trainable
 
-    def leaf_forward(self, module: nn.Module, name: str, op: OpSpec) -> Callable[..., Tensor]:
+    def leaf_forward(self, module: nn.Module, name: str, op: OpSpec, own: Any) -> Callable[..., Tensor]:
+        """The pass's forward for a known layer; any other thread still runs the layer's own."""
+
         def forward(x: Tensor, *rest: Any, **kw: Any) -> Tensor:
+            if threading.get_ident() != self.thread:
+                original: Tensor = (own or type(module).forward.__get__(module))(x, *rest, **kw)
+                return original
             out: Tensor = self.leaf(module, name, op, x)
             return out
 
@@ -103,7 +123,7 @@ class _Run(Recorder):
 
     def enter(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         name = self.names.get(id(module))
-        if name is None:
+        if name is None or threading.get_ident() != self.thread:
             return
         if _is_leaf(module):
             if ops.lookup(module) is None:
@@ -113,7 +133,7 @@ class _Run(Recorder):
 
     def leave(self, module: nn.Module, args: tuple[Any, ...], out: Any) -> None:
         name = self.names.get(id(module))
-        if name is None:
+        if name is None or threading.get_ident() != self.thread:
             return
         if _is_leaf(module):
             if ops.lookup(module) is None:
@@ -144,8 +164,9 @@ def _patched(run: _Run) -> Iterator[None]:
         for name, m in model.named_modules():
             op = ops.lookup(m) if _is_leaf(m) else None
             if op is not None:
-                saved.append((m, m.__dict__.get("forward")))
-                m.forward = run.leaf_forward(m, name, op)
+                own = m.__dict__.get("forward")
+                saved.append((m, own))
+                m.forward = run.leaf_forward(m, name, op, own)
         handles.append(nn.modules.module.register_module_forward_pre_hook(
             lambda m, a: run.enter(m, a)))
         handles.append(nn.modules.module.register_module_forward_hook(
@@ -163,8 +184,32 @@ def _patched(run: _Run) -> Iterator[None]:
             m.training = training
 
 
+# One traced pass at a time: a pass patches the modules it walks and swaps their parameters while
+# layers without an entry run, so two passes over one module (from two threads) would see each other.
+_PASS_LOCK = threading.Lock()
+
+
 def trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype = torch.float32) -> Trace:
-    """Run ``model`` once on a ``meta`` input of ``input_shape`` and record what executes."""
+    """Run ``model`` once on a ``meta`` input of ``input_shape`` and record what executes.
+
+    Safe to call from several threads: passes run one after another, and while one runs, other
+    threads calling the same module run its own code, unrecorded.
+    """
+    if getattr(_PASS_LOCK_OWNER, "active", False):
+        raise InspectError("inspect() was called from inside a module being inspected; "
+                           "call it outside the module's forward")
+    with _PASS_LOCK:
+        _PASS_LOCK_OWNER.active = True
+        try:
+            return _trace(model, input_shape, dtype)
+        finally:
+            _PASS_LOCK_OWNER.active = False
+
+
+_PASS_LOCK_OWNER = threading.local()
+
+
+def _trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype) -> Trace:
     run = _Run(model)
     with _patched(run):
         x = torch.empty(input_shape, dtype=dtype, device="meta")

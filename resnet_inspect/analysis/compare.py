@@ -2,9 +2,10 @@
 
 Everything is computed from built models (on ``meta``): :func:`compare_models` inspects each network
 at one input size; :func:`paper_layout` reads kernels and channels from the rows to write the
-bracketed block specs of He et al. 2015 (arXiv:1512.03385), Table 1; :func:`block_comparison` builds a
-basic block and a bottleneck at the same width; :func:`stride_placement` compares where two
-bottleneck layouts put their downsampling stride (ResNet v1 vs v1.5).
+bracketed block specs of He et al. 2015 (arXiv:1512.03385), Table 1; :func:`block_comparisons` builds
+a basic block and a bottleneck in the paper's Fig. 5 pairing and at the same width;
+:func:`stride_placement` compares where two bottleneck layouts put their downsampling stride (ResNet v1
+vs v1.5).
 """
 
 from __future__ import annotations
@@ -315,21 +316,39 @@ def _block_figures(name: str, result: Inspection) -> BlockFigures:
 
 
 def block_comparison(channels: int = 256, size: Pair = (56, 56)) -> tuple[BlockFigures, BlockFigures]:
-    """A basic block (two 3×3 convs at ``channels``) and a bottleneck (1×1 to ``channels/4``, 3×3, 1×1
-    back), built on ``meta`` and inspected at ``channels × size`` (He et al. 2015, Fig. 5)."""
+    """The same-width comparison (the tutorials'): a basic block (two 3×3 convs at ``channels``) and a
+    bottleneck (1×1 to ``channels/4``, 3×3, 1×1 back), both inspected at ``channels × size``."""
+    return block_comparisons(channels, size)[SAME_WIDTH]
+
+
+PAPER_FIG5 = "paper"  # He et al. 2015, Fig. 5: basic block at channels/4 beside a bottleneck at channels
+SAME_WIDTH = "same-width"  # both blocks take and give channels × size
+
+
+def block_comparisons(channels: int = 256, size: Pair = (56, 56)) -> dict[str, tuple[BlockFigures, BlockFigures]]:
+    """Both comparisons of a basic block with a bottleneck, built on ``meta`` and inspected at ``size``:
+
+    - ``paper``: He et al. 2015 (arXiv:1512.03385), Fig. 5 — a basic block at ``channels/4`` (64-d:
+      73,728 conv weights) beside a bottleneck at ``channels`` (256-d: 69,632), the block ResNet-50 puts
+      where ResNet-34 has a basic one: about the same cost at 4× the width;
+    - ``same-width``: a basic block at ``channels`` (1,179,648) beside the same bottleneck.
+    """
     import torch
 
+    from ..limits import check_channels
     from ..models import BasicBlock, Bottleneck
     from .engine import inspect
 
+    check_channels(channels)
     if channels < 4 or channels % 4:
         raise InspectError(f"{channels} channels do not fit a bottleneck, which narrows to a quarter "
                            f"(256→64→64→256); give a multiple of 4, e.g. --channels 256")
-    shape = (1, channels, *size)
     with torch.device("meta"):
-        basic, bottleneck = BasicBlock(channels, channels), Bottleneck(channels, channels // 4)
-    return (_block_figures("basic block", inspect(basic.eval(), shape)),
-            _block_figures("bottleneck", inspect(bottleneck.eval(), shape)))
+        narrow, wide, neck = BasicBlock(channels // 4, channels // 4), BasicBlock(channels, channels), \
+            Bottleneck(channels, channels // 4)
+    bottleneck = _block_figures("bottleneck", inspect(neck.eval(), (1, channels, *size)))
+    return {PAPER_FIG5: (_block_figures("basic block", inspect(narrow.eval(), (1, channels // 4, *size))), bottleneck),
+            SAME_WIDTH: (_block_figures("basic block", inspect(wide.eval(), (1, channels, *size))), bottleneck)}
 
 
 # --------------------------------------------------------------------------- v1 vs v1.5
@@ -406,6 +425,21 @@ def contrast_pair(channels: int = 256) -> tuple[Inspection, Inspection]:
                            "squeezes to a quarter)")
     return (inspect(f"basic:2,widths={channels},stem_width={channels}"),
             inspect(f"bottleneck:2,widths={channels // 4},stem_width={channels}"))
+
+
+def contrast_nets(channels: int = 256) -> tuple[Inspection, Inspection, Inspection]:
+    """Three one-stage networks whose second block (``layer1.1``, identity, 56×56) is a basic block at
+    ``channels``/4, a bottleneck at ``channels`` and a basic block at ``channels``: He et al. 2015's Fig. 5
+    pair (the first two) and the same-width pair (the last two)."""
+    from .engine import inspect
+
+    if channels < 4 or channels % 4:
+        raise InspectError(f"--channels {channels} must be a positive multiple of 4 (the bottleneck "
+                           "squeezes to a quarter), e.g. --channels 256")
+    quarter = channels // 4
+    return (inspect(f"basic:2,widths={quarter},stem_width={quarter}"),
+            inspect(f"bottleneck:2,widths={quarter},stem_width={channels}"),
+            inspect(f"basic:2,widths={channels},stem_width={channels}"))
 
 
 def stride_variants(model: str = "resnet50") -> tuple[Inspection, Inspection, str]:

@@ -265,10 +265,11 @@ def account_model(model: str | Spec, input_size: Any = None) -> DepthAccount:
     from .engine import inspect
 
     spec = get_spec(model) if isinstance(model, str) else model
-    return account(inspect(spec, input_size), _full_network(spec))
+    return account(inspect(spec, input_size), full_network(spec))
 
 
-def _full_network(spec: Spec) -> DepthAccount | None:
+def full_network(spec: Spec) -> DepthAccount | None:
+    """The account of the full network a backbone spec was cut from; ``None`` when it is not cut."""
     from .engine import inspect
 
     if spec.is_vgg or (spec.num_stages == len(spec.layers) and spec.include_top):

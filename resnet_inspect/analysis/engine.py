@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import operator
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InspectError
+from ..errors import InspectError, shown
+from ..limits import check_choice, check_digits, check_head, check_shape, whole
 from ..policies import POLICIES
 from ..specs import Spec
 from . import ops
 from .groups import Group, is_weighted, partition
 from .recorder import Node, Scope, Trace
 from .result import Inspection, Pair, Row, Shape, Stage, Totals
-from .rf import RF
 
 if TYPE_CHECKING:
     from torch import nn
@@ -25,29 +27,49 @@ INPUT_HELP = "give a size like 224, 600x800, 3x224x224 or 8x3x224x224"
 
 
 def parse_input(value: Any, in_channels: int, default: Pair) -> Shape:
-    """Turn ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple into N×C×H×W."""
+    """Turn ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple into N×C×H×W.
+
+    Sizes past :mod:`resnet_inspect.limits` (65,536 px per side, a batch of 4,096) are refused here,
+    before any pass runs.
+    """
     if value is None:
         return (1, in_channels, *default)
-    if isinstance(value, int):
-        dims: tuple[int, ...] = (value,)
+    n = whole(value)
+    if n is not None:
+        dims: tuple[int, ...] = (n,)
     elif isinstance(value, str):
         text = value.strip().lower().replace("×", "x").replace(",", "x")
-        if not re.fullmatch(r"-?\d+(x-?\d+){0,3}", text):
-            raise InspectError(f"--input {value!r} is not a size; {INPUT_HELP}")
-        dims = tuple(int(t) for t in text.split("x"))
-    elif isinstance(value, Sequence) and all(isinstance(v, int) for v in value) and 1 <= len(value) <= 4:
-        dims = tuple(value)
+        if len(text) > 80 or not re.fullmatch(r"-?[0-9]+(x-?[0-9]+){0,3}", text):
+            raise InspectError(f"--input {shown(value)} is not a size; {INPUT_HELP}")
+        dims = tuple(check_digits("--input", t) for t in text.split("x"))
+    elif isinstance(value, Sequence) and 1 <= len(value) <= 4 and all(whole(v) is not None for v in value):
+        dims = tuple(operator.index(v) for v in value)
     else:
-        raise InspectError(f"input {value!r} is not a size; {INPUT_HELP}")
+        raise InspectError(f"input {shown(value)} is not a size; {INPUT_HELP}")
     if any(d <= 0 for d in dims):
-        raise InspectError(f"--input {value!r}: every size must be a positive whole number; {INPUT_HELP}")
+        raise InspectError(f"--input {shown(value)}: every size must be a positive whole number; {INPUT_HELP}")
     if len(dims) == 1:
-        return (1, in_channels, dims[0], dims[0])
-    if len(dims) == 2:
-        return (1, in_channels, *dims)
-    if len(dims) == 3:
-        return (1, *dims)
-    return dims
+        shape: Shape = (1, in_channels, dims[0], dims[0])
+    elif len(dims) == 2:
+        shape = (1, in_channels, *dims)
+    else:
+        shape = (1, *dims) if len(dims) == 3 else dims
+    check_shape(shape, value)
+    return shape
+
+
+def _check_model(model: object) -> None:
+    """A name, a custom spec, a :class:`Spec` or an ``nn.Module`` instance; anything else is refused."""
+    if isinstance(model, str | Spec):
+        return
+    torch = sys.modules.get("torch")  # an nn.Module cannot exist unless torch is imported already
+    module_type = torch.nn.Module if torch is not None else None
+    if isinstance(model, type) and module_type is not None and issubclass(model, module_type):
+        raise InspectError(f"model {shown(model)} is a class, not a module; pass an instance, e.g. "
+                           f"inspect({model.__name__}(...)), or a variant name such as 'resnet50'")
+    if module_type is None or not isinstance(model, module_type):
+        raise InspectError(f"model {shown(model)} is not a variant name, a custom spec, a Spec or an "
+                           "nn.Module; e.g. inspect('resnet50') or inspect('bottleneck:3-4-6-3')")
 
 
 def _spec_pass(model: str | Spec, num_classes: int | None, include_top: bool | None) -> tuple[Pass, Spec]:
@@ -94,10 +116,10 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
     A name or spec is analysed without importing torch (:mod:`.symbolic`); a module by running its
     own ``forward`` on meta tensors (:mod:`.collect`).
     """
-    if policy not in POLICIES:
-        raise InspectError(f"unknown MAC policy {policy!r}; use one of: {', '.join(POLICIES)}")
-    if dtype not in ITEMSIZE:
-        raise InspectError(f"unknown dtype {dtype!r}; use one of: {', '.join(ITEMSIZE)}")
+    check_choice("MAC policy", policy, POLICIES)
+    check_choice("dtype", dtype, ITEMSIZE)
+    check_head(num_classes, include_top)
+    _check_model(model)
     if isinstance(model, str | Spec):
         run, spec = _spec_pass(model, num_classes, include_top)
         name, shape = spec.name, parse_input(input_size, spec.in_channels, spec.input_size)
@@ -153,16 +175,21 @@ def _on_shortcut(name: str) -> bool:
     return any(part.split(":")[0] in SHORTCUT_NAMES for part in name.split("."))
 
 
-def _rf_fields(rf: RF | None) -> tuple[Pair | None, Pair | None, Pair | None]:
-    if rf is None:
-        return None, None, None
+def _rf_fields(node: Node, in_shape: Shape) -> dict[str, Any]:
+    """A node's receptive field as row fields: numbers only when one size describes every unit."""
+    rf = node.rf
+    if rf is None or any(a.mode == "scattered" for a in rf):
+        return {"rf": None, "jump": None, "rf_padding": None, "rf_global": False,
+                "rf_reason": node.rf_reason, "rf_reason_layer": node.rf_source}
     h, w = rf
-    return (h.size, w.size), (h.jump, w.jump), (h.padding, w.padding)
+    local = h.mode == w.mode == "local"
+    whole = all(a.mode == "fixed" and a.first <= 0 and a.last >= n - 1 for a, n in zip(rf, in_shape[2:], strict=True))
+    return {"rf": (h.size, w.size), "jump": (h.jump, w.jump) if local else None,
+            "rf_padding": (h.padding, w.padding), "rf_global": whole, "rf_reason": None, "rf_reason_layer": None}
 
 
-def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str]) -> Row:
+def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str], in_shape: Shape) -> Row:
     macs = _macs(node, policy)
-    rf, jump, pad = _rf_fields(node.rf)
     g = node.geometry
     return Row(
         name=node.name, type=node.type, kind=node.kind, depth=node.depth, is_leaf=True,
@@ -170,7 +197,7 @@ def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str]) -> 
         params=node.params, trainable_params=node.trainable_params,
         macs=macs, flops=None if macs is None else 2 * macs,
         activation_bytes=0 if node.inplace else ops.numel(node.output_shape) * itemsize,
-        rf=rf, jump=jump, rf_padding=pad,
+        **_rf_fields(node, in_shape),
         kernel=g.kernel if g else None, stride=g.stride if g else None, padding=g.padding if g else None,
         dilation=g.dilation if g else None, groups=g.groups if g and node.kind == "conv" else None,
         on_shortcut=_on_shortcut(node.name), inputs=tuple(names.get(i, "input") for i in node.inputs),
@@ -181,20 +208,24 @@ def _aggregate_row(scope: Scope, children: list[Row], tr: Trace) -> Row:
     leaves = [r for r in children if r.is_leaf]
     known = [r.macs for r in leaves if r.macs is not None]
     macs = sum(known)
-    rf, jump, pad = _rf_fields(tr.nodes[scope.output_node].rf if scope.output_node >= 0 else None)
+    if scope.output_node >= 0:
+        rf = _rf_fields(tr.nodes[scope.output_node], tr.nodes[0].input_shape)
+    else:
+        rf = {"rf": None, "jump": None, "rf_padding": None, "rf_reason": "unknown-op"}
     return Row(
         name=scope.name, type=scope.type, kind="module", depth=scope.depth, is_leaf=False,
         input_shape=scope.input_shape, output_shape=scope.output_shape,
         params=sum(r.params for r in leaves), trainable_params=sum(r.trainable_params for r in leaves),
         macs=macs, flops=2 * macs, activation_bytes=sum(r.activation_bytes for r in leaves),
-        rf=rf, jump=jump, rf_padding=pad, on_shortcut=_on_shortcut(scope.name),
+        **rf, on_shortcut=_on_shortcut(scope.name),
     )
 
 
 def build_rows(tr: Trace, policy: str, itemsize: int) -> list[Row]:
     """Leaf and op rows from nodes, aggregate rows from scopes, in pre-order."""
     names = {n.index: n.name for n in tr.nodes[1:]}
-    leaf_rows = {n.index: _leaf_row(n, policy, itemsize, names) for n in tr.nodes[1:]}
+    in_shape = tr.nodes[0].input_shape
+    leaf_rows = {n.index: _leaf_row(n, policy, itemsize, names, in_shape) for n in tr.nodes[1:]}
     rows: list[Row] = []
     for item in tr.order:
         if isinstance(item, Scope):
@@ -205,15 +236,18 @@ def build_rows(tr: Trace, policy: str, itemsize: int) -> list[Row]:
     return rows
 
 
-def _feature_row(rows: list[Row]) -> Row | None:
-    """The last leaf whose output is a spatial map, before any adaptive (global) pooling and the head."""
-    spatial: list[Row] = []
-    for r in rows:
-        if r.is_leaf and r.type.startswith("Adaptive"):
-            break
-        if r.is_leaf and len(r.output_shape) == 4 and r.rf is not None:
-            spatial.append(r)
-    return spatial[-1] if spatial else None
+def _feature_row(tr: Trace, rows: list[Row]) -> Row | None:
+    """The last feature map: walking back from the output along first inputs, the first spatial node
+    that is not an adaptive pool (the head's pooling, flatten and fc are passed over)."""
+    by_name = {r.name: r for r in rows if r.is_leaf}
+    i = tr.output_node
+    while i > 0:
+        node = tr.nodes[i]
+        pooled = node.type.startswith("Adaptive") or node.type.startswith("adaptive")
+        if len(node.output_shape) == 4 and not pooled:
+            return by_name[node.name]
+        i = node.inputs[0] if node.inputs else -1
+    return None
 
 
 def _stage(group: Group) -> Stage:
@@ -231,7 +265,7 @@ def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, params
     if not rows or rows[0].name != "":
         raise InspectError("the model ran no layer resnet-inspect could see")
     leaves = [r for r in rows if r.is_leaf]
-    feature = _feature_row(rows)
+    feature = _feature_row(tr, rows)
     macs = sum(r.macs or 0 for r in leaves)
     totals = Totals(
         params=params, trainable_params=trainable, macs=macs, flops=2 * macs,
@@ -240,6 +274,9 @@ def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, params
         rf=feature.rf if feature else None, jump=feature.jump if feature else None,
         rf_padding=feature.rf_padding if feature else None, feature_layer=feature.name if feature else "",
         unsupported=tuple(sorted({r.type for r in leaves if r.macs is None})),
+        rf_global=feature.rf_global if feature else False,
+        rf_reason=feature.rf_reason if feature else "unknown-op",
+        rf_reason_layer=feature.rf_reason_layer if feature else None,
     )
     stages = tuple(_stage(g) for g in partition(rows) if g.leaves)
     return Inspection(model=name, input_shape=shape, dtype=dtype, policy=policy, rows=tuple(rows), stages=stages,

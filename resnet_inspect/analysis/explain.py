@@ -432,7 +432,7 @@ def macs_by_policy(row: Row) -> tuple[tuple[str, int | None], ...]:
 
 
 def _is_global(row: Row) -> bool:
-    return bool(getattr(row, "rf_global", False))
+    return row.rf_global
 
 
 def _source(result: Inspection, row: Row) -> tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]] | None:

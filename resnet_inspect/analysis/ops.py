@@ -22,6 +22,7 @@ MAC policies (what a multiply-accumulate count includes; FLOPs are always 2 × M
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,46 @@ from ..errors import InspectError
 Shape = tuple[int, ...]
 Layer = Any  # a torch layer, or a shape-only stand-in with the same attributes (see .symbolic)
 Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class AxisOp:
+    """What one op does to the receptive field along one spatial axis.
+
+    ``keep`` (pointwise), ``window`` (a sliding window with these parameters), ``collapse`` (mixes every
+    position: a global pool, a fully-connected layer over the axis, normalisation statistics) or
+    ``scatter`` (rearranges positions so that no single size and jump describe the units).
+    """
+
+    kind: str
+    kernel: int = 1
+    stride: int = 1
+    padding: int = 0
+    dilation: int = 1
+
+
+KEEP, COLLAPSE, SCATTER = AxisOp("keep"), AxisOp("collapse"), AxisOp("scatter")
+
+
+@dataclass(frozen=True)
+class RFEffect:
+    """An op's effect on the receptive field per axis (h, w); ``axes=None``: unknown, for ``reason``."""
+
+    axes: tuple[AxisOp, AxisOp] | None
+    reason: str | None = None
+
+
+UNKNOWN_OP = "unknown-op"
+UNKNOWN_LAYOUT = "unknown-layout"
+NON_UNIFORM = "non-uniform-windows"
+FLATTENED = "flattened"
+POINTWISE = RFEffect((KEEP, KEEP))
+GLOBAL = RFEffect((COLLAPSE, COLLAPSE))
+
+
+def unknown(reason: str = UNKNOWN_OP) -> RFEffect:
+    return RFEffect(None, reason)
+
 
 @dataclass(frozen=True)
 class Geometry:
@@ -53,6 +94,21 @@ class OpSpec:
     geometry: Callable[[Layer, Shape], Geometry | None]
     macs: Callable[[Layer, Shape, Shape, str], int]
     inplace: Callable[[Layer], bool] = lambda m: False
+    rf: Callable[[Layer, Shape, Shape], RFEffect] | None = None  # default: the window of ``geometry``, or pointwise
+
+    def effect(self, module: Layer, in_shape: Shape, out_shape: Shape) -> RFEffect:
+        """The op's effect on the receptive field."""
+        if self.rf is not None:
+            return self.rf(module, in_shape, out_shape)
+        return window_effect(self.geometry(module, in_shape))
+
+
+def window_effect(geo: Geometry | None) -> RFEffect:
+    """A sliding window per axis (or pointwise when there is no window)."""
+    if geo is None:
+        return POINTWISE
+    return RFEffect(tuple(AxisOp("window", geo.kernel[a], geo.stride[a], geo.padding[a],  # type: ignore[arg-type]
+                                 geo.dilation[a]) for a in (0, 1)))
 
 
 MODULE_OPS: dict[str, OpSpec] = {}
@@ -96,12 +152,15 @@ def numel(shape: Shape) -> int:
 
 
 def window_out(n: int, k: int, s: int, p: int, d: int = 1, ceil_mode: bool = False) -> int:
-    """Output length of a sliding window: ⌊(n + 2p − d(k−1) − 1)/s⌋ + 1 (⌈⌉ with ``ceil_mode``)."""
+    """Output length of a sliding window: ⌊(n + 2p − d(k−1) − 1)/s⌋ + 1 (⌈⌉ with ``ceil_mode``).
+
+    As torch computes it (``pooling_output_shape``): with ``ceil_mode`` a map smaller than the window
+    still gives one output when the window starts inside it, and the last window must start inside the
+    input or its left padding.  A result below 1 is a map that vanishes.
+    """
     span = n + 2 * p - d * (k - 1) - 1
-    if span < 0:
-        return 0
-    out = (-(-span // s) if ceil_mode else span // s) + 1
-    if ceil_mode and (out - 1) * s >= n + p:  # the last window must start inside the input or left padding
+    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
         out -= 1
     return out
 
@@ -151,7 +210,10 @@ def _conv_geometry(m: Layer, shape: Shape) -> Geometry:
 def _conv_shape(m: Layer, shape: Shape) -> Shape:
     _spatial(shape, "Conv2d")
     _check_channels(m, shape, m.in_channels)
-    return _window_shape(shape, _conv_geometry(m, shape), m.out_channels)
+    out = _window_shape(shape, _conv_geometry(m, shape), m.out_channels)
+    if m.padding == "same":  # torch pads d·(k−1) in all, the odd pixel on the right: the size is kept
+        return (*out[:2], *shape[2:])
+    return out
 
 
 def _conv_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
@@ -187,7 +249,16 @@ def _no_geometry(m: Layer, shape: Shape) -> None:
     return None
 
 
-register_op("Linear")(OpSpec("linear", _linear_shape, _no_geometry, _linear_macs))
+def _linear_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
+    """A fully-connected layer mixes its last axis: the width of a 4-d map, or everything of a flat vector."""
+    if len(shape) == 4:
+        return RFEffect((KEEP, COLLAPSE))
+    if len(shape) == 2:
+        return GLOBAL
+    return unknown(UNKNOWN_LAYOUT)
+
+
+register_op("Linear")(OpSpec("linear", _linear_shape, _no_geometry, _linear_macs, rf=_linear_rf))
 
 
 # --------------------------------------------------------------------------- element-wise
@@ -246,7 +317,15 @@ def flatten_shape(shape: Shape, start: int = 0, end: int = -1) -> Shape:
     return (*shape[:start], numel(shape[start:end + 1]), *shape[end + 1:])
 
 
-register_op("Flatten")(OpSpec("shape", _flatten_shape, _no_geometry, _zero_macs))
+def reshape_effect(shape: Shape, out: Shape) -> RFEffect:
+    """A flatten or view: positions keep their regions, but folded into one axis no jump describes them."""
+    if len(shape) != 4 or (len(out) == 4 and out[2:] == shape[2:]):
+        return POINTWISE
+    return RFEffect(tuple(KEEP if n == 1 else SCATTER for n in shape[2:]), FLATTENED)  # type: ignore[arg-type]
+
+
+register_op("Flatten")(OpSpec("shape", _flatten_shape, _no_geometry, _zero_macs,
+                              rf=lambda m, shape, out: reshape_effect(shape, out)))
 
 
 # --------------------------------------------------------------------------- pooling
@@ -260,7 +339,12 @@ def _pool_geometry(m: Layer, shape: Shape) -> Geometry:
 
 
 def _pool_shape(m: Layer, shape: Shape) -> Shape:
-    return _window_shape(shape, _pool_geometry(m, shape), shape[1], bool(m.ceil_mode))
+    geo = _pool_geometry(m, shape)
+    for k, p, d in zip(geo.kernel, geo.padding, geo.dilation, strict=True):
+        if p > (d * (k - 1) + 1) // 2:  # torch refuses this too
+            raise InspectError(f"{type(m).__name__} padding {p} is more than half of its {k}-wide window; "
+                               "torch refuses it: use padding ≤ kernel_size // 2")
+    return _window_shape(shape, geo, shape[1], bool(m.ceil_mode))
 
 
 def _pool_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
@@ -286,21 +370,53 @@ def _adaptive_shape(m: Layer, shape: Shape) -> Shape:
     return (shape[0], shape[1], *_adaptive_out(m, shape))
 
 
-def _adaptive_geometry(m: Layer, shape: Shape) -> Geometry:
-    # Output pixel i pools rows ⌊i·H/oh⌋ … ⌈(i+1)·H/oh⌉−1: exact for the first output pixel; the
-    # stride is exact when oh divides H (always for a global pool) and the mean step otherwise.
-    h, w = shape[2], shape[3]
-    oh, ow = _adaptive_out(m, shape)
-    return Geometry((-(-h // oh), -(-w // ow)), (max(h // oh, 1), max(w // ow, 1)), (0, 0))
+def adaptive_windows(n: int, out: int) -> list[tuple[int, int]]:
+    """Input positions ``start … end − 1`` that output position i pools: ⌊i·n/out⌋ … ⌈(i+1)·n/out⌉ − 1 (torch)."""
+    return [(i * n // out, -(-(i + 1) * n // out)) for i in range(out)]
+
+
+def adaptive_axis(n: int, out: int) -> AxisOp:
+    """One axis of an adaptive pool: a window when all windows are alike and evenly spaced."""
+    wins = adaptive_windows(n, out)
+    sizes = {e - s for s, e in wins}
+    steps = {b[0] - a[0] for a, b in itertools.pairwise(wins)}
+    if len(sizes) == 1 and len(steps) <= 1:
+        step = steps.pop() if steps else 1
+        if step == 0 or (out == 1 and wins[0] == (0, n)):  # every unit pools the whole axis
+            return COLLAPSE
+        return AxisOp("window", sizes.pop(), step)
+    return SCATTER
+
+
+def _adaptive_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
+    axes = (adaptive_axis(shape[2], out[2]), adaptive_axis(shape[3], out[3]))
+    return RFEffect(axes, NON_UNIFORM if SCATTER in axes else None)
+
+
+def _adaptive_geometry(m: Layer, shape: Shape) -> Geometry | None:
+    """The window when it is one window for every output pixel (``kernel/stride`` in the table), else none."""
+    axes = [adaptive_axis(n, o) for n, o in zip(shape[2:], _adaptive_out(m, shape), strict=True)]
+    if any(a.kind == "scatter" for a in axes):
+        return None
+    return Geometry(tuple(shape[2 + i] if a.kind == "collapse" else a.kernel  # type: ignore[arg-type]
+                          for i, a in enumerate(axes)),
+                    tuple(shape[2 + i] if a.kind == "collapse" else a.stride  # type: ignore[arg-type]
+                          for i, a in enumerate(axes)), (0, 0))
 
 
 def _adaptive_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
-    counted = policy == "all" or (policy == "fvcore" and "Avg" in type(m).__name__)
-    return numel(shape) if counted else 0
+    if policy == "fvcore" and "Avg" in type(m).__name__:  # fvcore counts one per input element
+        return numel(shape)
+    if policy != "all":
+        return 0
+    # one per window element: Σᵢ Σⱼ hᵢ·wⱼ = (Σᵢ hᵢ)(Σⱼ wⱼ) per channel
+    rows = sum(e - s for s, e in adaptive_windows(shape[2], out[2]))
+    cols = sum(e - s for s, e in adaptive_windows(shape[3], out[3]))
+    return shape[0] * shape[1] * rows * cols
 
 
 register_op("AdaptiveAvgPool2d", "AdaptiveMaxPool2d")(
-    OpSpec("pool", _adaptive_shape, _adaptive_geometry, _adaptive_macs))
+    OpSpec("pool", _adaptive_shape, _adaptive_geometry, _adaptive_macs, rf=_adaptive_rf))
 
 
 # --------------------------------------------------------------------------- option A shortcut
@@ -315,3 +431,140 @@ def _zeropad_shape(m: Layer, shape: Shape) -> Shape:
 
 
 register_op("ZeroPadShortcut")(OpSpec("shortcut", _zeropad_shape, _zeropad_geometry, _zero_macs))
+
+
+# --------------------------------------------------------------------------- layers without a MAC formula
+
+RF_ONLY: dict[str, Callable[[Layer, Shape, Shape], RFEffect]] = {}
+POINTWISE_LAYERS = ("ELU", "CELU", "SELU", "Mish", "Softplus", "Softsign", "Hardsigmoid", "Hardtanh", "PReLU",
+                    "RReLU", "LogSigmoid", "Tanhshrink", "Threshold", "Hardshrink", "Softshrink", "Dropout1d",
+                    "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "Softmax2d", "LocalResponseNorm",
+                    "ChannelShuffle")
+
+
+def normalised_axes(shape: Shape, dims: Sequence[int]) -> RFEffect:
+    """An op whose output at a position depends on every position of the axes ``dims`` (statistics, softmax)."""
+    if len(shape) != 4:
+        return unknown(UNKNOWN_LAYOUT)
+    mixed = {d % 4 for d in dims}
+    return RFEffect((COLLAPSE if 2 in mixed else KEEP, COLLAPSE if 3 in mixed else KEEP))
+
+
+def _layer_norm_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
+    return normalised_axes(shape, range(-len(tuple(m.normalized_shape)), 0))
+
+
+def _softmax_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
+    return unknown(UNKNOWN_LAYOUT) if m.dim is None else normalised_axes(shape, (m.dim,))
+
+
+for _name in POINTWISE_LAYERS:
+    RF_ONLY[_name] = lambda m, shape, out: POINTWISE
+for _name in ("GroupNorm", "InstanceNorm2d"):  # statistics over the whole map (per group / channel)
+    RF_ONLY[_name] = lambda m, shape, out: normalised_axes(shape, (2, 3))
+RF_ONLY["LayerNorm"] = _layer_norm_rf
+RF_ONLY["Softmax"] = RF_ONLY["LogSoftmax"] = _softmax_rf
+
+
+def module_effect(module: Layer, in_shape: Shape, out_shape: Shape) -> RFEffect:
+    """A layer's effect on the receptive field: from the op table, the table above, or unknown."""
+    spec = lookup(module)
+    if spec is not None:
+        return spec.effect(module, in_shape, out_shape)
+    for cls in type(module).__mro__:
+        rule = RF_ONLY.get(cls.__name__)
+        if rule is not None and cls.__module__.startswith(KNOWN_HOMES):
+            return rule(module, in_shape, out_shape)
+    return unknown()
+
+
+# --------------------------------------------------------------------------- functional ops
+
+def _arg(args: Sequence[Any], kwargs: dict[str, Any], index: int, key: str, default: Any) -> Any:
+    if len(args) > index:
+        return args[index]
+    return kwargs.get(key, default)
+
+
+def _functional_window(shape: Shape, kernel: Any, stride: Any, padding: Any, dilation: Any) -> RFEffect:
+    if len(shape) != 4:
+        return unknown(UNKNOWN_LAYOUT)
+    k, d = pair(kernel), pair(dilation)
+    s = pair(stride) if stride not in (None, (), []) else k
+    if isinstance(padding, str):
+        p = (0, 0) if padding == "valid" else (d[0] * (k[0] - 1) // 2, d[1] * (k[1] - 1) // 2)
+    else:
+        p = pair(padding)
+    return window_effect(Geometry(k, s, p, d))
+
+
+def _f_conv(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    weight = _arg(args, kw, 1, "weight", None)
+    if weight is None or len(tuple(weight.shape)) != 4:
+        return unknown()
+    return _functional_window(shape, tuple(weight.shape)[2:], _arg(args, kw, 3, "stride", 1),
+                              _arg(args, kw, 4, "padding", 0), _arg(args, kw, 5, "dilation", 1))
+
+
+def _f_avg_pool(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    return _functional_window(shape, _arg(args, kw, 1, "kernel_size", 1), _arg(args, kw, 2, "stride", None),
+                              _arg(args, kw, 3, "padding", 0), 1)
+
+
+def _f_max_pool(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    return _functional_window(shape, _arg(args, kw, 1, "kernel_size", 1), _arg(args, kw, 2, "stride", None),
+                              _arg(args, kw, 3, "padding", 0), _arg(args, kw, 4, "dilation", 1))
+
+
+def _f_adaptive(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    if len(shape) != 4 or len(out) != 4:
+        return unknown(UNKNOWN_LAYOUT)
+    axes = (adaptive_axis(shape[2], out[2]), adaptive_axis(shape[3], out[3]))
+    return RFEffect(axes, NON_UNIFORM if SCATTER in axes else None)
+
+
+def _f_reduce(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    dim = _arg(args, kw, 1, "dim", None)
+    if dim is None or dim == ():
+        return GLOBAL if len(shape) == 4 else unknown(UNKNOWN_LAYOUT)
+    if not isinstance(dim, int | tuple | list) or len(shape) != 4:
+        return unknown(UNKNOWN_LAYOUT)
+    return normalised_axes(shape, (dim,) if isinstance(dim, int) else tuple(dim))
+
+
+def _f_softmax(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    dim = _arg(args, kw, 1, "dim", None)
+    return normalised_axes(shape, (dim,)) if isinstance(dim, int) else unknown(UNKNOWN_LAYOUT)
+
+
+def _f_layer_norm(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    normalized = tuple(_arg(args, kw, 1, "normalized_shape", ()))
+    return normalised_axes(shape, range(-len(normalized), 0))
+
+
+def _f_batch_norm(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    training = bool(_arg(args, kw, 5, "training", False))  # batch statistics mix every position
+    return normalised_axes(shape, (2, 3)) if training else POINTWISE
+
+
+def _f_linear(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    return _linear_rf(None, shape, out)
+
+
+FUNCTIONAL: dict[str, Callable[[Sequence[Any], dict[str, Any], Shape, Shape], RFEffect]] = {
+    "conv2d": _f_conv, "avg_pool2d": _f_avg_pool, "max_pool2d": _f_max_pool,
+    "adaptive_avg_pool2d": _f_adaptive, "adaptive_max_pool2d": _f_adaptive,
+    "group_norm": lambda a, k, s, o: normalised_axes(s, (2, 3)),
+    "instance_norm": lambda a, k, s, o: normalised_axes(s, (2, 3)),
+    "layer_norm": _f_layer_norm, "batch_norm": _f_batch_norm, "linear": _f_linear,
+    "softmax": _f_softmax, "log_softmax": _f_softmax,
+    **{name: _f_reduce for name in ("mean", "sum", "amax", "amin", "std", "var", "logsumexp", "nansum",
+                                    "nanmean")},
+}
+
+
+def functional_effect(name: str, args: Sequence[Any], kwargs: dict[str, Any], shape: Shape,
+                      out: Shape) -> RFEffect:
+    """A functional op's effect on the receptive field, from its arguments (unknown if not in the table)."""
+    rule = FUNCTIONAL.get(name)
+    return rule(args, kwargs, shape, out) if rule is not None else unknown()

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import InspectError
 from . import ops
 from .ops import Geometry, Layer, OpSpec, Shape
-from .rf import INPUT_RF, RF, union
+from .rf import INPUT_RF, RF, AxisRF, covers, union
 
 
 @dataclass
@@ -38,6 +38,8 @@ class Node:
     trainable_params: int = 0
     inplace: bool = False
     supported: bool = True
+    rf_reason: str | None = None  # why ``rf`` is None or has a scattered axis (see views.texts.RF_REASONS)
+    rf_source: str | None = None  # the row where that started
 
 
 @dataclass
@@ -70,6 +72,15 @@ UNARY = {"relu", "relu_", "sigmoid", "sigmoid_", "tanh", "gelu", "silu", "contig
          "dropout"}
 RESHAPE = {"flatten", "view", "reshape"}
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "gelu", "silu")
+# Element-wise ops whose output at a position reads only that position of each (broadcast) operand:
+# their receptive field is the union of the operands'.  Outside BINARY and UNARY they have no MAC entry.
+POINTWISE_OPS = BINARY | UNARY | {
+    "div", "div_", "__truediv__", "__rtruediv__", "__itruediv__", "true_divide", "maximum", "minimum",
+    "where", "hardsigmoid", "hardswish", "leaky_relu", "elu", "mish", "softplus", "hardtanh", "relu6",
+    "neg", "abs", "exp", "log", "sqrt", "rsqrt", "square", "pow", "__pow__", "clamp", "clamp_",
+    "expand_as", "expand", "broadcast_to", "sigmoid_", "tanh_", "hardswish_", "hardsigmoid_", "relu6_",
+    "leaky_relu_", "elu_", "silu_", "mul_", "to", "float", "type_as"}
+CONCAT = {"cat", "concat", "concatenate"}
 
 
 def op_label(name: str) -> str:
@@ -120,23 +131,83 @@ def op_output_shape(name: str, shapes: list[Shape], extra: tuple[Any, ...], kwar
     return None
 
 
-def through(rf: RF, geometry: Geometry | None, in_shape: Shape, out_shape: Shape) -> RF:
-    """The receptive field after a layer: a window, a collapse of the spatial axes, or unchanged."""
-    if geometry is not None:
-        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = geometry.kernel, geometry.stride, geometry.padding, \
-            geometry.dilation
-        return rf[0].window(kh, sh, ph, dh), rf[1].window(kw, sw, pw, dw)
-    if len(in_shape) == 4 and len(out_shape) < 4:  # spatial axes folded into features: sees them all
-        return rf[0].collapse(in_shape[2]), rf[1].collapse(in_shape[3])
-    return rf
+@dataclass(frozen=True)
+class RFState:
+    """A node's receptive field, or why there is none (``reason``) and the row where that started."""
+
+    rf: RF | None
+    reason: str | None = None
+    source: str | None = None
 
 
-def pointwise_or_none(rf: RF | None, in_shape: Shape, out_shape: Shape) -> RF | None:
-    if rf is None:
-        return None
-    if len(in_shape) == 4 and len(out_shape) == 4 and in_shape[2:] == out_shape[2:]:
-        return rf
-    return None
+def _positions(shape: Shape, axis: int) -> int:
+    return shape[2 + axis] if len(shape) == 4 else 1
+
+
+def _axis_through(a: AxisRF, op: ops.AxisOp, n_in: int, n_out: int) -> AxisRF | None:
+    if op.kind == "keep":
+        return a
+    if op.kind == "collapse":
+        return a.collapse(n_in)
+    if op.kind == "scatter":
+        return a.scatter(n_in)
+    if a.mode == "scattered" and not covers(n_in, n_out, op.kernel, op.stride, op.padding, op.dilation):
+        return None  # part of the hull is no longer read, and which part is not known
+    return a.window(op.kernel, op.stride, op.padding, op.dilation)
+
+
+def through(state: RFState, effect: ops.RFEffect, in_shape: Shape, out_shape: Shape, name: str) -> RFState:
+    """The receptive field after a one-input op with this effect."""
+    if state.rf is None:
+        return state
+    if effect.axes is None:
+        if all(a.mode == "fixed" for a in state.rf):  # whatever it computes, it reads units that all see this
+            return state
+        return RFState(None, effect.reason or ops.UNKNOWN_OP, name)
+    axes = [_axis_through(a, op, _positions(in_shape, i), _positions(out_shape, i))
+            for i, (a, op) in enumerate(zip(state.rf, effect.axes, strict=True))]
+    if axes[0] is None or axes[1] is None:
+        return RFState(None, ops.NON_UNIFORM, name)
+    rf = (axes[0], axes[1])
+    return _with_reason(rf, state, effect.reason or ops.UNKNOWN_OP, name)
+
+
+def _with_reason(rf: RF, before: RFState | None, reason: str, name: str) -> RFState:
+    """Scattered axes keep the reason of the row that scattered them (or this row's, if it did)."""
+    if not any(a.mode == "scattered" for a in rf):
+        return RFState(rf)
+    if before is not None and before.reason is not None:
+        return RFState(rf, before.reason, before.source)
+    return RFState(rf, reason, name)
+
+
+def join(states: list[RFState], shapes: list[Shape], out_shape: Shape, name: str) -> RFState:
+    """Operands read at the same position (an add, a gate's product, a concat): the union of their regions.
+
+    An operand with one position along an axis that the output repeats (a pooled gate broadcast over the
+    map) is read by every unit alike: its region is fixed, it brings no jump.
+    """
+    for st in states:
+        if st.rf is None:
+            return st
+    parts: list[RF] = []
+    for st, shape in zip(states, shapes, strict=True):
+        assert st.rf is not None
+        axes = list(st.rf)
+        for i in (0, 1):
+            n_out = _positions(out_shape, i)
+            if n_out > 1 and (len(shape) != 4 or shape[2 + i] == 1):
+                axes[i] = axes[i].broadcast()
+        parts.append((axes[0], axes[1]))
+    rf = union(parts, (_positions(out_shape, 0), _positions(out_shape, 1)))
+    before = next((st for st in states if st.reason is not None), None)
+    return _with_reason(rf, before, "mixed-join", name)
+
+
+def _channel_concat(args: tuple[Any, ...], kwargs: dict[str, Any], out_shape: Shape) -> bool:
+    """A concat along channels (dim 1 of a 4-d map) keeps positions; along a spatial axis it does not."""
+    dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+    return len(out_shape) == 4 and isinstance(dim, int) and dim % 4 == 1
 
 
 class Recorder:
@@ -175,10 +246,14 @@ class Recorder:
         entry = self.producer.get(id(t))
         return entry[0] if entry else -1
 
-    def rf_of(self, index: int) -> RF | None:
-        return self.trace.nodes[index].rf if index >= 0 else None
+    def state_of(self, index: int) -> RFState:
+        if index < 0:
+            return RFState(None, ops.UNKNOWN_OP, None)  # a tensor the pass did not see being made
+        node = self.trace.nodes[index]
+        return RFState(node.rf, node.rf_reason, node.rf_source)
 
-    def add_node(self, node: Node, out: Any) -> None:
+    def add_node(self, node: Node, out: Any, state: RFState) -> None:
+        node.rf, node.rf_reason, node.rf_source = state.rf, state.reason, state.source
         self.trace.nodes.append(node)
         self.trace.order.append(node)
         self.producer[id(out)] = (node.index, out)
@@ -203,24 +278,33 @@ class Recorder:
         inplace = op.inplace(module)
         out = x if inplace else self.new_output(out_shape, x)
         src = self.source(x)
-        rf = self.rf_of(src)
-        if rf is not None:
-            rf = through(rf, geometry, shape, out_shape)
         params, trainable = self.count_params(module)
-        self.add_node(Node(len(self.trace.nodes), self.unique(name), type(module).__name__, op.kind,
-                           self.depth(), [src], shape, out_shape, rf, module, geometry, params,
-                           trainable, inplace), out)
+        unique = self.unique(name)
+        state = through(self.state_of(src), op.effect(module, shape, out_shape), shape, out_shape, unique)
+        self.add_node(Node(len(self.trace.nodes), unique, type(module).__name__, op.kind,
+                           self.depth(), [src], shape, out_shape, None, module, geometry, params,
+                           trainable, inplace), out, state)
         return out
 
     def unknown_leaf(self, module: Layer, name: str, x: Any, out: Any) -> None:
-        """A layer with no entry in the op table, already run: recorded, its MACs unsupported."""
+        """A layer with no entry in the op table, already run: recorded, its MACs unsupported.
+
+        Its receptive field is exact when its type is known not to mix positions (or to mix them all);
+        otherwise it stops there, with the reason, and so does every row that depends on it.
+        """
         src = self.source(x)
-        rf = pointwise_or_none(self.rf_of(src), tuple(x.shape), tuple(out.shape))
+        shape, out_shape = tuple(x.shape), tuple(out.shape)
         params, trainable = self.count_params(module)
-        node = Node(len(self.trace.nodes), self.unique(name), type(module).__name__, "unsupported",
-                    self.depth(), [src], tuple(x.shape), tuple(out.shape), rf, module, None, params,
+        unique = self.unique(name)
+        state = through(self.state_of(src), ops.module_effect(module, shape, out_shape), shape, out_shape, unique)
+        node = Node(len(self.trace.nodes), unique, type(module).__name__, "unsupported",
+                    self.depth(), [src], shape, out_shape, None, module, None, params,
                     trainable, supported=False)
-        self.add_node(node, out)
+        self.add_node(node, out, state)
+
+    def count_tensors(self, tensors: list[Any]) -> tuple[int, int]:
+        """(parameters, trainable) among tensors a functional op reads, each counted once per pass."""
+        return 0, 0
 
     def apply_op(self, func_name: str, inputs: list[Any], *extra: Any) -> Any:
         """A shape-only functional op (add, flatten, ...) applied to traced values."""
@@ -231,29 +315,36 @@ class Recorder:
         self.record_op(func_name, inputs, out)
         return out
 
-    def record_op(self, func_name: str, inputs: list[Any], out: Any) -> None:
+    def record_op(self, func_name: str, inputs: list[Any], out: Any, args: tuple[Any, ...] = (),
+                  kwargs: dict[str, Any] | None = None, params: list[Any] | None = None) -> None:
+        """A functional op on traced values (``args``/``kwargs``: its full call, for its geometry)."""
         label = op_label(func_name)
         parent = self.parent_name()
         srcs = [self.source(t) for t in inputs]
-        in_shape = tuple(inputs[0].shape)
-        out_shape = tuple(out.shape)
-        rfs = [self.rf_of(s) for s in srcs]
-        rf: RF | None
+        shapes = [tuple(t.shape) for t in inputs]
+        in_shape, out_shape = shapes[0], tuple(out.shape)
+        name = self.unique(f"{parent}.{label}" if parent else label)
+        states = [self.state_of(i) for i in srcs]
         if func_name in BINARY or func_name in UNARY:
             kind = "add" if label in ("add", "sub") else "act" if label in ACTIVATIONS else "op"
-            known = [r for r in rfs if r is not None]
-            rf = union(known) if len(known) == len(rfs) and known else None
         elif func_name in RESHAPE:
             kind = "shape"
-            rf = rfs[0] if rfs[0] is None else through(rfs[0], None, in_shape, out_shape)
         else:
             kind = "unsupported"
-            rf = pointwise_or_none(rfs[0], in_shape, out_shape) if len(rfs) == 1 else None
-        name = self.unique(f"{parent}.{label}" if parent else label)
+        if func_name in POINTWISE_OPS or (func_name in CONCAT and _channel_concat(args, kwargs or {}, out_shape)):
+            state = join(states, shapes, out_shape, name)
+        elif func_name in RESHAPE:
+            state = through(states[0], ops.reshape_effect(in_shape, out_shape), in_shape, out_shape, name)
+        elif len(inputs) == 1:
+            effect = ops.functional_effect(func_name, args, kwargs or {}, in_shape, out_shape)
+            state = through(states[0], effect, in_shape, out_shape, name)
+        else:
+            state = next((st for st in states if st.rf is None), RFState(None, ops.UNKNOWN_OP, name))
+        total, trainable = self.count_tensors(params or [])
         node = Node(len(self.trace.nodes), name, label.capitalize() if kind != "unsupported" else label,
-                    kind, self.depth(), srcs, in_shape, out_shape, rf, inplace=out is inputs[0],
-                    supported=kind != "unsupported")
-        self.add_node(node, out)
+                    kind, self.depth(), srcs, in_shape, out_shape, None, inplace=out is inputs[0],
+                    params=total, trainable_params=trainable, supported=kind != "unsupported")
+        self.add_node(node, out, state)
 
     def open_scope(self, name: str, type_name: str, x: Any) -> None:
         scope = Scope(self.unique(name), type_name, self.depth(), tuple(x.shape) if x is not None else (),

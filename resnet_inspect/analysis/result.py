@@ -37,6 +37,9 @@ class Row:
     groups: int | None = None
     on_shortcut: bool = False
     inputs: tuple[str, ...] = ()
+    rf_global: bool = False
+    rf_reason: str | None = None
+    rf_reason_layer: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -80,6 +83,9 @@ class Totals:
     rf_padding: Pair | None
     feature_layer: str
     unsupported: tuple[str, ...] = ()
+    rf_global: bool = False
+    rf_reason: str | None = None
+    rf_reason_layer: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}

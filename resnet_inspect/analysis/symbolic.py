@@ -193,7 +193,7 @@ class _Walk:
         return out
 
     def post_block(self, name: str, b: BlockPlan, x: SymTensor) -> SymTensor:
-        """BasicBlock / Bottleneck: conv → BN → ReLU ..., shortcut, in-place add, ReLU."""
+        """BasicBlock / Bottleneck: conv → BN → ReLU ..., shortcut, in-place add, ReLU (no add when plain)."""
         spec, call = self.spec, self.rec.call
         if spec.block == "basic":
             convs = [conv3x3(b.inplanes, b.planes, b.stride), conv3x3(b.planes, b.planes)]
@@ -213,19 +213,26 @@ class _Walk:
         return call(f"{name}.relu", ReLU(), out)
 
     def preact_block(self, name: str, b: BlockPlan, x: SymTensor) -> SymTensor:
-        """Pre-activation units: shortcut first, then BN → ReLU → conv per conv, then an add."""
+        """Pre-activation units (the authors' wiring, see :mod:`resnet_inspect.models.blocks`).
+
+        ``bn1 → relu`` on the input; a projection reads that pre-activated tensor, an identity shortcut
+        the raw input; then (BN → ReLU →) conv per conv, the stride on the first conv; then the add.
+        """
         call = self.rec.call
-        identity = x if b.shortcut == "identity" else self.shortcut(name, b, x, preact=True)
         if self.spec.block == "preact-basic":
             convs = [conv3x3(b.inplanes, b.planes, b.stride), conv3x3(b.planes, b.planes)]
         else:
-            convs = [conv1x1(b.inplanes, b.planes), conv3x3(b.planes, b.planes, b.stride),
+            convs = [conv1x1(b.inplanes, b.planes, b.stride), conv3x3(b.planes, b.planes),
                      conv1x1(b.planes, b.out_planes)]
-        out = x
-        for k, conv in enumerate(convs, 1):
+        pre = call(f"{name}.relu", ReLU(), call(f"{name}.bn1", BatchNorm2d(b.inplanes), x))
+        shortcut = x if b.shortcut in ("identity", "none") else self.shortcut(name, b, pre, preact=True)
+        out = call(f"{name}.conv1", convs[0], pre)
+        for k, conv in enumerate(convs[1:], 2):
             out = call(f"{name}.relu", ReLU(), call(f"{name}.bn{k}", BatchNorm2d(conv.in_channels), out))
             out = call(f"{name}.conv{k}", conv, out)
-        added: SymTensor = self.rec.apply_op("__add__", [out, identity])
+        if b.shortcut == "none":
+            return out
+        added: SymTensor = self.rec.apply_op("__add__", [out, shortcut])
         return added
 
     def vgg(self, x: SymTensor) -> SymTensor:
@@ -241,13 +248,14 @@ class _Walk:
                 x = call(f"features.{i + 1}", ReLU(), call(f"features.{i}", conv, x))
                 channels, i = int(v), i + 2
         self.rec.close_scope(x)
-        x = self.rec.apply_op("flatten", [call("avgpool", AdaptiveAvgPool2d((7, 7)), x)], 1)
-        self.scope("classifier", "Sequential", x)
-        head = [Linear(channels * 49, 4096), ReLU(), Dropout(), Linear(4096, 4096), ReLU(), Dropout(),
-                Linear(4096, spec.num_classes)]
-        for k, layer in enumerate(head):
-            x = call(f"classifier.{k}", layer, x)
-        self.rec.close_scope(x)
+        if spec.include_top:
+            x = self.rec.apply_op("flatten", [call("avgpool", AdaptiveAvgPool2d((7, 7)), x)], 1)
+            self.scope("classifier", "Sequential", x)
+            head = [Linear(channels * 49, 4096), ReLU(), Dropout(), Linear(4096, 4096), ReLU(), Dropout(),
+                    Linear(4096, spec.num_classes)]
+            for k, layer in enumerate(head):
+                x = call(f"classifier.{k}", layer, x)
+            self.rec.close_scope(x)
         self.rec.close_scope(x)
         return x
 

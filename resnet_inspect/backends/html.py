@@ -74,7 +74,7 @@ def table_context(t: Table) -> dict[str, Any]:
     for i, r in enumerate(t.rows):
         classes = [*(["strong"] if r.strong else []), *(["rule"] if rule_before(t.rows, i) else []),
                    *sorted(f"tag-{x}" for x in r.tags), f"level-{min(r.level, 6)}"]
-        cells = [{"text": text_of(c), "num": col.numeric, "sort": _sort_key(c),
+        cells = [{"text": text_of(c), "num": col.numeric, "sort": _sort_key(c), "link": c.link,
                   "title": c.reason if c.missing else ""} for c, col in zip(r.cells, t.columns, strict=True)]
         rows.append({"cells": cells, "cls": " ".join(classes), "level": r.level, "group": r.group})
     return {

@@ -21,7 +21,7 @@ def table(t: Table) -> str:
     out.append("| " + " | ".join(escape(c.title) for c in t.columns) + " |")
     out.append("|" + "|".join("---:" if c.numeric else ":---" for c in t.columns) + "|")
     for r in t.rows:
-        cells = [escape(text_of(c)) for c in r.cells]
+        cells = [f"[{escape(text_of(c))}]({c.link})" if c.link else escape(text_of(c)) for c in r.cells]
         if r.level:
             cells[0] = "&nbsp;" * (2 * r.level) + cells[0]
         if r.strong:

@@ -35,15 +35,24 @@ def from_html(html: str) -> bytes:
     ``data:`` URIs.  The PDF carries no creation date, so the same page gives the same bytes.
     """
     weasyprint = engine()
+    document = weasyprint.HTML(string=html, url_fetcher=_data_only(weasyprint), base_url=None).render()
+    data: bytes = document.write_pdf()
+    return data
+
+
+def _data_only(weasyprint: Any) -> Any:
+    """A URL fetcher that serves ``data:`` URIs and refuses everything else (WeasyPrint 70's class, or the
+    function older versions take)."""
+    fetcher_class = getattr(weasyprint.urls, "URLFetcher", None)
+    if fetcher_class is not None:
+        return fetcher_class(allowed_protocols={"data"}, fail_on_errors=True)
 
     def fetch(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
         if url.startswith("data:"):
             return dict(weasyprint.default_url_fetcher(url))
         raise ValueError(f"refusing to fetch {url!r}: reports are self-contained")
 
-    document = weasyprint.HTML(string=html, url_fetcher=fetch, base_url=".").render()
-    data: bytes = document.write_pdf(uncompressed_pdf=False)
-    return data
+    return fetch
 
 
 def render_pdf(doc: Document) -> bytes:

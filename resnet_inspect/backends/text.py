@@ -8,6 +8,7 @@ when colour is on.  Outside a terminal session (the library, tests) everything i
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from ..document import Block, BulletList, Document, Figure, Formula, Heading, Note, Paragraph, Section, Slide, Table
@@ -19,12 +20,19 @@ WIDTH = 110  # prose without a terminal width (--wide, files)
 GAP = "  "
 
 
+_TIE = "\ue000"  # holds a short word to the word before it while wrapping (never in any output)
+_SHORT = re.compile(r"(?<=\S) (?=\S{1,2}[.,;:)]?(?: |$))")
+
+
 def wrap(text: str, width: int = WIDTH) -> list[str]:
-    """Lines of at most ``width`` characters; a line's leading spaces indent its continuation lines."""
+    """Lines of at most ``width`` characters; a line's leading spaces indent its continuation lines, and a
+    word of one or two characters stays with the word before it (``Table 1``, not ``Table`` / ``1``)."""
     out: list[str] = []
     for line in text.split("\n"):
         indent = line[: len(line) - len(line.lstrip(" "))]
-        out += textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) if line.strip() else [""]
+        tied = indent + _SHORT.sub(_TIE, line[len(indent):])
+        lines = textwrap.wrap(tied, width, subsequent_indent=indent, break_on_hyphens=False) if line.strip() else [""]
+        out += [x.replace(_TIE, " ") for x in lines]
     return out
 
 
@@ -53,12 +61,16 @@ def table(t: Table, term: Terminal = PLAIN) -> str:
     headers = [c.title for c in t.columns]
     numeric = [c.numeric for c in t.columns]
     natural = [max([_widest_line(h)] + [_widest_line(r[j]) for r in rows]) for j, h in enumerate(headers)]
-    # Cells wrap at spaces; numbers and indented names never do.  Headers stay on one line unless the
-    # table cannot fit otherwise, even with its optional columns left out.
+    # Cells wrap at spaces; numbers and indented names never do.  A header stays on one line unless it is
+    # wider than its cells, or the table cannot fit otherwise, even with its optional columns left out.
     nested = any(r.level for r in t.rows)  # indented names keep their line
     words = [natural[j] if numeric[j] or (j == 0 and nested) else max(longest_word(r[j]) for r in rows) if rows
              else 0 for j in range(len(headers))]
-    fit = fit_columns(natural, [max(w, _widest_line(h)) for w, h in zip(words, headers, strict=True)],
+    cells_width = [max((_widest_line(r[j]) for r in rows), default=0) for j in range(len(headers))]
+    # a header wider than every cell of its column may wrap; others stay on one line in this first try
+    keep_header = [longest_word(h) if not numeric[j] and len(h) > cells_width[j] else _widest_line(h)
+                   for j, h in enumerate(headers)]
+    fit = fit_columns(natural, [max(w, k) for w, k in zip(words, keep_header, strict=True)],
                       _drop_order(t), term.width, len(GAP))
     if term.width is not None and _line_width(fit) > term.width:
         fit = fit_columns(natural, [max(w, longest_word(h)) for w, h in zip(words, headers, strict=True)],

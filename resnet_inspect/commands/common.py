@@ -84,8 +84,10 @@ def emit(text: str, args: argparse.Namespace) -> None:
         path = write_atomic(args.output, text)
         print(f"wrote {path}", file=sys.stderr)
         return
+    from ..console import needs_fallback
     from ..terminal import current, page
 
-    if not page(text, current()):
+    # a console that cannot show × or ─ gets ASCII from its wrapped stream; the pager would bypass it
+    if needs_fallback(sys.stdout) or not page(text, current()):
         sys.stdout.write(text)
 

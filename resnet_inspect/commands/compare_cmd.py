@@ -14,7 +14,8 @@ EXAMPLE = """examples:
   resnet-inspect compare resnet50 resnet101
   resnet-inspect compare resnet18 resnet34 resnet50 resnet101 resnet152 --layout paper
   resnet-inspect compare resnet50-v1 resnet101-v1 resnet152-v1 --layout paper   (the paper's stride placement)
-  resnet-inspect compare --blocks                        (BasicBlock vs Bottleneck at 256 channels, 56×56)
+  resnet-inspect compare --blocks                        (He et al.'s Fig. 5 pair, 64-d beside 256-d, and the
+                                                         same-width pair at 256 channels; 56×56)
   resnet-inspect compare --blocks --channels 512 --input 28
   resnet-inspect compare --v1-vs-v15                     (ResNet-50: stride on the 1×1 or on the 3×3)
 
@@ -35,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="input size for every model: 224, 600x800, 3x224x224 (default: each variant's); "
                         "with --blocks the feature map, HxW or CxHxW (default: 56)")
     parser.add_argument("--channels", type=int, metavar="C",
-                        help="with --blocks: the block's input and output channels (default: 256)")
+                        help="with --blocks: the bottleneck's input and output channels (default: 256); the "
+                        "same-width basic block has as many, the paper's (Fig. 5) a quarter")
     parser.add_argument("--exact", action="store_true", help="print every count as an exact integer")
     add_format(parser)
 
@@ -89,9 +91,9 @@ def render_compare(args: argparse.Namespace, mode: str) -> str:
     fmt_name: str = args.format
     if mode == "blocks":
         channels, size = _block_input(args)
-        pair = compare.block_comparison(channels, size)
-        return _json(view.blocks_record(pair)) if fmt_name == "json" else render(
-            view.document(view.blocks_table(pair, args.exact)), fmt_name)
+        both = compare.block_comparisons(channels, size)
+        return _json(view.blocks_record(both[compare.SAME_WIDTH], both)) if fmt_name == "json" else render(
+            view.blocks_document(both, args.exact), fmt_name)
     if mode == "v1-vs-v15":
         placements = compare.stride_placement(input_size=args.input)
         return _json(view.v15_record(placements)) if fmt_name == "json" else render(

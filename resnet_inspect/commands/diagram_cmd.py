@@ -17,7 +17,8 @@ HELP = "Graphviz diagrams of a block, a network, and the paper's comparisons, dr
 KINDS = ("block", "contrast", "bottleneck-kinds", "v1-vs-v15", "network", "plain-vs-residual")
 EXAMPLE = """kinds:
   block MODEL [--block PATH]     one residual block: every conv/BN/ReLU/add, the shortcut (dashed = projection)
-  contrast [MODEL MODEL]         basic block vs bottleneck at the same width, with parameters and MACs
+  contrast [MODEL MODEL]         basic block vs bottleneck: the paper's Fig. 5 pair (64-d beside 256-d) and the
+                                 same-width pair; or two models' blocks, paired where they compare
   bottleneck-kinds [MODEL]       the kinds of block in a network (default resnet50: conv2_1, conv3_1…, identity)
   v1-vs-v15 [MODEL]              where the bottleneck's stride sits: paper (1×1) vs torchvision (3×3)
   network MODEL [--expand STAGE] the macro view: stem, stages × n blocks, sizes and cumulative stride, head
@@ -27,9 +28,14 @@ examples:
   resnet-inspect diagram block resnet50 -o block.svg
   resnet-inspect diagram block resnext50_32x4d --block layer3.0 -o resnext.png
   resnet-inspect diagram contrast -o contrast.pdf
+  resnet-inspect diagram contrast resnet34 resnet50 -o fig5.png
   resnet-inspect diagram v1-vs-v15 -o stride.png
   resnet-inspect diagram network resnet152 --expand layer3 -o resnet152.svg
   resnet-inspect diagram network resnet50 > resnet50.dot
+  resnet-inspect diagram plain-vs-residual --layout tb --font-size 16 -o fig3.png
+
+layout: --layout lr (landscape) or tb (top to bottom); each kind's default is the one that fits a 16:9
+slide best (network, bottleneck-kinds and plain-vs-residual: lr; the others: tb).
 
 output: -o FILE picks the format from its extension (.svg .png .pdf .dot; all but .dot need Graphviz's
 `dot` program); without -o the DOT source is printed."""
@@ -48,12 +54,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="variant names (see `resnet-inspect list`) or custom specs such as "
                         "'bottleneck:3-4-6-3,groups=32,width_per_group=4'")
     parser.add_argument("--block", "-b", metavar="PATH",
-                        help="the block to draw, e.g. layer2.0 (block: default the first with a projection "
-                        "shortcut; v1-vs-v15: default layer2.0)")
+                        help="the block to draw, e.g. layer2.0 (block: default the first block with a stride; "
+                        "contrast: default the first pair that compares; v1-vs-v15: default layer2.0)")
     parser.add_argument("--expand", "-e", action="append", default=[], metavar="STAGE",
                         help="network: draw this stage's blocks (repeatable; 'all' for every stage)")
     parser.add_argument("--channels", type=int, default=256, metavar="N",
-                        help="contrast: block width in channels (default 256)")
+                        help="contrast: the bottleneck's width in channels (default 256; the paper's basic "
+                        "block has a quarter of it)")
+    parser.add_argument("--layout", choices=("lr", "tb"), metavar="lr|tb",
+                        help="lr: landscape, left to right (long chains wrap into rows); tb: top to bottom "
+                        "(default: whichever fits a 16:9 slide better for the kind)")
+    parser.add_argument("--font-size", type=float, metavar="PT",
+                        help="node text size in points, 4 to 72 (default 13); every other text scales with it")
     add_input(parser)
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write FILE (.svg .png .pdf .dot) atomically instead of printing DOT source")
@@ -105,8 +117,7 @@ def make(args: argparse.Namespace) -> object:
         if m:
             a, b = inspect_all(m)
             return d.contrast_diagram((a, b), args.block)
-        return d.contrast_diagram(compare.contrast_pair(args.channels), "layer1.1" if args.block is None
-                                  else args.block)
+        return d.block_contrasts_diagram(*compare.contrast_nets(args.channels), block=args.block or "layer1.1")
     if args.kind == "bottleneck-kinds":
         return d.bottleneck_kinds_diagram(inspect_all(m or ["resnet50"])[0])
     if args.kind == "v1-vs-v15":
@@ -123,8 +134,12 @@ def run(args: argparse.Namespace) -> int:
     _check_models(args)
     if args.expand and args.kind != "network":
         raise InspectError("--expand only applies to `diagram network`")
+    from ..render import diagram_style
+
+    diagram_style.check_look(args.layout, args.font_size)
     fmt = _output_format(args)
-    diagram = make(args)
+    with diagram_style.look(args.layout, args.font_size):
+        diagram = make(args)
     assert isinstance(diagram, Diagram)
     if not args.output:
         sys.stdout.write(diagram.source)

@@ -15,7 +15,7 @@ EXAMPLE = """kinds:
   stages MODEL...    per-stage parameters and MACs, stacked bars, one bar per model
   rf MODEL           receptive field and effective stride per layer, the input size as a line
   shapes MODEL       feature-map size and channels along depth
-  family [MODEL...]  MACs vs parameters, point area by depth (default: torchvision's ten ResNets)
+  family [MODEL...]  MACs vs parameters, point area by depth (default: torchvision's ten ResNets); --log
   memory MODEL...    activation memory per stage
 
 examples:
@@ -24,6 +24,7 @@ examples:
   resnet-inspect plot rf resnet50 --input 600x800 -o rf-600.png
   resnet-inspect plot shapes preact-resnet1001 -o shapes.pdf
   resnet-inspect plot family -o family.png
+  resnet-inspect plot family resnet18 resnet34 plain34 resnet50 vgg19 --log -o family-log.png
   resnet-inspect plot memory resnet18 resnet50 -o memory.png
 
 output: -o FILE (.svg .png .pdf) is required; the file is written whole or not at all."""
@@ -38,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("models", nargs="*", metavar="MODEL",
                         help="variant names (see `resnet-inspect list`) or custom specs")
     add_input(parser)
+    parser.add_argument("--log", action="store_true",
+                        help="family: logarithmic axes (VGG-19 beside ResNet-18 stays readable)")
     parser.add_argument("--output", "-o", metavar="FILE", help="the file to write: .svg, .png or .pdf")
 
 
@@ -57,6 +60,8 @@ def _check(args: argparse.Namespace) -> None:
         raise InspectError(f"plot writes a file: add -o FILE with .svg, .png or .pdf, e.g. "
                            f"`resnet-inspect plot {args.kind} {' '.join(args.models)} -o {args.kind}.png`"
                            .replace("  ", " "))
+    if args.log and args.kind != "family":
+        raise InspectError(f"--log applies to `plot family` only; drop it from `plot {args.kind}`")
     check_format(args.output)
     check_output(args)
 
@@ -75,7 +80,7 @@ def make(args: argparse.Namespace) -> Any:
     if args.kind == "shapes":
         return plots.shapes_figure(insps[0])
     if args.kind == "family":
-        return plots.family_figure(insps)
+        return plots.family_figure(insps, log=args.log)
     return plots.memory_figure(insps)
 
 

@@ -25,6 +25,8 @@ def add_model(parser: argparse.ArgumentParser) -> None:
                         "input)")
     parser.add_argument("--num-classes", type=int, metavar="N", help="change the size of the fc head")
     parser.add_argument("--no-top", action="store_true", help="drop the pooling + fc head (a backbone)")
+    parser.add_argument("--kwargs", metavar="ARGS", help="arguments of a factory MODEL (file.py:NAME, package.module:"
+                        "NAME, torchvision:NAME, timm:NAME): JSON or key=value,...")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,14 +42,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def inspect_args(args: argparse.Namespace) -> object:
-    from ..analysis import inspect
     from ..errors import InspectError
+    from ..loaders import inspect_any
 
     if args.num_classes is not None and args.num_classes < 1:
         raise InspectError(f"--num-classes {args.num_classes} must be a positive whole number")
-    return inspect(args.model, input_size=args.input, policy=getattr(args, "count", "conv-fc"),
-                   dtype=getattr(args, "dtype", "float32"), num_classes=args.num_classes,
-                   include_top=False if args.no_top else None)
+    return inspect_any(args.model, getattr(args, "kwargs", None), input_size=args.input,
+                       policy=getattr(args, "count", "conv-fc"), dtype=getattr(args, "dtype", "float32"),
+                       num_classes=args.num_classes, include_top=False if args.no_top else None)
 
 
 def run(args: argparse.Namespace) -> int:

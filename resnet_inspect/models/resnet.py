@@ -62,15 +62,15 @@ class ResNet(nn.Module):
         return nn.Sequential(conv1x1(b.inplanes, b.out_planes, b.stride), nn.BatchNorm2d(b.out_planes))
 
     def _make_block(self, b: BlockPlan) -> nn.Module:
-        spec, downsample = self.spec, self._shortcut(b)
+        spec, downsample, residual = self.spec, self._shortcut(b), b.shortcut != "none"
         if spec.block == "basic":
-            return BasicBlock(b.inplanes, b.planes, b.stride, downsample, residual=b.shortcut != "none")
+            return BasicBlock(b.inplanes, b.planes, b.stride, downsample, residual)
         if spec.block == "bottleneck":
             return Bottleneck(b.inplanes, b.planes, b.stride, downsample, spec.groups, spec.width_per_group,
-                              spec.stride_on)
+                              spec.stride_on, residual)
         if spec.block == "preact-basic":
-            return PreActBasicBlock(b.inplanes, b.planes, b.stride, downsample)
-        return PreActBottleneck(b.inplanes, b.planes, b.stride, downsample)
+            return PreActBasicBlock(b.inplanes, b.planes, b.stride, downsample, residual)
+        return PreActBottleneck(b.inplanes, b.planes, b.stride, downsample, residual)
 
     def _init_weights(self) -> None:
         if next(self.parameters()).is_meta:
@@ -99,7 +99,10 @@ class ResNet(nn.Module):
 
 
 class VGG(nn.Module):
-    """VGG as in torchvision (``features``, ``avgpool``, ``classifier``): the paper's Fig. 3 baseline."""
+    """VGG as in torchvision (``features``, ``avgpool``, ``classifier``): the paper's Fig. 3 baseline.
+
+    Without the top (``include_top=False``) only ``features`` is kept: the convs, ReLUs and max pools.
+    """
 
     def __init__(self, spec: Spec) -> None:
         super().__init__()
@@ -113,16 +116,19 @@ class VGG(nn.Module):
                 layers += [nn.Conv2d(channels, int(v), 3, padding=1), nn.ReLU(inplace=True)]
                 channels = int(v)
         self.features = nn.Sequential(*layers)
-        self.avgpool = nn.AdaptiveAvgPool2d((7, 7))
-        self.classifier = nn.Sequential(
-            nn.Linear(channels * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(),
-            nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(),
-            nn.Linear(4096, spec.num_classes),
-        )
+        if spec.include_top:
+            self.avgpool = nn.AdaptiveAvgPool2d((7, 7))
+            self.classifier = nn.Sequential(
+                nn.Linear(channels * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(),
+                nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(),
+                nn.Linear(4096, spec.num_classes),
+            )
 
     def forward(self, x: Tensor) -> Tensor:
-        x = self.avgpool(self.features(x))
-        x = self.classifier(torch.flatten(x, 1))
+        x = self.features(x)
+        if self.spec.include_top:
+            x = self.avgpool(x)
+            x = self.classifier(torch.flatten(x, 1))
         return x
 
 

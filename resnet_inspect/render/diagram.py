@@ -6,7 +6,8 @@ labels, strides, channels, shortcut kinds and edges come from the
 :class:`~resnet_inspect.analysis.result.Inspection` rows of the model, so the picture changes when the
 model does.
 
-Kinds: ``block`` (one residual block), ``contrast`` (basic vs bottleneck at the same width),
+Kinds: ``block`` (one residual block), ``contrast`` (basic vs bottleneck: the paper's Fig. 5 pair and the
+same-width one, or two networks' blocks where they compare),
 ``bottleneck-kinds`` (the kinds of block a network has), ``v1-vs-v15`` (where a bottleneck's stride
 sits), ``network`` (the macro view) and ``plain-vs-residual`` (the paper's Fig. 3, folded).
 """
@@ -23,6 +24,7 @@ from ..errors import InspectError
 from ..specs import is_custom
 from . import diagram_style as st
 from .diagram_block import Block, block_paths, default_block, draw_block, get_block, paper_name
+from .diagram_contrast import SAME_PLACE, SAME_WIDTH, comparison_line, kind_of, pair_blocks
 from .fmt import grouped, pair, scaled
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -70,33 +72,30 @@ def render(source: str, fmt: str) -> bytes:
     fmt = check_format(fmt)
     if fmt == "dot":
         return source.encode("utf-8")
-    import graphviz
-
     check_renderer(fmt)
     if fmt == "png":
         head, sep, body = source.partition("{\n")
         source = f"{head}{sep}\tdpi={PNG_DPI}\n{body}"
-    try:
-        data: bytes = graphviz.Source(source).pipe(format=fmt)
-    except graphviz.ExecutableNotFound as e:
-        raise InspectError(NO_DOT.format(fmt=f".{fmt}")) from e
-    return data
+    from ..dot import run_dot
+
+    return run_dot(source, fmt)
 
 
-def _finish(g: Any, name: str, bottoms: Sequence[str], shortcuts: bool = True, extra: str = "") -> Diagram:
-    st.add_legend(g, bottoms, shortcuts, extra)
-    return Diagram(name, str(g.source))
+def _finish(g: Any, name: str, bottoms: Sequence[str], extra: str = "") -> Diagram:
+    st.add_legend(g, bottoms, extra)
+    return Diagram(name, st.scale_fonts(str(g.source), st.current().font_size))
 
 
 # --------------------------------------------------------------------------- block diagrams
 
 
 def block_diagram(insp: Inspection, block: str | None = None) -> Diagram:
-    """One residual block of a network (default: the first with a projection shortcut, else the first)."""
-    b = get_block(insp, default_block(insp) if block is None else block)
-    g = st.new_graph("block")
-    _, bottom = draw_block(g, insp, b, "b")
-    return _finish(g, f"block {insp.model} {b.path}", [bottom])
+    """One residual block of a network (default: the first with a stride, see :func:`default_block`)."""
+    with st.drawing("block"):
+        b = get_block(insp, default_block(insp) if block is None else block)
+        g = st.new_graph("block")
+        _, bottom = draw_block(g, insp, b, "b")
+        return _finish(g, f"block {insp.model} {b.path}", [bottom])
 
 
 def _side_by_side(name: str, title: str, panels: Sequence[tuple[Inspection, Block, str]],
@@ -121,31 +120,39 @@ def _side_by_side(name: str, title: str, panels: Sequence[tuple[Inspection, Bloc
 
 
 def contrast_diagram(pair: tuple[Inspection, Inspection], block: str | None = None) -> Diagram:
-    """Two networks' blocks side by side, with their parameters and MACs.
-
-    With the pair of :func:`resnet_inspect.analysis.compare.contrast_pair` (one-stage nets at 256
-    channels, ``block="layer1.1"``): two 3×3 convs at 256 channels vs 1×1 256→64, 3×3 64→64, 1×1 64→256
-    (He et al. 2015, Fig. 5).  Otherwise ``block`` or each network's default block.
+    """Two networks' blocks side by side, with their conv weights and MACs, in a comparison that means
+    something: ``block`` in both, or the pair :func:`~.diagram_contrast.pair_blocks` chooses — the same
+    width, or the same place in the network (He et al. 2015, Fig. 5); blocks that differ in stride or map
+    size are refused.  :func:`block_contrasts_diagram` draws the paper's pair and the same-width one.
     """
-    a, b = pair
-    ba = get_block(a, block if block is not None else default_block(a))
-    bb = get_block(b, block if block is not None else default_block(b))
-    panels = [(a, ba, _panel_title(a, ba)), (b, bb, _panel_title(b, bb))]
-    return _side_by_side("contrast", f"{ba.row.type} vs {bb.row.type}", panels, _contrast_note(ba, bb))
+    with st.drawing("contrast"):
+        a, b = pair
+        p = pair_blocks(a, b, block)
+        panels = [(a, p.first, _panel_title(a, p.first)), (b, p.second, _panel_title(b, p.second))]
+        names = (f"{a.model} {p.first.path}", f"{b.model} {p.second.path}")
+        title = f"{p.first.row.type} vs {p.second.row.type}: {p.kind}"
+        return _side_by_side("contrast", title, panels, comparison_line(p.kind, p.first, p.second, names))
 
 
-def _ratio(a: int, b: int, what: str) -> str:
-    if a >= b:
-        return f"{a / max(b, 1):.1f}× fewer {what}"
-    return f"{b / max(a, 1):.1f}× more {what}"
+def block_contrasts_diagram(narrow: Inspection, neck: Inspection, wide: Inspection,
+                            block: str = "layer1.1") -> Diagram:
+    """Both of the comparisons people make, three panels: (1) a basic block at a quarter of the width
+    beside (2) a bottleneck — He et al. 2015, Fig. 5 (64-d: 73,728 conv weights; 256-d: 69,632; similar
+    cost) — and (3) a basic block at the bottleneck's width, the tutorials' example (1,179,648 vs 69,632).
 
-
-def _contrast_note(a: Block, b: Block) -> str:
-    """How the second block compares with the first (and whether they have the same width)."""
-    same = a.row.input_shape == b.row.input_shape and a.row.output_shape == b.row.output_shape
-    where = f"at the same width ({st.channels(a.row.output_shape)} channels in and out),<br/>" if same else ""
-    return (f"<b>{where}the {st.esc(b.row.type)} has {_ratio(a.row.params, b.row.params, 'parameters')} and "
-            f"{_ratio(a.row.macs or 0, b.row.macs or 0, 'MACs')} than the {st.esc(a.row.type)}</b>")
+    The three networks are those of :func:`resnet_inspect.analysis.compare.contrast_nets`; ``block`` is
+    the identity block drawn from each.
+    """
+    with st.drawing("contrast"):
+        b1, b2, b3 = (get_block(i, block) for i in (narrow, neck, wide))
+        names = (f"basic block ({b1.row.input_shape[1]}-d)", f"bottleneck ({b2.row.input_shape[1]}-d)",
+                 f"basic block ({b3.row.input_shape[1]}-d)")
+        panels = [(narrow, b1, f"① {names[0]}: Fig. 5, left"), (neck, b2, f"② {names[1]}: Fig. 5, right"),
+                  (wide, b3, f"③ {names[2]}: the same width as ②")]
+        notes = [comparison_line(kind_of(b1, b2) or SAME_PLACE, b1, b2, ("① " + names[0], "② " + names[1])),
+                 comparison_line(kind_of(b3, b2) or SAME_WIDTH, b3, b2, ("③ " + names[2], "② " + names[1]))]
+        return _side_by_side("contrast", "basic block vs bottleneck: the paper's comparison and the same-width "
+                             "one", panels, "<br/><br/>".join(notes))
 
 
 def _panel_title(insp: Inspection, b: Block) -> str:
@@ -174,14 +181,16 @@ def bottleneck_kinds_diagram(insp: Inspection) -> Diagram:
     For ResNet-50: conv2_1 (projection, stride 1: only the channels change), conv3_1/conv4_1/conv5_1
     (projection, stride 2) and all the others (identity).
     """
-    groups: dict[tuple[str, int], list[Block]] = {}
-    for p in block_paths(insp):
-        b = get_block(insp, p)
-        groups.setdefault(_kind_key(b), []).append(b)
-    if not groups:
-        get_block(insp, "layer1.0")  # raises: no blocks
-    panels = [(insp, groups[key][0], _kinds_title(insp, key, groups[key])) for key in sorted(groups, key=_kind_order)]
-    return _side_by_side("bottleneck_kinds", f"the {len(panels)} kinds of block in {insp.model}", panels)
+    with st.drawing("bottleneck-kinds"):
+        groups: dict[tuple[str, int], list[Block]] = {}
+        for p in block_paths(insp):
+            b = get_block(insp, p)
+            groups.setdefault(_kind_key(b), []).append(b)
+        if not groups:
+            get_block(insp, "layer1.0")  # raises: no blocks
+        panels = [(insp, groups[key][0], _kinds_title(insp, key, groups[key]))
+                  for key in sorted(groups, key=_kind_order)]
+        return _side_by_side("bottleneck_kinds", f"the {len(panels)} kinds of block in {insp.model}", panels)
 
 
 def _kinds_title(insp: Inspection, key: tuple[str, int], blocks: list[Block]) -> str:
@@ -197,15 +206,16 @@ def v1_vs_v15_diagram(v1: Inspection, v15: Inspection, base: str, block: str = "
     ``v1`` and ``v15`` are the two layouts of one network named ``base``
     (:func:`resnet_inspect.analysis.compare.stride_variants`).
     """
-    b1, b15 = get_block(v1, block), get_block(v15, block)
-    titles = (f"paper (v1): stride on the first 1×1 — {base} {block}",
-              f"torchvision (v1.5): stride on the 3×3 — {base} {block}")
-    note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {pair(v1.totals.rf)} px"
-            f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {pair(v15.totals.rf)} px"
-            f"<br/>same parameters ({grouped(v15.totals.params)}); a 1×1 conv with stride 2 never reads "
-            "three quarters of its input pixels")
-    return _side_by_side("v1_vs_v15", f"where the bottleneck's stride sits ({base} {block})",
-                         [(v1, b1, titles[0]), (v15, b15, titles[1])], note)
+    with st.drawing("v1-vs-v15"):
+        b1, b15 = get_block(v1, block), get_block(v15, block)
+        titles = (f"paper (v1): stride on the first 1×1 — {base} {block}",
+                  f"torchvision (v1.5): stride on the 3×3 — {base} {block}")
+        note = (f"whole network: v1 {scaled(v1.totals.macs)} MACs, RF {pair(v1.totals.rf)} px"
+                f" · v1.5 {scaled(v15.totals.macs)} MACs, RF {pair(v15.totals.rf)} px"
+                f"<br/>same parameters ({grouped(v15.totals.params)}); a 1×1 conv with stride 2 never reads "
+                "three quarters of its input pixels")
+        return _side_by_side("v1_vs_v15", f"where the bottleneck's stride sits ({base} {block})",
+                             [(v1, b1, titles[0]), (v15, b15, titles[1])], note)
 
 
 # --------------------------------------------------------------------------- network diagrams
@@ -213,18 +223,19 @@ def v1_vs_v15_diagram(v1: Inspection, v15: Inspection, base: str, block: str = "
 
 def network_diagram(insp: Inspection, expand: Sequence[str] = ()) -> Diagram:
     """The macro view: stem, stages (× n blocks), sizes and cumulative stride between them, head."""
-    from .diagram_network import draw_network
+    with st.drawing("network"):
+        from .diagram_network import draw_network
 
-    g = st.new_graph("network")
-    bottoms = draw_network(g, insp, expand)
-    extra = "dashed box: a block whose shortcut is a projection" if expand else ""
-    return _finish(g, f"network {insp.model}", bottoms, shortcuts=False, extra=extra)
+        g = st.new_graph("network", rankdir="TB")  # landscape: the stages wrap into rows
+        bottoms = draw_network(g, insp, expand)
+        return _finish(g, f"network {insp.model}", bottoms)
 
 
 def plain_vs_residual_diagram(insps: Sequence[Inspection]) -> Diagram:
     """Networks as columns of folded layers, aligned by output size, as in He et al. 2015 Fig. 3
     (the paper's: VGG-19, plain-34, ResNet-34)."""
-    from .diagram_network import draw_columns
+    with st.drawing("plain-vs-residual"):
+        from .diagram_network import draw_columns
 
-    g = st.new_graph("plain_vs_residual")
-    return _finish(g, "plain-vs-residual", draw_columns(g, insps))
+        g = st.new_graph("plain_vs_residual")
+        return _finish(g, "plain-vs-residual", draw_columns(g, insps))

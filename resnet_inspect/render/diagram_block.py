@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,40 +61,68 @@ def stage_rows(insp: Inspection) -> list[Row]:
 
 def block_paths(insp: Inspection) -> list[str]:
     """Every block of a network (``layer1.0`` …), or ``[""]`` when the inspected module is one block."""
+    return list(blocks_of(insp))
+
+
+def blocks_of(insp: Inspection) -> dict[str, Block]:
+    """Every block by path, found in one pass over the rows (cached per Inspection: views stay linear)."""
+    hit = _BLOCKS.get(id(insp))
+    if hit is not None and hit[0]() is insp:
+        return hit[1]
+    found = _index_blocks(insp)
+    key = id(insp)
+    _BLOCKS[key] = (weakref.ref(insp, lambda _ref: _BLOCKS.pop(key, None)), found)
+    return found
+
+
+_BLOCKS: dict[int, tuple[weakref.ref[Inspection], dict[str, Block]]] = {}
+
+
+def _index_blocks(insp: Inspection) -> dict[str, Block]:
+    """Blocks are the depth-2 containers of ``layerN`` stages; the rows are in pre-order, so each block's
+    leaves follow its row."""
     stages = {r.name for r in stage_rows(insp)}
-    paths = [r.name for r in insp.rows if r.depth == 2 and not r.is_leaf and r.name.rsplit(".", 1)[0] in stages]
-    if paths:
-        return paths
+    found: dict[str, tuple[Row, list[Row]]] = {}
+    current: tuple[Row, list[Row]] | None = None
+    for r in insp.rows:
+        if r.depth == 2 and not r.is_leaf and r.name.rsplit(".", 1)[0] in stages:
+            current = found[r.name] = (r, [])
+        elif current is not None and r.name.startswith(current[0].name + "."):
+            if r.is_leaf:
+                current[1].append(r)
+        else:
+            current = None
+    if found:
+        return {p: Block(row, tuple(leaves)) for p, (row, leaves) in found.items()}
     root = insp.rows[0]
     is_block = any(r.kind == "add" for r in insp.rows) or re.search(r"Block|Bottleneck", root.type)
-    return [""] if is_block and not stages else []
+    if is_block and not stages:
+        return {"": Block(root, tuple(r for r in insp.rows if r.is_leaf))}
+    return {}
 
 
 def get_block(insp: Inspection, path: str) -> Block:
     """The block at ``path``; an unknown path is answered with the valid ones."""
-    valid = block_paths(insp)
-    if path not in valid:
+    found = blocks_of(insp)
+    if path not in found:
+        valid = list(found)
         if not valid:
             raise InspectError(f"{insp.model} has no residual blocks to draw; "
                                f"try `resnet-inspect diagram network {insp.model}`")
         raise InspectError(f"{insp.model} has no block {path!r}; valid blocks: {summarize_paths(valid)}")
-    row = insp.row(path)
-    prefix = path + "." if path else ""
-    leaves = tuple(r for r in insp.rows if r.is_leaf and r.name.startswith(prefix))
-    return Block(row, leaves)
+    return found[path]
 
 
 def default_block(insp: Inspection) -> str:
-    """The first block with a projection shortcut, else with option A, else that downsamples, else the first."""
-    paths = block_paths(insp)
-    if not paths:
+    """The first block with a stride (the one that shows what differs: downsampling, the projection, and in
+    a v1 layout where the stride sits), else the first with a projection or option A shortcut, else the first."""
+    blocks = list(blocks_of(insp).values())
+    if not blocks:
         return get_block(insp, "layer1.0").path  # raises with the hint
-    blocks = [get_block(insp, p) for p in paths]
-    for wanted in ("projection", "option A"):
-        for b in blocks:
-            if b.shortcut == wanted:
-                return b.path
-    return next((b.path for b in blocks if b.stride > 1), paths[0])
+    strided = next((b.path for b in blocks if b.stride > 1), None)
+    if strided is not None:
+        return strided
+    return next((b.path for b in blocks if b.shortcut in ("projection", "option A")), blocks[0].path)
 
 
 def summarize_paths(paths: list[str]) -> str:
@@ -135,10 +164,14 @@ def shortcut_phrase(block: Block) -> str:
 
 def block_caption(block: Block) -> str:
     """The numbers under a block: parameters, MACs, stride and shortcut kind."""
+    return st.html_label(_caption_text(block))
+
+
+def _caption_text(block: Block) -> str:
     r = block.row
     line1 = f"<b>{grouped(r.params)} params · {scaled(r.macs)} MACs</b>"
     line2 = f"{shape(r.input_shape)} → {shape(r.output_shape)} · {shortcut_phrase(block)}"
-    return st.html_label(f"{line1}<br/>{st.small(st.esc(line2), '#222222', 11)}")
+    return f"{line1}<br/>{st.small(st.esc(line2), '#222222', 11)}"
 
 
 def _shortcut_style(block: Block) -> dict[str, str]:
@@ -149,6 +182,8 @@ def _edge_style(block: Block, src: Row | None, dst: Row) -> dict[str, str]:
     """Shortcut edges in the shortcut colour (dashed for a projection), main-path edges plain."""
     if dst.on_shortcut or (src is not None and src.on_shortcut):
         return _shortcut_style(block)
+    if dst.kind == "add" and src is None and st.landscape():  # the arc runs under the block's title
+        return dict(st.IDENTITY_EDGE)
     if dst.kind == "add" and src is None:
         return {**st.IDENTITY_EDGE, "xlabel": "identity x", "fontcolor": st.SHORTCUT_COLOUR}
     return {}
@@ -178,8 +213,10 @@ def draw_block(g: graphviz.Digraph, insp: Inspection, block: Block, key: str, ti
     names = {r.name: r for r in block.leaves}
     ids = {r.name: st.node_id(key, r.name) for r in block.leaves}
     x_id, out_id = st.node_id(key, "x"), st.node_id(key, "out")
+    heading = f"<b>{st.esc(title or block_title(insp, block))}</b>"
+    landscape = caption and st.landscape()  # the numbers go under the title, not after the last node
     with g.subgraph(name=f"cluster_{key}") as c:
-        c.attr(label=st.html_label(f"<b>{st.esc(title or block_title(insp, block))}</b>"), fontsize="15",
+        c.attr(label=st.html_label(heading + (f"<br/>{_caption_text(block)}" if landscape else "")), fontsize="15",
                style="rounded", color="#bbbbbb", margin="14")
         c.node(x_id, st.html_label(f"<b>x</b>  {st.small(shape(block.row.input_shape), '#222222', 11)}"),
                shape="box", style="rounded", color="#333333", group=f"{key}_main")
@@ -198,7 +235,7 @@ def draw_block(g: graphviz.Digraph, insp: Inspection, block: Block, key: str, ti
                 attrs = {**attrs, "weight": _edge_weight(src, r)}
                 c.edge(ids[src.name] if src else x_id, ids[r.name], **attrs)
         c.edge(ids[block.leaves[-1].name], out_id, weight="8")
-        if not caption:
+        if not caption or landscape:
             return x_id, out_id
         cap_id = st.node_id(key, "caption")
         c.node(cap_id, block_caption(block), shape="plaintext", style="")

@@ -6,6 +6,7 @@ identical blocks or layers are folded (``× n``) so that ResNet-152 or ResNet-10
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from ..analysis.groups import partition
 from ..analysis.result import Inspection, Row, Stage
 from ..errors import InspectError
 from . import diagram_style as st
-from .diagram_block import Block, block_paths, get_block, paper_name, shortcut_phrase, stage_rows
+from .diagram_block import Block, blocks_of, paper_name, shortcut_phrase, stage_rows
 from .fmt import kernel, pair, scaled, shape
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def first_block_note(block: Block) -> str:
 
 
 def _blocks_of(insp: Inspection, stage: str) -> list[Block]:
-    return [get_block(insp, p) for p in block_paths(insp) if p.rsplit(".", 1)[0] == stage]
+    return [b for p, b in blocks_of(insp).items() if p.rsplit(".", 1)[0] == stage]
 
 
 def _stage_title(insp: Inspection, stage: Stage) -> str:
@@ -195,18 +196,36 @@ def _draw_expanded(g: graphviz.Digraph, insp: Inspection, stage: Stage) -> tuple
                                "</b></font>", _numbers(stage.params, stage.macs, stage.rf)]),
                shape="plaintext", style="", margin="0.05")
         for item in _fold_blocks(blocks):
-            if isinstance(item, list):
-                nid = st.node_id("fold", item[0].path)
-                text = (f"<b>⋮  {len(item)} more identical blocks</b><br/>"
-                        + st.small(f"{st.esc(item[0].path)} … {st.esc(item[-1].path)}", size=11))
-                c.node(nid, st.html_label(text), shape="box", style="rounded,dashed", color="#888888")
-            else:
-                nid = st.node_id("blk", item.path)
-                style = "rounded,filled,dashed" if item.shortcut == "projection" else "rounded,filled"
-                c.node(nid, block_label(insp, item), style=style, **st.kind_style("conv"))
-            c.edge(ids[-1], nid, arrowhead="none" if ids[-1] == header else "normal")
-            ids.append(nid)
+            ids.append(_draw_item(c, insp, item, ids[-1]))
     return ids[0], ids[-1]
+
+
+def _draw_item(c: graphviz.Digraph, insp: Inspection, item: Block | list[Block], prev: str) -> str:
+    """One block of an expanded stage with its own ``+`` and shortcut arrow (solid: no weights, dashed:
+    projection), or a run of identical blocks folded into one box that says so; returns the bottom node."""
+    if isinstance(item, list):
+        nid = st.node_id("fold", item[0].path)
+        each = {"none": "", "identity": ", each with its own identity shortcut",
+                "option A": ", each with its own option A shortcut"}.get(item[0].shortcut,
+                                                                        ", each with its own projection shortcut")
+        text = (f"<b>⋮  {len(item)} more identical blocks</b><br/>"
+                + st.small(f"{st.esc(item[0].path)} … {st.esc(item[-1].path)}{each}", size=11))
+        c.node(nid, st.html_label(text), shape="box", style="rounded", color="#888888")
+        c.edge(prev, nid)
+        return nid
+    nid = st.node_id("blk", item.path)
+    c.node(nid, block_label(insp, item), **st.kind_style("conv"))
+    if item.shortcut == "none":
+        c.edge(prev, nid)
+        return nid
+    fork, plus = st.node_id("in", item.path), st.node_id("add", item.path)
+    c.node(fork, "", shape="point", width="0.06", style="filled", color="#333333")
+    c.node(plus, "+", shape="circle", width="0.3", fixedsize="true", fontsize="14", **st.kind_style("add"))
+    c.edge(prev, fork, arrowhead="none")
+    c.edge(fork, nid)
+    c.edge(nid, plus)
+    c.edge(fork, plus, **(st.PROJECTION_EDGE if item.shortcut == "projection" else st.IDENTITY_EDGE))
+    return plus
 
 
 def _edge_label(stage: Stage) -> str:
@@ -214,7 +233,7 @@ def _edge_label(stage: Stage) -> str:
     out = stage.output_shape
     if len(out) != 4:
         return shape(out)
-    jump = f" · cumulative stride {pair(stage.jump)}" if stage.jump else ""
+    jump = f"{chr(10) if st.landscape() else ' · '}cumulative stride {pair(stage.jump)}" if stage.jump else ""
     return f"{out[1]} ch · {out[2]}×{out[3]}{jump}"
 
 
@@ -230,28 +249,84 @@ def check_expand(insp: Inspection, expand: Sequence[str]) -> set[str]:
 
 
 def draw_network(g: graphviz.Digraph, insp: Inspection, expand: Sequence[str] = ()) -> list[str]:
-    """Draw the macro view of ``insp`` into ``g``; return the bottom node (in a list)."""
+    """Draw the macro view of ``insp`` into ``g``; return the bottom node (in a list).
+
+    Top to bottom, what flows between stages is a line of text between the boxes; in a landscape drawing
+    it labels the arrow, and the stages wrap into rows so that the picture keeps a 16:9 slide's shape.
+    """
     wanted = check_expand(insp, expand)
     g.attr("graph", label=st.html_label(
         f"<b>{st.esc(insp.model)}</b>  {st.small(_summary(insp), '#222222', 13)}<br/> "))
-    prev = "input"
-    g.node(prev, st.html_label(f"<b>input</b>  {shape(insp.input_shape)}"), shape="box", style="rounded")
+    g.node("input", st.html_label(f"<b>input</b>  {shape(insp.input_shape)}"), shape="box", style="rounded")
+    items: list[tuple[str, str, str, int]] = [("input", "input", "", 0)]  # first, last, what flows out, height
     for stage, leaves in stage_groups(insp):
         if stage.name in wanted:
             first, last = _draw_expanded(g, insp, stage)
+            height = 1 + 2 * len(_fold_blocks(_blocks_of(insp, stage.name)))
         else:
             first = last = st.node_id("stage", stage.name)
             kind = "stage" if _blocks_of(insp, stage.name) else _main_kind(leaves)
             g.node(first, stage_label(insp, stage, leaves), **st.kind_style(kind),
                    penwidth="1.8" if kind == "stage" else "1.2")
+            height = 1
+        flow = st.esc(_edge_label(stage)).replace("\n", "<br/>")
+        items.append((first, last, st.small(flow, "#222222", 11), height))
+    if not st.landscape():
+        return [_chain_down(g, items)]
+    return [_wrap_rows(g, items)]
+
+
+def _chain_down(g: graphviz.Digraph, items: Sequence[tuple[str, str, str, int]]) -> str:
+    """Items one under the other, what flows between them as a line of text on the arrow's way."""
+    prev = items[0][1]
+    for (first, last, _, _), (_, _, flow, _) in zip(items[1:], items, strict=False):
+        if flow:
+            out = f"flow__{prev}"
+            g.node(out, st.html_label(flow), shape="plaintext", style="")
+            g.edge(prev, out, arrowhead="none")
+            prev = out
         g.edge(prev, first)
         prev = last
-        out = st.node_id("out", stage.name)
-        g.node(out, st.html_label(st.small(st.esc(_edge_label(stage)), "#222222", 11)), shape="plaintext",
-               style="")
-        g.edge(prev, out, arrowhead="none")
-        prev = out
-    return [prev]
+    out = f"flow__{prev}"
+    g.node(out, st.html_label(items[-1][2]), shape="plaintext", style="")
+    g.edge(prev, out, arrowhead="none")
+    return out
+
+
+def rows_for(n: int, tall: int = 1, ratio: float = 16 / 9) -> int:
+    """How many rows ``n`` boxes (about 3.8 in wide, ``tall`` × 1.9 in high with the gaps) should wrap into
+    for the drawing to come closest to ``ratio`` (width / height)."""
+    import math
+
+    def error(rows: int) -> float:
+        width, height = math.ceil(n / rows) * 3.8, rows * 1.9 * tall + 1.2
+        return abs(math.log(width / height / ratio))
+
+    return min(range(1, n + 1), key=error)
+
+
+def _wrap_rows(g: graphviz.Digraph, items: Sequence[tuple[str, str, str, int]]) -> str:
+    """Items left to right in rows (like lines of text); each arrow labelled with what flows along it."""
+    out = "flow__end"
+    g.node(out, st.html_label(items[-1][2]), shape="plaintext", style="")
+    nodes = [*items, (out, out, "", 1)]
+    per_row = -(-len(nodes) // rows_for(len(nodes), max(i[3] for i in nodes)))
+    starts = list(range(0, len(nodes), per_row))
+    for k, ((_, last, flow, _), (first, _, _, _)) in enumerate(itertools.pairwise(nodes), start=1):
+        attrs: dict[str, str] = {"arrowhead": "none"} if first == out else {}
+        if flow and first != out:
+            attrs["label"] = st.html_label(flow)
+        if k in starts:  # the arrow back to the start of the next row does not rank it; the row does
+            attrs["constraint"] = "false"
+        g.edge(last, first, **attrs)
+    for a, b in itertools.pairwise(starts):  # rows start under each other, at the left
+        g.edge(nodes[a][0], nodes[b][0], style="invis", weight="10")
+    for start in starts:
+        with g.subgraph() as row:
+            row.attr(rank="same")
+            for first, _, _, _ in nodes[start:start + per_row]:
+                row.node(first)
+    return out
 
 
 def _main_kind(leaves: Sequence[Row]) -> str:
@@ -275,20 +350,19 @@ class Unit:
     lines: tuple[str, ...]
     kind: str
     shortcut: str
-    size: int
+    size: tuple[int, int]
     count: int = 1
 
 
 def units(insp: Inspection) -> list[Unit]:
     """The main path as units: residual blocks whole, other layers one by one, identical runs folded."""
-    blocks = {p: get_block(insp, p) for p in block_paths(insp)}
+    owner = {leaf.name: b for b in blocks_of(insp).values() if b.path for leaf in b.leaves}
     seen: set[str] = set()
     out: list[Unit] = []
     for r in insp.rows:
         if not r.is_leaf or r.on_shortcut:
             continue
-        path = next((p for p in blocks if p and r.name.startswith(p + ".")), None)
-        b = blocks[path] if path is not None else None
+        b = owner.get(r.name)
         if b is not None and b.shortcut != "none":
             if b.path not in seen:
                 seen.add(b.path)
@@ -300,8 +374,8 @@ def units(insp: Inspection) -> list[Unit]:
     return _fold_units(out)
 
 
-def _size(r: Row) -> int:
-    return r.output_shape[2] if len(r.output_shape) == 4 else 1
+def _size(r: Row) -> tuple[int, int]:
+    return (r.output_shape[2], r.output_shape[3]) if len(r.output_shape) == 4 else (1, 1)
 
 
 def _fold_units(items: list[Unit]) -> list[Unit]:
@@ -315,8 +389,16 @@ def _fold_units(items: list[Unit]) -> list[Unit]:
     return folded
 
 
+def _unit_width() -> str:
+    """Columns of equal width top to bottom; in a landscape drawing each box only as wide as its text."""
+    return "0" if st.landscape() else "2.3"
+
+
 def _unit_label(u: Unit) -> str:
-    body = "<br/>".join(stride_html(line) for line in u.lines)
+    lines = u.lines
+    if st.landscape():  # "3×3 conv, 128, /2" → "3×3 conv" over "128, /2": narrower boxes along the row
+        lines = tuple(part for line in lines for part in line.split(", ", 1))
+    body = "<br/>".join(stride_html(line) for line in lines)
     times = f'<td valign="middle"><font point-size="15"><b>×{u.count}</b></font></td>' if u.count > 1 else ""
     return st.html_label(f'{TABLE}<tr><td>{body}</td>{times}</tr></table>')
 
@@ -328,30 +410,82 @@ def _column_title(insp: Inspection) -> str:
                                     "#222222", 12))
 
 
-def _draw_column(g: graphviz.Digraph, insp: Inspection, us: Sequence[Unit], i: int) -> tuple[dict[int, str], str]:
-    """One column; returns the first node drawn at each output size (0: the image), and the bottom node."""
-    firsts: dict[int, str] = {}
+@dataclass
+class _Chain:
+    """The main-path nodes of one column in drawing order, each with the output size it belongs to."""
+
+    nodes: list[tuple[str, Size]]
+
+    def firsts(self) -> dict[Size, str]:
+        out: dict[Size, str] = {}
+        for nid, size in self.nodes:
+            out.setdefault(size, nid)
+        return out
+
+
+def _draw_column(g: graphviz.Digraph, insp: Inspection, us: Sequence[Unit], i: int) -> _Chain:
+    """One column: layers (``×n`` when repeated) and residual blocks, each block with its own ``+`` and
+    shortcut; a run of n identical blocks is framed and labelled ``× n``, so the frame — shortcut included —
+    is what repeats.  Main-path edges are added later (their lengths depend on the other columns)."""
+    chain = _Chain([(st.node_id(f"c{i}", "image"), IMAGE)])
     with g.subgraph(name=f"cluster_col{i}") as c:
         c.attr(label=_column_title(insp), style="rounded", color="#bbbbbb", fontsize="15", margin="12")
-        prev = st.node_id(f"c{i}", "image")
-        c.node(prev, st.html_label(f"<b>image</b> {shape(insp.input_shape)}"), style="rounded")
-        firsts[0] = prev
+        c.node(chain.nodes[0][0], st.html_label(f"<b>image</b> {shape(insp.input_shape)}"), style="rounded")
         for k, u in enumerate(us):
             nid = st.node_id(f"c{i}", f"u{k}")
-            style = "rounded,filled,dashed" if u.shortcut == "projection" else "rounded,filled"
-            c.node(nid, _unit_label(u), style=style, width="2.3", **st.kind_style(u.kind))
-            c.edge(prev, nid)
-            firsts.setdefault(u.size, nid)
-            if u.shortcut:
-                plus = st.node_id(f"c{i}", f"add{k}")
-                c.node(plus, "+", shape="circle", width="0.3", fixedsize="true", fontsize="14",
-                       **st.kind_style("add"))
-                c.edge(nid, plus)
-                skip = st.PROJECTION_EDGE if u.shortcut == "projection" else st.IDENTITY_EDGE
-                c.edge(prev, plus, constraint="false", **skip)
-                nid = plus
-            prev = nid
-    return firsts, prev
+            if not u.shortcut:
+                c.node(nid, _unit_label(u), width=_unit_width(), **st.kind_style(u.kind))
+                chain.nodes.append((nid, u.size))
+                continue
+            plus = st.node_id(f"c{i}", f"add{k}")
+            frame = st.node_id(f"c{i}", f"in{k}")  # the block input: where its shortcut leaves the main path
+            with c.subgraph(name=f"cluster_c{i}_run{k}" if u.count > 1 else None) as box:
+                if u.count > 1:
+                    box.attr(label=st.html_label(f"<b>× {u.count}</b> " + st.small("blocks", "#222222", 12)),
+                             labeljust="r", labelloc="b", style="rounded", color="#999999", margin="6")
+                box.node(frame, "", shape="point", width="0.06", style="filled", color="#333333")
+                box.node(nid, _unit_label(Unit(u.lines, u.kind, u.shortcut, u.size)), width=_unit_width(),
+                         **st.kind_style(u.kind))
+                box.node(plus, "+", shape="circle", width="0.3", fixedsize="true", fontsize="14",
+                         **st.kind_style("add"))
+            skip = st.PROJECTION_EDGE if u.shortcut == "projection" else st.IDENTITY_EDGE
+            c.edge(frame, plus, constraint="false", **skip)
+            chain.nodes += [(frame, chain.nodes[-1][1]), (nid, u.size), (plus, u.size)]
+    return chain
+
+
+Size = tuple[int, int]
+IMAGE: Size = (1 << 30, 1 << 30)  # the image sorts before every output size
+
+
+def _link_columns(g: graphviz.Digraph, chains: Sequence[_Chain], order: Sequence[Size]) -> None:
+    """Draw each column's main-path edges, lengthened so that every column reaches each output size on the
+    same row, with the slack spread over the section (no long empty stretch before a row)."""
+    per_chain = [_sections(ch) for ch in chains]
+    start: dict[Size, int] = {}
+    for t in order:
+        reach = [start[a] + len(nodes) for secs in per_chain
+                 for (a, nodes), (b, _) in itertools.pairwise(secs) if b == t]
+        start[t] = max([*reach, max(start.values(), default=-1) + 1])
+    for secs in per_chain:
+        for (a, nodes), (b, after) in itertools.pairwise(secs):
+            extra, n = start[b] - start[a] - len(nodes), len(nodes)
+            for j, (src, dst) in enumerate(itertools.pairwise([*nodes, after[0]])):
+                stretch = 1 + extra * (j + 1) // n - extra * j // n
+                g.edge(src, dst, **({"minlen": str(stretch)} if stretch > 1 else {}))
+        for src, dst in itertools.pairwise(secs[-1][1]):
+            g.edge(src, dst)
+
+
+def _sections(ch: _Chain) -> list[tuple[Size, list[str]]]:
+    """The column's main-path nodes cut into runs of one output size, in order."""
+    out: list[tuple[Size, list[str]]] = []
+    for nid, size in ch.nodes:
+        if out and out[-1][0] == size:
+            out[-1][1].append(nid)
+        else:
+            out.append((size, [nid]))
+    return out
 
 
 def draw_columns(g: graphviz.Digraph, insps: Sequence[Inspection]) -> list[str]:
@@ -359,22 +493,27 @@ def draw_columns(g: graphviz.Digraph, insps: Sequence[Inspection]) -> list[str]:
     if not insps:
         raise InspectError("plain-vs-residual needs at least one model, e.g. vgg19 plain34 resnet34")
     g.attr("graph", label=st.html_label("<b>plain vs residual</b>  " + st.small(
-        "(He et al. 2015, Fig. 3; repeated layers and blocks folded: ×n)", "#222222", 13) + "<br/> "))
+        "(He et al. 2015, Fig. 3; repeated layers folded: ×n; a framed block with its shortcut repeats × n)",
+        "#222222", 13) + "<br/> "))
     all_units = [units(insp) for insp in insps]
-    sizes = sorted({u.size for us in all_units for u in us}, reverse=True)
-    size_ids = {s: st.node_id("size", str(s)) for s in sizes}
-    for k, s in enumerate(sizes):
-        text = f"output<br/>{s}×{s}" if s > 1 else "output<br/>vector"
+    sizes = sorted({u.size for us in all_units for u in us}, key=lambda hw: -hw[0] * hw[1])
+    size_ids = {s: st.node_id("size", f"{s[0]}x{s[1]}") for s in sizes}
+    for s in sizes:
+        text = f"output<br/>{s[0]}×{s[1]}" if s != (1, 1) else "output<br/>vector"
         g.node(size_ids[s], st.html_label(st.small(text, size=12)), shape="plaintext", style="")
+    chains = [_draw_column(g, insp, us, i) for i, (insp, us) in enumerate(zip(insps, all_units, strict=True))]
+    order = [IMAGE, *sizes]
+    _link_columns(g, chains, order)
+    for k, s in enumerate(sizes):
         if k:
             g.edge(size_ids[sizes[k - 1]], size_ids[s], style="invis")
-    columns = [_draw_column(g, insp, us, i) for i, (insp, us) in enumerate(zip(insps, all_units, strict=True))]
-    for s in [0, *sizes]:
+    for s in order:
         with g.subgraph() as same:
             same.attr(rank="same")
             if s in size_ids:
                 same.node(size_ids[s])
-            for firsts, _ in columns:
-                if s in firsts:
-                    same.node(firsts[s])
-    return [bottom for _, bottom in columns]
+            for ch in chains:
+                first = ch.firsts().get(s)
+                if first is not None:
+                    same.node(first)
+    return [ch.nodes[-1][0] for ch in chains]

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.result import Row
+from ..errors import InspectError
 from .fmt import kernel, scaled, shape
 
 if TYPE_CHECKING:
@@ -43,13 +47,91 @@ IDENTITY_EDGE = {"color": SHORTCUT_COLOUR, "penwidth": "2.2", "style": "solid"}
 PROJECTION_EDGE = {"color": SHORTCUT_COLOUR, "penwidth": "2.2", "style": "dashed"}
 
 
-def new_graph(name: str, title: str = "") -> graphviz.Digraph:
-    """A top-to-bottom digraph with the house fonts and spacing (and a title on top when given)."""
+LAYOUTS = ("lr", "tb")
+BASE_FONT = 13  # node text, in points; every other size in a diagram is relative to it
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a diagram is laid out: ``tb`` (top to bottom) or ``lr`` (landscape: left to right, wrapped
+    into rows where a chain would be too long for a 16:9 slide), and the node font size in points."""
+
+    layout: str = "tb"
+    font_size: float = BASE_FONT
+
+
+# the layout that fits a 16:9 slide best, per kind (measured on the zoo: see the tests)
+DEFAULT_LAYOUT = {"block": "tb", "contrast": "tb", "bottleneck-kinds": "lr", "v1-vs-v15": "tb",
+                  "network": "lr", "plain-vs-residual": "lr"}
+_ASKED: ContextVar[tuple[str | None, float | None]] = ContextVar("diagram_asked", default=(None, None))
+_LOOK: ContextVar[Look | None] = ContextVar("diagram_look", default=None)
+
+
+def check_look(layout: str | None, font_size: float | None) -> None:
+    """Refuse a layout or font size that does not exist, naming the ones that do."""
+    if layout is not None and layout not in LAYOUTS:
+        raise InspectError(f"--layout {layout!r}: use lr (landscape, for slides) or tb (top to bottom)")
+    if font_size is not None and not 4 <= font_size <= 72:
+        raise InspectError(f"--font-size {font_size:g}: give a size in points from 4 to 72 (default {BASE_FONT})")
+
+
+@contextmanager
+def look(layout: str | None = None, font_size: float | None = None) -> Iterator[None]:
+    """Draw the diagrams built inside the block with this layout (else each kind's default) and font size."""
+    check_look(layout, font_size)
+    token = _ASKED.set((layout, font_size))
+    try:
+        yield
+    finally:
+        _ASKED.reset(token)
+
+
+@contextmanager
+def drawing(kind: str) -> Iterator[Look]:
+    """The look of one diagram of ``kind``: what was asked for, else the kind's default layout."""
+    layout, font_size = _ASKED.get()
+    chosen = Look(layout or DEFAULT_LAYOUT[kind], float(font_size or BASE_FONT))
+    token = _LOOK.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _LOOK.reset(token)
+
+
+def current() -> Look:
+    """The look of the diagram being drawn."""
+    return _LOOK.get() or Look()
+
+
+def landscape() -> bool:
+    """True while a landscape (``lr``) diagram is drawn: labels stack their parts instead of lining them up."""
+    return current().layout == "lr"
+
+
+def sep() -> str:
+    """Between the parts of a label line: `` · `` in a tall diagram, a line break in a landscape one."""
+    return "<br/>" if landscape() else " · "
+
+
+_SIZES = re.compile(r'((?:fontsize|point-size)=)"?(\d+(?:\.\d+)?)"?')
+
+
+def scale_fonts(source: str, font_size: float) -> str:
+    """Every font size in DOT ``source`` scaled so that node text is ``font_size`` points."""
+    if font_size == BASE_FONT:
+        return source
+    factor = font_size / BASE_FONT
+    return _SIZES.sub(lambda m: f'{m.group(1)}"{float(m.group(2)) * factor:.3g}"', source)
+
+
+def new_graph(name: str, title: str = "", rankdir: str | None = None) -> graphviz.Digraph:
+    """A digraph with the house fonts and spacing (and a title on top when given); ranks run top to bottom,
+    or left to right in a landscape diagram unless ``rankdir`` says otherwise."""
     import graphviz
 
     g = graphviz.Digraph(name)
-    g.attr("graph", rankdir="TB", fontname=FONT, fontsize="18", nodesep="0.3", ranksep="0.28",
-           newrank="true", pad="0.3", bgcolor="white", labelloc="t", labeljust="c")
+    g.attr("graph", rankdir=rankdir or ("LR" if landscape() else "TB"), fontname=FONT, fontsize="18",
+           nodesep="0.3", ranksep="0.28", newrank="true", pad="0.3", bgcolor="white", labelloc="t", labeljust="c")
     if title:
         g.attr("graph", label=html_label(f"<b>{esc(title)}</b><br/> "))
     g.attr("node", fontname=FONT, fontsize="13", shape="box", style="rounded,filled", margin="0.14,0.06",
@@ -131,14 +213,15 @@ def conv_label(row: Row, name: str) -> str:
     if row.groups and row.groups > 1:
         per = channels(row.input_shape) // row.groups
         detail += f" · <b>groups={row.groups}</b> ({per} per group)"
-    detail += " · " + (red(f"stride {s}") if s > 1 else "stride 1")
-    foot = small(f"{esc(name)} · out {shape(row.output_shape)} · {scaled(row.params)} params")
+    detail += sep() + (red(f"stride {s}") if s > 1 else "stride 1")
+    foot = small(f"{esc(name)} · {scaled(row.params)} params{sep()}out {shape(row.output_shape)}")
     return html_label(f"{title}<br/>{small(detail, '#222222', 11)}<br/>{foot}")
 
 
 def thin_label(row: Row, name: str, title: str) -> str:
     """One-line label for BN, ReLU and other parameter-light layers: what, which, output shape."""
-    return html_label(f"<b>{esc(title)}</b>  {small(f'{esc(name)} · {shape(row.output_shape)}')}")
+    gap = "<br/>" if landscape() else "  "
+    return html_label(f"<b>{esc(title)}</b>{gap}{small(f'{esc(name)}{sep()}{shape(row.output_shape)}')}")
 
 
 def option_a_label(row: Row, name: str) -> str:
@@ -159,7 +242,8 @@ def layer_label(row: Row, name: str) -> str:
     if row.kind == "norm":
         return thin_label(row, name, "BN" if "BatchNorm" in row.type else row.type)
     if row.kind == "add":
-        return html_label(f"<b>+</b>  F(x) + x  {small(shape(row.output_shape))}")
+        gap = "<br/>" if landscape() else "  "
+        return html_label(f"<b>+</b>  F(x) + x{gap}{small(shape(row.output_shape))}")
     if row.kind in ("pool", "linear"):
         return thin_label(row, name, paper_conv(row))
     return thin_label(row, name, row.type)
@@ -175,30 +259,61 @@ def add_layer_node(g: graphviz.Digraph, nid: str, row: Row, name: str, group: st
         attrs["group"] = group
     if row.kind == "add":
         attrs.update(shape="ellipse", style="filled", penwidth="1.6")
-    if row.kind == "shortcut":
-        attrs.update(style="rounded,filled,dashed")
     g.node(nid, layer_label(row, name), **attrs)
 
 
-def legend_label(shortcuts: bool = True, extra: str = "") -> str:
-    """The legend: one swatch per layer kind, the two shortcut line styles, the stride mark, ``extra``."""
-    cells = "".join(
-        f'<td bgcolor="{PALETTE[k][0]}" border="1" color="{PALETTE[k][1]}" style="rounded">&nbsp;{esc(t)}&nbsp;</td>'
-        for k, t in LEGEND_KINDS)
-    rows = [f"<tr>{cells}</tr>"]
-    if shortcuts:
-        rows.append(f'<tr><td colspan="3"><font color="{SHORTCUT_COLOUR}"><b>━━━</b></font> identity shortcut '
-                    f'(no weights)</td><td colspan="3"><font color="{SHORTCUT_COLOUR}"><b>╺ ╺ ╺</b></font> projection '
-                    "(1×1 conv)</td></tr>")
-    rows.append(f'<tr><td colspan="6">{red("/2")} stride 2 (downsampling) · shapes are C×H×W</td></tr>')
+@dataclass(frozen=True)
+class Contents:
+    """What a finished drawing shows, read back from its DOT source: the legend explains only that."""
+
+    kinds: tuple[str, ...]
+    identity: bool
+    projection: bool
+    option_a: bool
+    stride: bool
+
+
+_EDGE = re.compile(r"^\s*\S+ -> \S+ \[(.*)\]$", re.MULTILINE)
+
+
+def contents(source: str) -> Contents:
+    """The layer kinds (by fill colour), shortcut line styles and stride marks present in ``source``."""
+    kinds = tuple(k for k, _ in LEGEND_KINDS if f'fillcolor="{PALETTE[k][0]}"' in source)
+    shortcut_edges = [a for a in _EDGE.findall(source) if f'color="{SHORTCUT_COLOUR}"' in a]
+    return Contents(kinds=kinds,
+                    identity=any("style=solid" in a for a in shortcut_edges),
+                    projection=any("style=dashed" in a for a in shortcut_edges),
+                    option_a="option A shortcut" in source,
+                    stride=f'<font color="{STRIDE_COLOUR}">' in source)
+
+
+def legend_label(shown: Contents, extra: str = "") -> str:
+    """The legend: a swatch per layer kind drawn, the shortcut line styles drawn, the stride mark, ``extra``."""
+    names = dict(LEGEND_KINDS)
+    cells = "".join(f'<td bgcolor="{PALETTE[k][0]}" border="1" color="{PALETTE[k][1]}" style="rounded">'
+                    f"&nbsp;{esc(names[k])}&nbsp;</td>" for k in shown.kinds)
+    swatches = f'<table border="0" cellborder="0" cellspacing="3" cellpadding="2"><tr>{cells}</tr></table>'
+    rows = [f"<tr><td>{swatches}</td></tr>"] if cells else []
+    lines = []
+    if shown.identity:
+        what = "shortcut without weights (identity; option A: subsample, zero-pad)" if shown.option_a \
+            else "identity shortcut (no weights)"
+        lines.append(f'<font color="{SHORTCUT_COLOUR}"><b>━━━</b></font> {what}')
+    if shown.projection:
+        lines.append(f'<font color="{SHORTCUT_COLOUR}"><b>╺ ╺ ╺</b></font> projection shortcut (1×1 conv)')
+    marks = [f"{red('/2')} stride 2 (downsampling)"] if shown.stride else []
+    marks.append("shapes are C×H×W")
+    lines.append(" · ".join(marks))
     if extra:
-        rows.append(f'<tr><td colspan="6">{esc(extra)}</td></tr>')
-    return html_label('<table border="0" cellborder="0" cellspacing="3" cellpadding="2">'
+        lines.append(esc(extra))
+    rows += [f"<tr><td>{line}</td></tr>" for line in lines]
+    return html_label('<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
                       + "".join(rows) + "</table>")
 
 
-def add_legend(g: graphviz.Digraph, above: Sequence[str], shortcuts: bool = True, extra: str = "") -> None:
-    """Put the legend under the nodes ``above`` (the bottom of each column of the drawing)."""
-    g.node("legend", legend_label(shortcuts, extra), shape="plaintext", style="", fontsize="11")
+def add_legend(g: graphviz.Digraph, above: Sequence[str], extra: str = "") -> None:
+    """Put the legend under the nodes ``above`` (the bottom of each column of the drawing), listing only
+    what the drawing so far contains."""
+    g.node("legend", legend_label(contents(str(g.source)), extra), shape="plaintext", style="", fontsize="11")
     for nid in above:
         g.edge(nid, "legend", style="invis")

@@ -10,6 +10,7 @@ legible on a slide.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..analysis.result import Inspection, Row
 from ..errors import InspectError
-from .fmt import pair, scaled
+from .fmt import pair, scaled, shape
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -82,6 +83,11 @@ def save(fig: Figure, path: str | Path) -> Path:
     return write_atomic(path, to_bytes(fig, check_format(path)))
 
 
+def plain(text: str) -> str:
+    """Text shown literally by matplotlib: a ``$`` (in a model name or spec) would start mathtext."""
+    return text.replace("$", r"\$")
+
+
 def tick_label(v: float, unit: str = "") -> str:
     """A short tick label: ``20 M``, ``4.5 G``; with ``unit="B"`` binary units: ``32 MiB``."""
     if unit == "B":
@@ -142,7 +148,7 @@ def _stacked(ax: Axes, insps: Sequence[Inspection], field: str, title: str) -> N
     for xi, total in zip(x, bottom, strict=True):
         ax.annotate(scaled(total), (xi, total), xytext=(0, 4), textcoords="offset points", ha="center",
                     va="bottom", fontsize=12)
-    ax.set_xticks(x, [i.model for i in insps], rotation=30 if len(insps) > 3 else 0,
+    ax.set_xticks(x, [plain(i.model) for i in insps], rotation=30 if len(insps) > 3 else 0,
                   ha="right" if len(insps) > 3 else "center")
     ax.set_title(title)
     ax.grid(axis="x", visible=False)
@@ -172,7 +178,7 @@ def memory_figure(insps: Sequence[Inspection]) -> Figure:
         for k, insp in enumerate(insps):
             values = [next((s.activation_bytes for s in insp.stages if s.name == n), 0) for n in names]
             xs = [i - 0.4 + width * (k + 0.5) for i in range(len(names))]
-            bars = ax.bar(xs, values, width, label=insp.model)
+            bars = ax.bar(xs, values, width, label=plain(insp.model))
             if len(insps) <= 4:  # side by side, labels stand upright so neighbours never collide
                 present = {s.name for s in insp.stages}
                 ax.bar_label(bars, [tick_label(v, "B") if n in present else "—" for n, v in zip(names, values,
@@ -231,23 +237,36 @@ def _mark_stages(ax: Axes, insp: Inspection, layers: Sequence[Row], labels: bool
         if not labels:
             continue
         narrow = (end - start) < 0.06 * len(layers)
-        ax.annotate(name, ((start + end - 1) / 2, 1.0), xycoords=("data", "axes fraction"), xytext=(0, -4),
+        ax.annotate(plain(name), ((start + end - 1) / 2, 1.0), xycoords=("data", "axes fraction"), xytext=(0, -4),
                     textcoords="offset points", va="top", ha="center", fontsize=11, color="#555555",
                     rotation=90 if narrow else 0)
 
 
 def rf_figure(insp: Inspection) -> Figure:
-    """Receptive field (and effective stride) of each main-path layer, with the input size as a line."""
+    """Receptive field (and effective stride) of each main-path layer, with the input size as a line.
+
+    Height and width are drawn apart when they differ (a non-square input or kernel); the legend sits under
+    the axes, so no line runs through it; the note on who sees the whole image goes where no data is.
+    """
     layers = spatial_layers(insp)
     x = list(range(1, len(layers) + 1))
-    rf = [r.rf[0] for r in layers if r.rf]
+    rf = [r.rf for r in layers if r.rf]
     jump = [r.jump[0] if r.jump else 1 for r in layers]
-    size = insp.input_shape[2]
+    height, width = insp.input_shape[2], insp.input_shape[3]
+    same_rf = all(h == w for h, w in rf)
     with style():
-        fig = new_figure(12, 6.5)
+        fig = new_figure(12, 7)
         ax = fig.subplots()
-        ax.plot(x, rf, color=RF_COLOUR, marker="o", markersize=3, linewidth=2, label="receptive field (px)")
-        ax.axhline(size, color=INPUT_COLOUR, linestyle="--", linewidth=2, label=f"input size {size} px")
+        ax.plot(x, [h for h, _ in rf], color=RF_COLOUR, marker="o", markersize=3, linewidth=2,
+                label="receptive field (px)" if same_rf else "receptive field, height (px)")
+        if not same_rf:
+            ax.plot(x, [w for _, w in rf], color=RF_COLOUR, linestyle=":", linewidth=2,
+                    label="receptive field, width (px)")
+        if height == width:
+            ax.axhline(height, color=INPUT_COLOUR, linestyle="--", linewidth=2, label=f"input size {height} px")
+        else:
+            ax.axhline(height, color=INPUT_COLOUR, linestyle="--", linewidth=2, label=f"input height {height} px")
+            ax.axhline(width, color=INPUT_COLOUR, linestyle="-.", linewidth=1.6, label=f"input width {width} px")
         ax2 = ax.twinx()
         ax2.step(x, jump, where="post", color=JUMP_COLOUR, linewidth=1.8, label="effective stride (px)")
         ax2.set_yscale("log", base=2)
@@ -256,52 +275,136 @@ def rf_figure(insp: Inspection) -> Figure:
         ax2.set_ylabel("effective stride (jump, px)", color=JUMP_COLOUR)
         ax2.grid(False)
         ax2.spines["right"].set_visible(True)
-        _mark_beyond(ax, layers, rf, size)
         _mark_stages(ax, insp, layers)
         ax.set_xlabel("layer index (main-path conv and pool layers, in execution order)")
-        ax.set_ylabel("receptive field (px, height)" if insp.input_shape[2] != insp.input_shape[3]
-                      else "receptive field (px)")
-        ax.set_title(f"{insp.model}: receptive field grows to {pair(insp.totals.rf)} px "
-                     f"(input {size} px, stride {pair(insp.totals.jump)})")
+        ax.set_ylabel("receptive field (px)")
+        ax.set_title(plain(f"{insp.model}: receptive field grows to {pair(insp.totals.rf)} px "
+                           f"(input {height}×{width} px, stride {pair(insp.totals.jump)})"))
         ax.set_xlim(0, len(layers) + 1)
         _integer_ticks(ax)
-        ax.set_ylim(0, max([*rf, size]) * 1.15)
+        ax.set_ylim(0, max([*(max(p) for p in rf), height, width]) * 1.15)
         lines = ax.get_legend_handles_labels()
         lines2 = ax2.get_legend_handles_labels()
-        ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", bbox_to_anchor=(0.0, 0.93))
+        fig.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="outside lower center",
+                   ncols=min(3, len(lines[0]) + 1), frameon=False)
+        _note_whole_image(fig, ax, ax2, insp, layers)
     return fig
 
 
-def _mark_beyond(ax: Axes, layers: Sequence[Row], rf: Sequence[int], size: int) -> None:
-    """Shade the layers whose receptive field is larger than the input, and say from where."""
-    first = next((i for i, v in enumerate(rf) if v > size), None)
+def whole_image_units(row: Row, input_hw: tuple[int, int]) -> tuple[int, int]:
+    """How many output positions of ``row``, per axis, have a receptive field that covers the whole input.
+
+    Output position i of an axis reads input pixels [i·j − p, i·j − p + r − 1] (r: receptive field, j: jump,
+    p: effective padding); it sees the whole axis [0, n − 1] when i·j ≤ p and i·j − p + r − 1 ≥ n − 1.  A
+    receptive field wider than the input is necessary, not sufficient: a unit near the border has most of
+    its window on the padding.
+    """
+    if row.rf is None or row.jump is None or row.rf_padding is None or len(row.output_shape) != 4:
+        return (0, 0)
+    counts = []
+    for axis in (0, 1):
+        r, j, p = row.rf[axis], row.jump[axis], row.rf_padding[axis]
+        n, positions = input_hw[axis], row.output_shape[2 + axis]
+        low = max(0, -(-(n - 1 + p - (r - 1)) // j))  # ⌈(n − 1 + p − r + 1) / j⌉
+        high = min(positions - 1, p // j)
+        counts.append(max(0, high - low + 1))
+    return (counts[0], counts[1])
+
+
+def _whole_image_text(insp: Inspection, layers: Sequence[Row]) -> tuple[str, int | None]:
+    """Where the receptive field outgrows the input, which units really see the whole image, and the index
+    of the first layer where some do."""
+    hw = (insp.input_shape[2], insp.input_shape[3])
+    bigger = next((i for i, r in enumerate(layers) if r.rf and r.rf[0] > hw[0] and r.rf[1] > hw[1]), None)
+    counts = [whole_image_units(r, hw) for r in layers]
+    first = next((i for i, c in enumerate(counts) if c[0] * c[1] > 0), None)
+    if bigger is None and first is None:
+        return "the receptive field stays inside the input: no unit sees the whole image", None
+
+    def units(i: int) -> str:
+        out = layers[i].output_shape
+        return f"#{i + 1}: {counts[i][0] * counts[i][1]:,} of {out[2] * out[3]:,} units"
+
+    lines = []
+    if bigger is not None:
+        lines.append(f"receptive field wider than the input from layer #{bigger + 1} ({layers[bigger].name}) on;")
+    lines.append("a unit sees the whole image only if its window covers it (units near the centre first):")
     if first is None:
-        ax.annotate("the receptive field stays inside the input", (0.98, 0.04), xycoords="axes fraction",
-                    ha="right", fontsize=12, color=INPUT_COLOUR)
-        return
-    ax.axvspan(first + 0.5, len(rf) + 1, color=INPUT_COLOUR, alpha=0.07, linewidth=0)
-    left = first > len(rf) / 2  # the note goes on the side with room
-    after = len(rf) - first
-    ax.annotate(f"RF > input from layer #{first + 1} ({layers[first].name}) on:\n"
-                f"{after} layer{'s' * (after != 1)} (#{first + 1}–#{len(rf)}) see more than the whole image",
-                (first + 1, size), xytext=(-30 if left else 30, 40), textcoords="offset points",
-                ha="right" if left else "left", fontsize=12,
-                color=INPUT_COLOUR, arrowprops={"arrowstyle": "->", "color": INPUT_COLOUR},
-                bbox={"boxstyle": "round", "fc": "white", "ec": INPUT_COLOUR, "alpha": 0.9})
+        lines.append("none does yet: every window hangs over a border")
+    else:
+        last = len(layers) - 1
+        lines.append(f"{units(first)} ({layers[first].name})" + (f" · last layer {units(last)}"
+                                                                 if last != first else ""))
+    return "\n".join(lines), first
+
+
+def _note_whole_image(fig: Figure, ax: Axes, ax2: Axes, insp: Inspection, layers: Sequence[Row]) -> None:
+    """The note, in the first corner of the axes where it covers no data point (upper left, usually)."""
+    text, first = _whole_image_text(insp, layers)
+    if first is not None:
+        ax.axvspan(first + 0.5, len(layers) + 1, color=INPUT_COLOUR, alpha=0.07, linewidth=0)
+    note = ax.text(0.02, 0.9, plain(text), transform=ax.transAxes, fontsize=11.5,
+                   color=INPUT_COLOUR, va="top", ha="left", zorder=5,
+                   bbox={"boxstyle": "round", "fc": "white", "ec": INPUT_COLOUR, "alpha": 0.95})
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig.draw_without_rendering()
+    points = [p for a in (ax, ax2) for line in a.get_lines() for p in _display_points(a, line)]
+    for x, y, ha, va in ((0.02, 0.9, "left", "top"), (0.98, 0.04, "right", "bottom"),
+                         (0.5, 0.9, "center", "top"), (0.98, 0.5, "right", "center"),
+                         (0.02, 0.5, "left", "center"), (0.5, 0.04, "center", "bottom")):
+        note.set(x=x, y=y, ha=ha, va=va)
+        note.update_bbox_position_size(renderer)
+        patch = note.get_bbox_patch()
+        box = (patch or note).get_window_extent(renderer).padded(4)
+        if not any(box.contains(px, py) for px, py in points):
+            return
+
+
+def _display_points(ax: Axes, line: Any) -> list[tuple[float, float]]:
+    """Points along a drawn line, in pixels: its segments sampled (steps drawn as steps), and a horizontal
+    line (the input size, x in axes fraction) all along its width."""
+    xs, ys = list(line.get_xdata()), list(line.get_ydata())
+    if line.get_transform() is not ax.transData:
+        return [_xy(line.get_transform().transform((k / 50, ys[0]))) for k in range(51)]
+    corners = [(xs[0], ys[0])] if xs else []
+    for x1, y0, y1 in zip(xs[1:], ys, ys[1:], strict=False):
+        if str(line.get_drawstyle()).startswith("steps"):
+            corners.append((x1, y0))
+        corners.append((x1, y1))
+    out = [_xy(ax.transData.transform(corners[-1]))] if corners else []
+    for (x0, y0), (x1, y1) in itertools.pairwise(corners):
+        out += [_xy(ax.transData.transform((x0 + t / 8 * (x1 - x0), y0 + t / 8 * (y1 - y0)))) for t in range(8)]
+    return out
+
+
+def _xy(p: Any) -> tuple[float, float]:
+    return (float(p[0]), float(p[1]))
+
+
+MAX_DRAWN_LAYERS = 200  # beyond this, a per-layer channel line becomes a solid block: draw one step per block
 
 
 def shapes_figure(insp: Inspection) -> Figure:
-    """Feature-map size and channels of each main-path layer along depth (two panels, shared x)."""
+    """Feature-map size and channels of each main-path layer along depth (two panels, shared x).
+
+    Channels change at every layer inside a bottleneck (256 → 64 → 64 → 256); past ``MAX_DRAWN_LAYERS``
+    layers those zigzags merge into a solid band, so each block is drawn as one step: its widest and its
+    narrowest conv output, the band between them shaded.
+    """
     layers = spatial_layers(insp)
     x = list(range(1, len(layers) + 1))
     sizes = [r.output_shape[2] for r in layers]
     chans = [r.output_shape[1] for r in layers]
+    dense = len(layers) > MAX_DRAWN_LAYERS
     with style():
         fig = new_figure(12, 7.5)
         ax_s, ax_c = fig.subplots(2, 1, sharex=True)
         ax_s.step(x, sizes, where="post", color="#2ca02c", linewidth=2.2)
         ax_s.set_ylabel("feature map (px, height)")
-        ax_c.step(x, chans, where="post", color="#9467bd", linewidth=2.2)
+        if dense:
+            _block_channels(ax_c, insp, layers)
+        else:
+            ax_c.step(x, chans, where="post", color="#9467bd", linewidth=2.2)
         ax_c.set_ylabel("channels")
         for ax, values in ((ax_s, sizes), (ax_c, chans)):
             ax.set_yscale("log", base=2)
@@ -312,15 +415,48 @@ def shapes_figure(insp: Inspection) -> Figure:
             _mark_stages(ax, insp, layers, labels=ax is ax_s)
         _integer_ticks(ax_c)
         ax_c.set_xlabel("layer index (main-path conv and pool layers, in execution order)")
-        ax_s.set_title(f"{insp.model}: feature-map size and channels along depth")
+        title = f"{insp.model}: feature-map size and channels along depth"
+        ax_s.set_title(plain(title + (f"\n(channels per block: {len(layers):,} layers are too many to draw apart)"
+                                      if dense else "")))
     return fig
+
+
+def block_spans(insp: Inspection, layers: Sequence[Row]) -> list[tuple[int, int, int, int]]:
+    """``(first x, last x, narrowest, widest)`` channels of each block's layers (a layer outside any block is
+    a span of its own), in order; x counts layers from 1 as on the plots' axis."""
+    from .diagram_block import blocks_of
+
+    owner = {leaf.name: path for path, b in blocks_of(insp).items() for leaf in b.leaves}
+    spans: list[tuple[str, int, int, int, int]] = []
+    for i, r in enumerate(layers, start=1):
+        key, c = owner.get(r.name, f"#{i}"), r.output_shape[1]
+        if spans and spans[-1][0] == key:
+            _, start, _, low, high = spans[-1]
+            spans[-1] = (key, start, i, min(low, c), max(high, c))
+        else:
+            spans.append((key, i, i, c, c))
+    return [(start, end, low, high) for _, start, end, low, high in spans]
+
+
+def _block_channels(ax: Axes, insp: Inspection, layers: Sequence[Row]) -> None:
+    """One step per block: widest and narrowest conv output, the band between shaded."""
+    spans = block_spans(insp, layers)
+    edges = [s[0] for s in spans] + [spans[-1][1] + 1]
+    highs = [s[3] for s in spans] + [spans[-1][3]]
+    lows = [s[2] for s in spans] + [spans[-1][2]]
+    ax.fill_between(edges, lows, highs, step="post", color="#9467bd", alpha=0.18, linewidth=0)
+    ax.step(edges, highs, where="post", color="#9467bd", linewidth=2.2, label="widest conv output in each block")
+    ax.step(edges, lows, where="post", color="#9467bd", linewidth=1.4, linestyle="--",
+            label="narrowest conv output in each block")
+    ax.legend(loc="upper left", fontsize=11)
 
 
 # --------------------------------------------------------------------------- the family
 
 
-def family_figure(insps: Sequence[Inspection]) -> Figure:
-    """MACs vs parameters, one labelled point per model, point area by depth, colour by family."""
+def family_figure(insps: Sequence[Inspection], log: bool = False) -> Figure:
+    """MACs vs parameters, one labelled point per model, point area by depth, colour by family; ``log``:
+    logarithmic axes (VGG-19 beside ResNet-18 stays readable).  Models at the same spot share one label."""
     families = [_family(i.model) for i in insps]
     palette = {f: c for f, c in zip(dict.fromkeys(families), _tab10(), strict=False)}
     with style():
@@ -331,17 +467,33 @@ def family_figure(insps: Sequence[Inspection]) -> Figure:
             ax.scatter([i.totals.params for i in members], [i.totals.macs for i in members],
                        s=[_area(i.totals.depth) for i in members], color=palette[fam], alpha=0.75,
                        edgecolor="black", linewidth=0.6, label=fam, zorder=3)
-        si_axis(ax, "x")
-        si_axis(ax, "y")
-        ax.set_xlabel("parameters")
-        ax.set_ylabel("MACs (conv + fc)")
-        size = insps[0].input_shape
-        ax.set_title(f"the family at {size[2]}×{size[3]}: point area ∝ depth")
+        if log:
+            _log_axes(ax)
+        else:
+            si_axis(ax, "x")
+            si_axis(ax, "y")
+        ax.set_xlabel("parameters" + (" (log scale)" if log else ""))
+        ax.set_ylabel("MACs (conv + fc)" + (" (log scale)" if log else ""))
+        sizes = {tuple(i.input_shape[2:]) for i in insps}
+        where = "at " + shape(sizes.pop(), drop_batch=False) if len(sizes) == 1 else "each at its default input"
+        ax.set_title(f"the family {where}: point area ∝ depth")
         ax.margins(0.12)
         _depth_key(ax, insps)
-        place_labels(fig, ax, [(i.totals.params, i.totals.macs) for i in insps], [i.model for i in insps],
+        place_labels(fig, ax, [(i.totals.params, i.totals.macs) for i in insps], [plain(i.model) for i in insps],
                      [_area(i.totals.depth) for i in insps])
     return fig
+
+
+def _log_axes(ax: Axes) -> None:
+    """Log axes with ticks at 1, 2 and 5 of each decade, labelled like the linear ones (``20 M``)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: tick_label(v)))
+        axis.set_minor_formatter(NullFormatter())
 
 
 def _family(name: str) -> str:
@@ -389,11 +541,13 @@ def _candidates(radius: float) -> Iterator[tuple[float, float, str, str, bool]]:
 
 def place_labels(fig: Figure, ax: Axes, points: Sequence[tuple[float, float]], texts: Sequence[str],
                  areas: Sequence[float]) -> None:
-    """Label points without overlaps: try offsets around each point, keep the first free one."""
+    """Label points without overlaps: markers that sit on each other share one label (their names stacked);
+    then try offsets around each point and keep the first free one."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     fig.draw_without_rendering()
     frame = ax.get_window_extent(renderer)
     taken = [_marker_box(ax, p, a) for p, a in zip(points, areas, strict=True)]
+    points, texts, areas = _merge_coincident(ax, points, texts, areas)
     centres = [ax.transData.transform(p) for p in points]
     for point, text, area in sorted(zip(points, texts, areas, strict=True), key=lambda t: -t[0][1]):
         first = None
@@ -412,6 +566,26 @@ def place_labels(fig: Figure, ax: Axes, points: Sequence[tuple[float, float]], t
         else:
             dx, dy, ha, va = first or (8, 8, "left", "bottom")
             ax.annotate(text, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=12)
+
+
+def _merge_coincident(ax: Axes, points: Sequence[tuple[float, float]], texts: Sequence[str],
+                      areas: Sequence[float]) -> tuple[list[tuple[float, float]], list[str], list[float]]:
+    """Points whose markers overlap by more than half become one labelled point ("resnet34" over "plain34")."""
+    fig = ax.get_figure()
+    to_points = 72 / (fig.dpi if fig is not None else 72)
+    groups: list[tuple[list[int], Any]] = []
+    for i, (p, a) in enumerate(zip(points, areas, strict=True)):
+        centre = ax.transData.transform(p) * to_points
+        near = next((g for g in groups if ((g[1][0] - centre[0]) ** 2 + (g[1][1] - centre[1]) ** 2) ** 0.5
+                     < 0.5 * max(a, areas[g[0][0]]) ** 0.5), None)
+        if near is None:
+            groups.append(([i], centre))
+        else:
+            near[0].append(i)
+    for g, _ in groups:  # stacked names in the order of the markers, the highest on top
+        g.sort(key=lambda i: -points[i][1])
+    return ([points[g[0]] for g, _ in groups], ["\n".join(texts[i] for i in g) for g, _ in groups],
+            [max(areas[i] for i in g) for g, _ in groups])
 
 
 def _nearest_is(box: Any, own: Any, centres: Sequence[Any]) -> bool:

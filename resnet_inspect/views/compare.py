@@ -13,6 +13,8 @@ from importlib import import_module
 from typing import Any
 
 from ..analysis.compare import (
+    PAPER_FIG5,
+    SAME_WIDTH,
     BlockFigures,
     ModelSummary,
     PaperCell,
@@ -161,7 +163,7 @@ def side_record(summaries: Sequence[ModelSummary]) -> dict[str, Any]:
 
 
 def _size_text(size: tuple[int, int]) -> str:
-    return f"{size[0]}×{size[1]}"
+    return fmt.shape(size, drop_batch=False)
 
 
 PUBLISHED_LABEL = "as published"
@@ -273,8 +275,15 @@ def paper_record(paper: PaperTable) -> dict[str, Any]:
 # --------------------------------------------------------------------------- blocks
 
 
-def blocks_table(pair: tuple[BlockFigures, BlockFigures], exact: bool = False) -> Table:
-    """Basic block vs bottleneck: channels, convs, conv weights, params with BN, MACs, and the ratio."""
+BLOCK_CAPTIONS = {
+    PAPER_FIG5: "He et al. 2015, Fig. 5: a basic block at {narrow} channels, a bottleneck at {wide}, {size} map",
+    SAME_WIDTH: "Same width (the tutorials' comparison): both blocks at {wide} channels, {size} map",
+}
+
+
+def blocks_table(pair: tuple[BlockFigures, BlockFigures], exact: bool = False, kind: str = SAME_WIDTH) -> Table:
+    """Basic block vs bottleneck: channels, convs, conv weights, params with BN, MACs, and the ratio;
+    ``kind`` says which comparison it is (:data:`PAPER_FIG5` or :data:`SAME_WIDTH`)."""
     basic, neck = pair
     size = fmt.hw(basic.input_shape)
     columns = (Column("block", "Block"), Column("channels", "Channels"),
@@ -284,23 +293,34 @@ def blocks_table(pair: tuple[BlockFigures, BlockFigures], exact: bool = False) -
                  Cell(b.weights, "int"), Cell(b.params, "int"), _scaled(b.macs, exact)) for b in pair]
     ratios = [basic.weights / neck.weights, basic.params / neck.params, basic.macs / neck.macs]
     rows.append(_row(Cell("ratio", text="basic / bottleneck"), Cell(None), Cell(None),
-                     *[Cell(round(r, 3), "ratio") for r in ratios], strong=True))
-    return Table(columns, tuple(rows),
-                 caption=f"Basic block vs bottleneck at {basic.input_shape[1]} channels, {size} feature map",
-                 notes=tuple(_block_notes(pair)), id="blocks", role="blocks")
+                     *[Cell(round(r, 3), "ratio", text=fmt.ratio(r, 2) if r < 2 else None) for r in ratios],
+                     strong=True))
+    caption = BLOCK_CAPTIONS[kind].format(narrow=basic.input_shape[1], wide=neck.input_shape[1], size=size)
+    return Table(columns, tuple(rows), caption=caption, notes=tuple(_block_notes(pair, kind)),
+                 id=f"blocks-{kind}", role="blocks")
 
 
-def _block_notes(pair: tuple[BlockFigures, BlockFigures]) -> list[str]:
+def _block_notes(pair: tuple[BlockFigures, BlockFigures], kind: str = SAME_WIDTH) -> list[str]:
     notes = [f"{b.name}: {weights_formula(b)} = {fmt.grouped(b.weights)} conv weights" for b in pair]
     positions = pair[0].output_shape[2] * pair[0].output_shape[3]
     if all(b.macs == b.weights * positions for b in pair):
         notes.append(f"MACs = conv weights × {fmt.grouped(positions)} output positions (stride 1); "
-                     "BN and the add are not counted. Both blocks map the same input to the same output shape.")
+                     "BN and the add are not counted.")
+    if kind == PAPER_FIG5:
+        notes.append("The bottleneck takes the basic block's place (ResNet-34 → ResNet-50) at 4× the width for "
+                     "about the same weights and MACs: \"similar time complexity\" (the paper).")
+    elif pair[0].input_shape == pair[1].input_shape and pair[0].output_shape == pair[1].output_shape:
+        notes.append("Both blocks map the same input to the same output shape.")
     return notes
 
 
-def blocks_record(pair: tuple[BlockFigures, BlockFigures]) -> dict[str, Any]:
-    """Both blocks' figures and the basic / bottleneck ratios."""
+def blocks_document(comparisons: dict[str, tuple[BlockFigures, BlockFigures]], exact: bool = False) -> Document:
+    """Both comparisons, the paper's first (:func:`resnet_inspect.analysis.compare.block_comparisons`)."""
+    tables = tuple(blocks_table(comparisons[k], exact, k) for k in (PAPER_FIG5, SAME_WIDTH) if k in comparisons)
+    return Document("Basic block vs bottleneck: the paper's comparison and the same-width one", tables)
+
+
+def _pair_record(pair: tuple[BlockFigures, BlockFigures]) -> dict[str, Any]:
     records = []
     for b in pair:
         d = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(b).items()}
@@ -309,7 +329,18 @@ def blocks_record(pair: tuple[BlockFigures, BlockFigures]) -> dict[str, Any]:
         del d["weight_terms"]
         records.append(d)
     ratio = {"weights": pair[0].weights / pair[1].weights, "macs": pair[0].macs / pair[1].macs}
-    return {"layout": "blocks", "blocks": records, "ratio": ratio}
+    return {"blocks": records, "ratio": ratio}
+
+
+def blocks_record(pair: tuple[BlockFigures, BlockFigures],
+                  comparisons: dict[str, tuple[BlockFigures, BlockFigures]] | None = None) -> dict[str, Any]:
+    """The same-width pair's figures and the basic / bottleneck ratios (``blocks``, ``ratio``), and, under
+    ``comparisons``, each comparison by kind (``paper``: He et al. 2015, Fig. 5; ``same-width``)."""
+    out = {"layout": "blocks", **_pair_record(pair)}
+    if comparisons:
+        out["comparisons"] = {k: {"caption": blocks_table(v, kind=k).caption, **_pair_record(v)}
+                              for k, v in comparisons.items()}
+    return out
 
 
 # --------------------------------------------------------------------------- v1 vs v1.5

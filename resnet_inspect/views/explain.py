@@ -15,6 +15,7 @@ from ..analysis.result import Row
 from ..document import Block, Cell, Column, Document, Formula, Note, Paragraph, Section, Table, TableRow
 from ..policies import POLICIES
 from ..render import fmt
+from . import texts
 
 # How a symbol reads in a formula (the analysis names them; a view chooses the letters).
 SYMBOLS = {
@@ -285,12 +286,9 @@ def _rf_global_section(e: Explanation) -> Section:
 
 def _rf_reason(row: Row) -> str:
     """Why the row has no receptive field, in words (the analysis records a reason id and where it began)."""
-    from ..analysis import result as result_module
-
-    reasons: dict[str, str] = getattr(result_module, "RF_REASONS", {})
-    reason = str(getattr(row, "rf_reason", "") or "")
-    where = str(getattr(row, "rf_reason_layer", "") or "")
-    text = reasons.get(reason, reason) or "an op whose geometry is not known"
+    reason = row.rf_reason or ""
+    where = row.rf_reason_layer or ""
+    text = texts.RF_REASONS.get(reason, reason) or "an op whose geometry is not known"
     return f"not known: {text}" + (f" (from {where})" if where and where != row.name else "")
 
 

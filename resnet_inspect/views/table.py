@@ -36,13 +36,12 @@ def _blank_if_zero(value: int | None, kind: CellKind) -> Cell:
 GLOBAL_RF = "all"  # the RF column of a row after global pooling: every unit sees the whole input
 
 
-def _rf_cell(r: Row, value: tuple[int, int] | None, column: str = "rf") -> Cell:
-    """A receptive-field cell; a row without one is blank, or says why (``rf_reason``).  A row after global
-    pooling (``rf_global``) shows ``all`` under RF and nothing under jump and padding: its units see the
-    whole input, which no size in pixels (619 for ResNet-50 at 224, the union of every position's view)
-    should be read as."""
+def _rf_cell(r: Row, value: tuple[int, int] | None, size: bool = False) -> Cell:
+    """A receptive-field cell. A row whose units all see the whole input (``rf_global``, after global
+    pooling) shows ``all`` in the size column and nothing for jump and padding, which mean nothing there; a
+    row without a receptive field is blank, or says why (``rf_reason``)."""
     if getattr(r, "rf_global", False):
-        return Cell(value, "pair", text=GLOBAL_RF if column == "rf" else "")
+        return Cell(None, "pair", text=GLOBAL_RF if size else "")
     if value is not None:
         return Cell(value, "pair")
     reason = str(getattr(r, "rf_reason", "") or "")
@@ -66,9 +65,9 @@ COLUMNS: dict[str, LayerColumn] = {
     "macs": LayerColumn("MACs", "count", lambda r, e: _blank_if_zero(r.macs, _count_kind(e))),
     "flops": LayerColumn("FLOPs", "count", lambda r, e: _blank_if_zero(r.flops, _count_kind(e))),
     "memory": LayerColumn("Act. memory", "bytes", lambda r, e: _blank_if_zero(r.activation_bytes, "bytes")),
-    "rf": LayerColumn("RF (px)", "pair", lambda r, e: _rf_cell(r, r.rf)),
-    "jump": LayerColumn("Jump", "pair", lambda r, e: _rf_cell(r, r.jump, "jump")),
-    "rf_padding": LayerColumn("RF pad", "pair", lambda r, e: _rf_cell(r, r.rf_padding, "rf_padding")),
+    "rf": LayerColumn("RF (px)", "pair", lambda r, e: _rf_cell(r, r.rf, size=True)),
+    "jump": LayerColumn("Jump", "pair", lambda r, e: _rf_cell(r, r.jump)),
+    "rf_padding": LayerColumn("RF pad", "pair", lambda r, e: _rf_cell(r, r.rf_padding)),
 }
 DEFAULT_COLUMNS = ("name", "type", "kernel", "output", "params", "macs", "rf", "jump")
 # On a terminal too narrow for the default columns, these leave first (the row names say conv/bn/relu).
@@ -141,7 +140,7 @@ def layer_table(result: Inspection, columns: Sequence[str] = DEFAULT_COLUMNS, ma
             cells[i] = Cell(r.type, text=repeats[r.name])
         rows.append(TableRow(tuple(cells), level=r.depth, strong=not r.is_leaf and r.depth == 1, tags=_tags(r),
                              group=_group(r)))
-    shape = "×".join(map(str, result.input_shape))
+    shape = fmt.shape(result.input_shape, drop_batch=False)
     drop = DEFAULT_DROP if tuple(columns) == DEFAULT_COLUMNS else {}  # columns asked for are never left out
     return Table(tuple(Column(k, c.title, c.kind, drop=drop.get(k, 0)) for k, c in zip(columns, cols, strict=True)),
                  tuple(rows),
@@ -160,15 +159,14 @@ def footer(result: Inspection) -> list[str]:
         f"        activations {fmt.nbytes(tot.activation_bytes)} ({result.dtype}, one forward pass)",
     ]
     if tot.rf is not None:
-        lines.append(f"        receptive field {fmt.pair(tot.rf)} px at {tot.feature_layer}, jump "
-                     f"{fmt.pair(tot.jump)}, effective padding {fmt.pair(tot.rf_padding)}: what one unit of "
-                     "the last feature map sees")
-    lines.append(f"        depth {tot.depth} (conv + fc layers on the main path; shortcut projections, "
-                 "BN, ReLU and pooling not counted)")
-    lines.append(f"MACs count: {texts.macs(result.policy)}.")
+        lines.append(f"        receptive field {fmt.pair(tot.rf)} px at {tot.feature_layer} (last feature map), "
+                     f"jump {fmt.pair(tot.jump)}, effective padding {fmt.pair(tot.rf_padding)}")
     if any(getattr(r, "rf_global", False) for r in result.rows):
-        lines.append(f"RF {GLOBAL_RF}: after global pooling every unit sees the whole input, so no size in pixels "
-                     "and no jump apply; the totals give the last feature map's receptive field.")
+        lines.append("        RF \"all\": after global pooling every unit sees the whole input, so no size or "
+                     "jump applies")
+    lines.append(f"        depth {tot.depth} (main-path conv + fc layers; shortcut projections, BN, ReLU and "
+                 "pools not counted)")
+    lines.append(f"MACs count: {texts.macs(result.policy)}.")
     if tot.unsupported:
         lines.append(f"Not counted (no MAC formula): {', '.join(tot.unsupported)} — their MACs show as n/a.")
     return lines
@@ -209,7 +207,7 @@ def document(result: Inspection, columns: Sequence[str] = DEFAULT_COLUMNS, max_d
     blocks: list[Table] = [layer_table(result, columns, max_depth, exact)]
     if stages:
         blocks.append(stage_table(result, exact))
-    shape = "×".join(map(str, result.input_shape))
+    shape = fmt.shape(result.input_shape, drop_batch=False)
     return Document(result.model, tuple(blocks), subtitle=f"input {shape}, {result.dtype}",
                     meta=(("model", result.model), ("input", shape), ("dtype", result.dtype)))
 

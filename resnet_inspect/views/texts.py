@@ -28,6 +28,21 @@ SEED_CONVENTION = "convs on the main path plus max-pool layers, fc left out (a c
 ALL_CONVENTION = "every conv and fc layer, shortcut projections included"
 DEPTH_SHORT = ("Depth: weighted layers on the main path (stem conv, block convs, fc); shortcut projections, "
                "BN, ReLU and pooling not counted (see `resnet-inspect depth`).")
+RF_GLOBAL = ("rf_global: every unit of the row sees the whole input (after a global pool, a "
+             "fully-connected layer over the map, or a join with such a path); rf and rf_padding "
+             "then give the region every unit sees, the whole input plus what the last feature "
+             "map's receptive fields reach outside it, and jump is null")
+# Why a row's receptive field is null (``Row.rf_reason``; ``Row.rf_reason_layer`` names the row where it started).
+RF_REASONS = {
+    "unknown-op": "an op whose geometry resnet-inspect does not know (a user's layer, a transposed convolution, "
+                  "an unlisted functional op): its receptive field cannot be computed, so none after it is shown",
+    "non-uniform-windows": "an adaptive pool whose windows differ in size or spacing (the map size is not a "
+                           "multiple of the output size): no single size and jump describe its units",
+    "flattened": "positions folded into one axis: each element sees the region of the position it came from, "
+                 "and no single size and jump describe them",
+    "mixed-join": "paths meeting with different jumps: the region differs from unit to unit",
+    "unknown-layout": "an op over an axis resnet-inspect cannot map to the image's height or width",
+}
 FINAL_RF = "Receptive field: in input pixels, at the last feature map before global pooling."
 
 BLOCK_LABELS = {"BasicBlock": "basic", "Bottleneck": "bottleneck", "PreActBasicBlock": "pre-act basic",
@@ -49,7 +64,8 @@ def conventions(result: Inspection) -> dict[str, str]:
     """The ``conventions`` record of the JSON export: one sentence per quantity."""
     return {
         "macs": macs(result.policy), "policy": result.policy, "flops": FLOPS, "depth": DEPTH,
-        "activation_bytes": ACTIVATIONS, "rf": RF, "final_rf": final_rf(result.totals.feature_layer),
+        "activation_bytes": ACTIVATIONS, "rf": RF, "rf_global": RF_GLOBAL,
+        "final_rf": final_rf(result.totals.feature_layer),
     }
 
 

@@ -20,3 +20,13 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
 window.addEventListener("beforeprint", function () {
   document.querySelectorAll("details").forEach(function (d) { d.open = true; });
 });
+// In a layer table, a click on a block's row folds the block's layers (and unfolds them again).
+document.querySelectorAll("table.role-layers tr.tag-container.level-2").forEach(function (row) {
+  row.classList.add("foldable");
+  row.addEventListener("click", function () {
+    var folded = row.classList.toggle("folded");
+    row.parentNode.querySelectorAll('tr[data-group="' + row.dataset.group + '"]').forEach(function (r) {
+      if (r !== row) { r.hidden = folded; }
+    });
+  });
+});

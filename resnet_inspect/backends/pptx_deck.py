@@ -1,0 +1,451 @@
+"""A slide :class:`~resnet_inspect.document.Document` as an editable PowerPoint deck (python-pptx).
+
+Titles sit in the layout's title placeholder and text in ordinary text boxes, so a lecturer can edit
+both; tables are PowerPoint tables; figures are PNGs at 200 dpi; speaker notes go to the notes pane.
+Text has fixed sizes and exact line spacing, and every text box is measured with the fonts' own metrics
+(Liberation Sans, metric-compatible with Arial, and Noto Sans CJK SC for Chinese) before it is placed: a
+box whose text would not fit is set one size smaller until it does.  The geometry follows the HTML deck
+(13.333 × 7.5 in, the same point sizes), with the same layouts: a diagram above the text, a plot beside
+it, a table or text alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from ..document import BulletList, Document, Figure, Formula, Note, Paragraph, Slide, Table
+from ..errors import InspectError
+from .deck_html import dense, figure_bytes, layout, slides_of, tall_figure
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
+
+LATIN_FONT = "Arial"  # what the deck asks for; Liberation Sans has the same metrics and is what we measure
+EA_FONT = "Noto Sans CJK SC"
+MEASURE_FONTS = {("latin", False): "Liberation Sans", ("latin", True): "Liberation Sans:bold",
+                 ("cjk", False): "Noto Sans CJK SC", ("cjk", True): "Noto Sans CJK SC:bold"}
+LINE = 1.25  # exact line spacing, in ems
+TABLE_LINE = 1.15  # the same in table cells
+SPACE_AFTER = 0.35  # space after a paragraph, in ems
+INSET = 0.08  # text box inner margin, inches
+SLIDE_W, SLIDE_H = 13.333, 7.5
+LEFT, RIGHT, TOP, BOTTOM = 0.55, 0.55, 1.22, 0.45
+TITLE_TOP, TITLE_H = 0.28, 0.82
+BLUE, DARK, GREY, TEXT = "3B73B9", "17375E", "555555", "1B1B1B"
+MIN_SIZE = 11
+
+
+# ============================================================================ measuring text
+
+
+@functools.cache
+def font_file(pattern: str) -> str:
+    """The font file fontconfig picks for ``pattern`` (``Liberation Sans:bold``)."""
+    if shutil.which("fc-match") is None:
+        raise InspectError("measuring slide text needs fontconfig's fc-match; install fontconfig "
+                           "(Debian: apt-get install fontconfig)")
+    out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=False)
+    if not out.stdout:
+        raise InspectError(f"no font found for {pattern!r}; install fonts-liberation and fonts-noto-cjk")
+    return out.stdout
+
+
+@functools.cache
+def _font(script: str, bold: bool) -> FreeTypeFont:
+    from PIL import ImageFont
+
+    return ImageFont.truetype(font_file(MEASURE_FONTS[(script, bold)]), 100)
+
+
+def is_cjk(ch: str) -> bool:
+    """CJK ideographs, kana, and full-width punctuation: set in the East Asian font, breakable anywhere."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF) or (0xF900 <= o <= 0xFAFF) or (0xFF00 <= o <= 0xFFEF) or (0x3000 <= o <= 0x303F)
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width of ``text`` in points at ``size`` pt, each character in the font PowerPoint would use."""
+    total = 0.0
+    for script, run in _runs(text):
+        total += _font(script, bold).getlength(run) * size / 100
+    return total
+
+
+def _runs(text: str) -> Iterator[tuple[str, str]]:
+    for m in re.finditer(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|[^\u2e80-\u9fff\uf900-\ufaff"
+                         r"\uff00-\uffef\u3000-\u303f]+", text):
+        yield ("cjk" if is_cjk(m.group()[0]) else "latin"), m.group()
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: a word with its trailing space, or one CJK character."""
+    return re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff"
+                      r"\uff00-\uffef\u3000-\u303f]+\s*|\s+", text)
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Greedy line breaking as a word processor does it: words (or CJK characters) onto a line until full."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for tok in _tokens(para):
+            if line and text_width((line + tok).rstrip(), size, bold) > width:
+                lines.append(line.rstrip())
+                line = tok.lstrip()
+            else:
+                line += tok
+        lines.append(line.rstrip())
+    return lines
+
+
+# ============================================================================ what goes in a text box
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a text box: its text, size, style, and the indent a bullet takes."""
+
+    text: str
+    size: float
+    bold: bool = False
+    colour: str = TEXT
+    bullet: bool = False
+    label: str = ""
+    shade: bool = False
+    after: float = SPACE_AFTER  # space after the paragraph, in ems
+
+    @property
+    def indent(self) -> float:
+        """Left indent in points (bullets hang)."""
+        return 0.32 * 72 if self.bullet else (0.14 * 72 if self.shade else 0.0)
+
+    def full_text(self) -> str:
+        return f"{self.label}   {self.text}" if self.label else self.text
+
+
+def paragraphs(blocks: Sequence[Any], base: float) -> list[Para]:
+    """The text blocks of a slide as paragraphs at a base size (bullets, formulas, notes scale from it)."""
+    out: list[Para] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append(Para(b.text, base))
+        elif isinstance(b, BulletList):
+            out += [Para(item, base, bullet=True) for item in b.items]
+        elif isinstance(b, Formula):
+            out.append(Para(b.text, base + 1, label=b.label, shade=True))
+        elif isinstance(b, Note):
+            kind = b.kind
+            out.append(Para(b.text, max(base - 5, MIN_SIZE), bold=kind == "convention",
+                            colour=DARK if kind == "convention" else GREY))
+    return out
+
+
+def text_height(paras: Sequence[Para], width_pt: float) -> float:
+    """Height in points of paragraphs wrapped into a box ``width_pt`` wide (insets already taken off)."""
+    h = 0.0
+    for p in paras:
+        lines = wrap(p.full_text(), width_pt - p.indent, p.size, p.bold)
+        h += len(lines) * p.size * LINE + p.size * p.after
+    return h
+
+
+def fit(blocks: Sequence[Any], base: float, width_in: float, height_in: float) -> list[Para]:
+    """Paragraphs at the largest base size (``base`` down to :data:`MIN_SIZE`) that fit the box."""
+    size = base
+    while True:
+        paras = paragraphs(blocks, size)
+        if size <= MIN_SIZE or text_height(paras, (width_in - 2 * INSET) * 72) <= (height_in - 2 * INSET) * 72:
+            return paras
+        size -= 1
+
+
+# ============================================================================ writing the deck
+
+
+def _set_font(run: Any, size: float, bold: bool, colour: str) -> None:
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    font = run.font
+    font.size = Pt(size)
+    font.bold = bold
+    font.name = LATIN_FONT
+    font.color.rgb = _rgb(colour)
+    rpr = run._r.get_or_add_rPr()
+    for tag in ("a:ea", "a:cs"):
+        old = rpr.find(qn(tag))
+        if old is not None:
+            rpr.remove(old)
+    latin = rpr.find(qn("a:latin"))
+    ea = rpr.makeelement(qn("a:ea"), {"typeface": EA_FONT})
+    latin.addnext(ea)
+
+
+def _bullet(paragraph: Any, indent_pt: float) -> None:
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.set("marL", str(int(Pt(indent_pt))))
+    ppr.set("indent", str(-int(Pt(indent_pt))))
+    for tag in ("a:buNone", "a:buChar", "a:buAutoNum"):
+        old = ppr.find(qn(tag))
+        if old is not None:
+            ppr.remove(old)
+    ppr.append(ppr.makeelement(qn("a:buChar"), {"char": "•"}))
+
+
+def _no_bullet(paragraph: Any, indent_pt: float) -> None:
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.set("marL", str(int(Pt(indent_pt))))
+    ppr.set("indent", "0")
+    ppr.append(ppr.makeelement(qn("a:buNone"), {}))
+
+
+def _frame(frame: Any) -> None:
+    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.util import Inches
+
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+        setattr(frame, side, Inches(INSET))
+
+
+def write_paras(frame: Any, paras: Sequence[Para]) -> None:
+    """Fill a text frame: exact line spacing, bullets, labelled formulas, both fonts on every run."""
+    from pptx.util import Pt
+
+    _frame(frame)
+    for i, p in enumerate(paras):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.line_spacing = Pt(p.size * LINE)
+        para.space_after = Pt(p.size * p.after)
+        if p.bullet:
+            _bullet(para, p.indent)
+        else:
+            _no_bullet(para, p.indent)
+        if p.label:
+            _set_font(para.add_run(), p.size, False, BLUE)
+            para.runs[-1].text = p.label + "   "
+        run = para.add_run()
+        run.text = p.text
+        _set_font(run, p.size, p.bold, p.colour)
+
+
+def add_text(slide: Any, blocks: Sequence[Any], base: float, box: tuple[float, float, float, float],
+             name: str = "Text") -> None:
+    """A text box at ``box`` (left, top, width, height in inches) holding ``blocks``, sized to fit."""
+    from pptx.util import Inches
+
+    left, top, width, height = box
+    shape = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    shape.name = name
+    write_paras(shape.text_frame, fit(blocks, base, width, height))
+
+
+def add_title(slide: Any, text: str, size: float = 28, top: float = TITLE_TOP) -> None:
+    """The title, in the layout's title placeholder (so outlines and accessibility tools see it)."""
+    from pptx.util import Inches
+
+    width = SLIDE_W - LEFT - RIGHT
+    room = (TITLE_H - 2 * INSET) * 72
+    while size > 18 and len(wrap(text, (width - 2 * INSET) * 72, size, True)) * size * LINE > room:
+        size -= 1
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = (Inches(LEFT), Inches(top), Inches(width),
+                                                        Inches(TITLE_H))
+    write_paras(title.text_frame, [Para(text, size, bold=True, colour=DARK, after=0)])
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+
+    title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    title.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+    y = top + TITLE_H + 0.03
+    line = slide.shapes.add_connector(1, Inches(LEFT), Inches(y), Inches(SLIDE_W - RIGHT), Inches(y))
+    line.line.color.rgb = _rgb(BLUE)
+    line.line.width = Inches(0.03)
+
+
+def _rgb(hex_colour: str) -> Any:
+    from pptx.dml.color import RGBColor
+
+    return cast(Any, RGBColor).from_string(hex_colour)
+
+
+def add_picture(slide: Any, png: bytes, box: tuple[float, float, float, float], alt: str) -> None:
+    """A PNG scaled to fit ``box`` (inches), centred in it, with its alt text as the shape's description."""
+    from PIL import Image
+    from pptx.util import Inches
+
+    left, top, width, height = box
+    with Image.open(io.BytesIO(png)) as im:
+        w, h = im.size
+    scale = min(width / w, height / h)
+    pw, ph = w * scale, h * scale
+    pic = slide.shapes.add_picture(io.BytesIO(png), Inches(left + (width - pw) / 2), Inches(top + (height - ph) / 2),
+                                   Inches(pw), Inches(ph))
+    pic._element.nvPicPr.cNvPr.set("descr", alt)
+
+
+TABLE_SIZES = {"architecture": 16.0, "comparison": 22.0}
+CELL_PAD = 0.1  # inches left and right inside a cell
+CELL_SLACK = 0.25  # inches a column gets beyond its widest line: renderers must never wrap a cell
+CELL_MARGIN_V = 0.02  # inches above and below a cell's text
+
+
+def _cell_text(cell: Any) -> str:
+    return cell.text if cell.text is not None else "" if cell.value is None else str(cell.value)
+
+
+def table_size(table: Table, width_in: float, height_in: float) -> tuple[float, list[float]]:
+    """The largest font size (from the role's default down) at which no cell wraps and the rows fit; and the
+    column widths in inches at that size."""
+    size = TABLE_SIZES.get(table.role, 16.0)
+    while True:
+        pad = 2 * CELL_PAD + CELL_SLACK
+        widths = [text_width(col.title, size, True) / 72 + pad for col in table.columns]
+        for r in table.rows:
+            for i, c in enumerate(r.cells):
+                for line in _cell_text(c).split("\n"):
+                    widths[i] = max(widths[i], text_width(line, size, "total" in r.tags) / 72 + pad)
+        height = table_height(table, size)
+        if size <= MIN_SIZE or (sum(widths) <= width_in and height <= height_in):
+            return size, widths
+        size -= 1
+
+
+def row_lines(row_cells: Sequence[Any]) -> int:
+    return max(len(_cell_text(c).split("\n")) for c in row_cells)
+
+
+def table_height(table: Table, size: float) -> float:
+    """Inches: each row is its lines at exact spacing plus the cell's top and bottom margins."""
+    lines = 1 + sum(row_lines(r.cells) for r in table.rows)
+    return (lines * size * TABLE_LINE + (len(table.rows) + 1) * 2 * CELL_MARGIN_V * 72) / 72
+
+
+def add_table(slide: Any, table: Table, box: tuple[float, float, float, float]) -> float:
+    """A PowerPoint table in ``box``; returns the height it takes (inches)."""
+    from pptx.util import Inches, Pt
+
+    left, top, width, height = box
+    size, widths = table_size(table, width, height)
+    rows, cols = len(table.rows) + 1, len(table.columns)
+    total_h = table_height(table, size)
+    shape = slide.shapes.add_table(rows, cols, Inches(left), Inches(top), Inches(sum(widths)), Inches(total_h))
+    shape.name = "Table"
+    t = shape.table
+    t.first_row = True
+    for i, w in enumerate(widths):
+        t.columns[i].width = Inches(w)
+    heights = [1] + [row_lines(r.cells) for r in table.rows]
+    for i, n in enumerate(heights):
+        t.rows[i].height = Pt(n * size * TABLE_LINE + 2 * CELL_MARGIN_V * 72)
+    for j, col in enumerate(table.columns):
+        _fill_cell(t.cell(0, j), col.title, size, True, "FFFFFF", DARK, col.numeric)
+    for i, r in enumerate(table.rows, start=1):
+        strong = "total" in r.tags
+        for j, (c, col) in enumerate(zip(r.cells, table.columns, strict=True)):
+            _fill_cell(t.cell(i, j), _cell_text(c), size, strong, DARK if strong else TEXT,
+                       "E8EEF7" if strong else ("F5F7FA" if i % 2 == 0 else "FFFFFF"), col.numeric)
+    return total_h
+
+
+def _fill_cell(cell: Any, text: str, size: float, bold: bool, colour: str, fill: str, numeric: bool) -> None:
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Inches, Pt
+
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = _rgb(fill)
+    cell.margin_left = cell.margin_right = Inches(CELL_PAD)
+    cell.margin_top = cell.margin_bottom = Inches(CELL_MARGIN_V)
+    frame = cell.text_frame
+    frame.word_wrap = False
+    for k, line in enumerate(text.split("\n")):
+        para = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+        para.line_spacing = Pt(size * TABLE_LINE)
+        para.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
+        run = para.add_run()
+        run.text = line
+        _set_font(run, size, bold, colour)
+
+
+# ============================================================================ one slide per layout
+
+
+def _footer(slide: Any, n: int, total: int, title: str) -> None:
+    add_text(slide, [Note(f"{title}    {n} / {total}")], 11, (LEFT, SLIDE_H - 0.46, SLIDE_W - LEFT - RIGHT, 0.42),
+             name="Footer")
+
+
+def build_slide(prs: Any, s: Slide, n: int, total: int, deck_title: str,
+                cache: dict[tuple[str, str], bytes] | None) -> None:
+    sl = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
+    kind = layout(s)
+    width = SLIDE_W - LEFT - RIGHT
+    body_h = SLIDE_H - TOP - BOTTOM
+    fig = next((b for b in s.blocks if isinstance(b, Figure)), None)
+    text = [b for b in s.blocks if not isinstance(b, (Figure, Table))]
+    if kind == "cover":
+        add_title(sl, s.title, 40, top=1.3)
+        add_text(sl, text, 24, (LEFT, 2.9, width, 3.6))
+    else:
+        add_title(sl, s.title)
+        if kind == "stacked" and fig is not None:
+            fig_h = 4.75 if tall_figure(s) else 3.95
+            add_picture(sl, figure_bytes(fig, "png", cache), (LEFT, TOP, width, fig_h), fig.alt)
+            add_text(sl, text, 18, (LEFT, TOP + fig_h + 0.1, width, body_h - fig_h - 0.1))
+        elif kind == "split" and fig is not None:
+            add_picture(sl, figure_bytes(fig, "png", cache), (LEFT, TOP, 7.7, body_h), fig.alt)
+            add_text(sl, text, 18, (LEFT + 7.95, TOP, width - 7.95, body_h))
+        elif kind == "table":
+            top = TOP
+            for b in s.blocks:
+                if isinstance(b, Table):
+                    top += add_table(sl, b, (LEFT, top, width, body_h - 0.75)) + 0.15
+            add_text(sl, text, 20, (LEFT, top, width, TOP + body_h - top))
+        else:
+            add_text(sl, text, 19 if dense(s) else 24, (LEFT, TOP, width, body_h))
+    _footer(sl, n, total, deck_title)
+    sl.notes_slide.notes_text_frame.text = "\n\n".join(s.notes)
+
+
+def tag_language(prs: Any, lang: str) -> None:
+    """Tag every run with the deck's language, so a client picks the right glyphs (Simplified Chinese)."""
+    from pptx.oxml.ns import qn
+
+    for slide in prs.slides:
+        for rpr in slide._element.iter(qn("a:rPr")):
+            rpr.set("lang", lang)
+
+
+def render_pptx(doc: Document, cache: dict[tuple[str, str], bytes] | None = None) -> bytes:
+    """The deck as a .pptx file (bytes)."""
+    try:
+        from pptx import Presentation
+        from pptx.util import Inches
+    except ImportError as e:
+        raise InspectError(f"the PowerPoint deck needs python-pptx ({e}); install it with "
+                           "`pip install python-pptx`, or use --format html") from None
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
+    prs.core_properties.title = doc.title
+    prs.core_properties.author = "resnet-inspect"
+    prs.core_properties.language = "zh-CN" if doc.lang == "zh" else "en-US"
+    slides = slides_of(doc)
+    for n, s in enumerate(slides, start=1):
+        build_slide(prs, s, n, len(slides), doc.title, cache)
+    tag_language(prs, "zh-CN" if doc.lang == "zh" else "en-US")
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()

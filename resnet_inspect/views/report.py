@@ -1,0 +1,413 @@
+"""The report of one model and the family index, as documents.
+
+A report is what a student reads after class and an engineer attaches to a design review: the summary,
+the architecture in the paper's layout, the depth accounting, the stage table, the diagrams and plots,
+the receptive field, the conventions (this model's totals under each way of counting MACs) and every
+layer, grouped by stage and block.  Everything comes from a :class:`ModelAnalysis` (one analysis per
+model, shared by every section); figures are drawn when a backend asks for them, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from ..analysis.compare import ModelSummary, paper_layout
+from ..analysis.depth import DepthAccount
+from ..analysis.result import Inspection, Row
+from ..document import (
+    Block,
+    Cell,
+    Column,
+    Document,
+    Figure,
+    Formula,
+    Note,
+    Paragraph,
+    Section,
+    Source,
+    Table,
+    TableRow,
+)
+from ..policies import POLICIES
+from ..render import fmt
+from . import texts
+from .compare import paper_table
+from .depth import counts_table, formula, name_check
+from .depth import stage_table as depth_table
+from .table import layer_table, repeated_blocks, stage_table
+
+if TYPE_CHECKING:
+    from ..specs import Spec
+
+REPORT_COLUMNS = ("name", "type", "kernel", "output", "params", "macs", "memory", "rf", "jump")
+POLICY_ORDER = ("conv-fc", "torchinfo", "fvcore", "all")
+POLICY_NAMES = {"conv-fc": "conv + fc (torchvision, the paper)", "torchinfo": "torchinfo",
+                "fvcore": "fvcore", "all": "every op (--count all)"}
+
+
+@dataclass(frozen=True)
+class ModelAnalysis:
+    """Everything a report shows about one model: the result, its depth account and comparison summary,
+    and its MAC totals under every counting policy (each from its own pass)."""
+
+    result: Inspection
+    depth: DepthAccount
+    summary: ModelSummary
+    macs_by_policy: tuple[tuple[str, int], ...]
+    spec: Spec | None = field(default=None, compare=False)
+
+    @property
+    def model(self) -> str:
+        """The model's name."""
+        return self.result.model
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _svg_once(draw: Callable[[], bytes]) -> Callable[[str], bytes]:
+    """A figure's ``draw(fmt)``: SVG only, drawn the first time it is asked for, then kept."""
+    drawn = cache(draw)
+
+    def by_format(fmt_name: str) -> bytes:
+        if fmt_name != "svg":
+            raise ValueError(f"report figures are drawn as SVG, not {fmt_name}")
+        return drawn()
+
+    return by_format
+
+
+def _diagram(build: Callable[[], object]) -> Callable[[str], bytes]:
+    def draw() -> bytes:
+        from ..render.diagram import Diagram
+
+        d = build()
+        assert isinstance(d, Diagram)
+        return d.render("svg")
+
+    return _svg_once(draw)
+
+
+def _plot(build: Callable[[], object]) -> Callable[[str], bytes]:
+    def draw() -> bytes:
+        import matplotlib
+
+        from ..render.plots import to_bytes
+
+        # text as SVG text, not outlines: half the size, selectable, and twice as fast to lay out in a PDF
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            return to_bytes(build(), "svg")  # type: ignore[arg-type]
+
+    return _svg_once(draw)
+
+
+def block_figure(r: Inspection) -> Figure | None:
+    """Each kind of block the model has, drawn from its rows (identity vs projection); ``None`` without blocks."""
+    from ..render.diagram_block import block_paths
+
+    if not block_paths(r):
+        return None
+
+    def build() -> object:
+        from ..render.diagram import bottleneck_kinds_diagram
+
+        return bottleneck_kinds_diagram(r)
+
+    return Figure("fig-blocks", f"The kinds of block in {r.model}: solid shortcut = identity, dashed = projection; "
+                  "red marks the stride-2 layer.", f"Block diagrams of {r.model}", _diagram(build), "diagram")
+
+
+def network_figure(r: Inspection) -> Figure:
+    """The macro view: stem, stages × blocks, sizes and cumulative stride, head."""
+    def build() -> object:
+        from ..render.diagram import network_diagram
+
+        return network_diagram(r)
+
+    return Figure("fig-network", f"{r.model}: stem, stages (× blocks) with their output sizes and cumulative "
+                  "stride, head.", f"Network diagram of {r.model}", _diagram(build), "diagram")
+
+
+def plot_figure(fid: str, caption: str, build: Callable[[], object]) -> Figure:
+    """A matplotlib plot of the results."""
+    return Figure(fid, caption, caption, _plot(build), "plot")
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _kv(rows: Sequence[tuple[str, Cell, str]], caption: str = "", tid: str = "") -> Table:
+    columns = (Column("quantity", "Quantity"), Column("value", "Value", "int"), Column("counts", "What is counted"))
+    return Table(columns, tuple(TableRow((Cell(q), v, Cell(c))) for q, v, c in rows), caption=caption, id=tid,
+                 role="summary")
+
+
+def _both(n: int) -> Cell:
+    """``25,557,032 (25.6 M)``: every digit and the rounded figure."""
+    return Cell(n, "int", text=f"{fmt.grouped(n)} ({fmt.scaled(n)})" if n >= 10**4 else fmt.grouped(n))
+
+
+def _input_text(r: Inspection) -> str:
+    batch = f", batch {r.input_shape[0]}" if r.input_shape[0] != 1 else ""
+    return f"{fmt.shape(r.input_shape)}{batch}"
+
+
+def summary_section(a: ModelAnalysis) -> Section:
+    """Params, MACs and FLOPs (convention stated), depth with its formula, final RF, memory, input."""
+    r, t = a.result, a.result.totals
+    rf = (Cell(t.rf, "pair", text=f"{fmt.pair(t.rf)} px at {t.feature_layer}") if t.rf
+          else Cell(None, "pair", reason="no spatial layer"))
+    rows = [
+        ("Parameters", _both(t.params), "every weight and bias of the model, BN included"
+         + ("" if t.trainable_params == t.params else f"; trainable {fmt.grouped(t.trainable_params)}")),
+        ("MACs", _both(t.macs), texts.macs(r.policy)),
+        ("FLOPs", _both(t.flops), "2 × MACs"),
+        ("Depth", Cell(a.depth.depth, "int"), "weighted layers on the main path (stem conv, block convs, fc)"),
+        ("Final receptive field", rf, f"jump (effective stride) {fmt.pair(t.jump)}, effective padding "
+         f"{fmt.pair(t.rf_padding)}" if t.rf else ""),
+        ("Activation memory", Cell(t.activation_bytes, "bytes"),
+         f"{fmt.grouped(t.activation_bytes)} B: every layer output once, {r.dtype}, one forward pass"),
+        ("Input", Cell(r.input_shape, "shape", text=_input_text(r)), "channels × height × width"),
+    ]
+    blocks: list[Block] = [_kv(rows, tid="summary")]
+    blocks.append(Formula(f"depth = {formula(a.depth)}", latex=f"\\text{{depth}} = {formula(a.depth)}"
+                          .replace("·", r"\cdot ")))
+    blocks.append(Paragraph(f"Name check: {name_check(a.depth)}."))
+    if a.spec is not None and a.spec.description:
+        blocks.append(Paragraph(a.spec.description))
+    return Section("Summary", tuple(blocks), id="summary")
+
+
+def architecture_section(a: ModelAnalysis) -> Section:
+    """The paper's Table 1 layout for this model, then the numbers per stage."""
+    paper = paper_table(paper_layout([a.summary]))
+    return Section("Architecture", (paper, stage_table(a.result)), id="architecture")
+
+
+def depth_section(a: ModelAnalysis) -> Section:
+    """Which layers the depth counts, per stage, and what other counts give."""
+    return Section("Depth", (depth_table(a.depth), counts_table([a.depth]),
+                             Note(f"Convention: {texts.DEPTH_CONVENTION}.", "convention")), id="depth")
+
+
+def diagrams_section(a: ModelAnalysis) -> Section:
+    """The block kinds and the network."""
+    blocks: list[Block] = []
+    fig = block_figure(a.result)
+    if fig is not None:
+        blocks.append(fig)
+    else:
+        blocks.append(Paragraph(f"{a.model} has no residual blocks to draw."))
+    blocks.append(network_figure(a.result))
+    return Section("Diagrams", tuple(blocks), id="diagrams")
+
+
+def plots_section(a: ModelAnalysis) -> Section:
+    """Per-stage parameters and MACs, shapes along depth, memory per stage."""
+    r = a.result
+
+    def stages() -> object:
+        from ..render.plots import stages_figure
+
+        return stages_figure([r])
+
+    def shapes() -> object:
+        from ..render.plots import shapes_figure
+
+        return shapes_figure(r)
+
+    def memory() -> object:
+        from ..render.plots import memory_figure
+
+        return memory_figure([r])
+
+    return Section("Plots", (
+        plot_figure("fig-stages", f"{r.model}: parameters and MACs per stage.", stages),
+        plot_figure("fig-shapes", f"{r.model}: feature-map size and channels along depth.", shapes),
+        plot_figure("fig-memory", f"{r.model}: activation memory per stage ({r.dtype}).", memory),
+    ), id="plots")
+
+
+def spatial_rows(r: Inspection) -> list[Row]:
+    """The main-path leaf layers with a receptive field, up to the last feature map, in execution order."""
+    out: list[Row] = []
+    for row in r.rows:
+        if row.is_leaf and not row.on_shortcut and row.rf is not None and len(row.output_shape) == 4:
+            out.append(row)
+        if row.name == r.totals.feature_layer:
+            break
+    return out
+
+
+def outgrows(r: Inspection) -> Row | None:
+    """The first main-path layer whose receptive field covers the whole input (both sides)."""
+    h, w = r.input_shape[-2:]
+    return next((row for row in spatial_rows(r) if row.rf and row.rf[0] >= h and row.rf[1] >= w), None)
+
+
+def rf_section(a: ModelAnalysis) -> Section:
+    """Growth along depth, where the RF outgrows the input, effective stride and padding."""
+    r, t = a.result, a.result.totals
+    h, w = r.input_shape[-2:]
+    size = fmt.pair((h, w))
+    if t.rf is None:
+        return Section("Receptive field", (Paragraph(f"{r.model} has no spatial layer: no receptive field."),),
+                       id="rf")
+    first = outgrows(r)
+    where = (f"It covers the whole {size}-px input from {first.name} on ({fmt.pair(first.rf)} px)."
+             if first else f"It never covers the whole {size}-px input: the last feature map sees "
+             f"{fmt.pair(t.rf)} px of it.")
+    text = (f"Each output of {t.feature_layer}, the last feature map before global pooling, sees {fmt.pair(t.rf)} "
+            f"input pixels, with a jump (effective stride) of {fmt.pair(t.jump)} px between neighbouring "
+            f"outputs and an effective padding of {fmt.pair(t.rf_padding)} px. {where} Where a residual add "
+            "joins two paths the receptive field is the union of the paths' input regions.")
+    columns = (Column("stage", "Stage"), Column("output", "Output (C×H×W)", "shape"),
+               Column("rf", "RF (px)", "pair"), Column("jump", "Jump", "pair"),
+               Column("coverage", "RF / input", "float"))
+    rows = [TableRow((Cell(s.name), Cell(s.output_shape, "shape"), Cell(s.rf, "pair"), Cell(s.jump, "pair"),
+                      Cell(round(s.rf[0] / h, 2), "float", text=f"{s.rf[0] / h:.2f}×") if s.rf
+                      else Cell(None, "float", text="")))
+            for s in r.stages if s.name != "head"]
+
+    def build() -> object:
+        from ..render.plots import rf_figure
+
+        return rf_figure(r)
+
+    return Section("Receptive field", (
+        Paragraph(text),
+        Table(columns, tuple(rows), caption=f"Receptive field at each stage output (input {size} px)", id="rf",
+              role="rf"),
+        plot_figure("fig-rf", f"{r.model}: receptive field and jump per layer; the line is the input size.", build),
+    ), id="rf")
+
+
+def conventions_section(a: ModelAnalysis) -> Section:
+    """What MACs and FLOPs mean here, and this model's totals under each convention, computed."""
+    by = dict(a.macs_by_policy)
+    columns = (Column("convention", "Convention"), Column("counts", "What MACs count"),
+               Column("macs", "MACs", "int"), Column("flops", "FLOPs (2 × MACs)", "int"))
+    rows = [TableRow((Cell(p, text=POLICY_NAMES[p]), Cell(POLICIES[p]), Cell(by[p], "int"),
+                      Cell(2 * by[p], "int")), strong=p == a.result.policy) for p in POLICY_ORDER if p in by]
+    base = by.get("conv-fc")
+    if base is not None:
+        rows.append(TableRow((Cell("flopcountermode", text="PyTorch FlopCounterMode"),
+                              Cell("FLOPs of conv and matmul: 2 per multiply-accumulate, so its total is 2 × the "
+                                   "conv + fc MACs"), Cell(base, "int"), Cell(2 * base, "int"))))
+    notes = ("One MAC is a multiply-accumulate; FLOPs = 2 × MACs. The paper's Table 1 \"FLOPs\" and "
+             "torchvision's \"GFLOPS\" are conv + fc MACs (the first row).",
+             "FlopCounterMode is not run here: its total is 2 × the conv + fc MACs, which the test suite checks "
+             "for every variant.",
+             "torchinfo and fvcore each count a little more than conv + fc (fc bias, batch norm, pooling); the "
+             "rows show by how much for this model.")
+    table = Table(columns, tuple(rows), caption=f"{a.model}: totals under each convention", notes=notes,
+                  id="conventions", role="conventions")
+    return Section("Conventions", (table,), id="conventions")
+
+
+def _top(row: Row) -> str:
+    return row.name.split(":")[0].split(".")[0]
+
+
+def layer_groups(r: Inspection) -> list[tuple[str, list[str]]]:
+    """The rows' names grouped as the stage table groups them: stem, each stage, head."""
+    stage_names = {s.name for s in r.stages} - {"stem", "head"}
+    groups: list[tuple[str, list[str]]] = []
+    for row in r.rows[1:]:
+        top = _top(row)
+        seen = any(g in stage_names for g, _ in groups)
+        key = top if top in stage_names else ("head" if seen else "stem")
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
+        groups[-1][1].append(row.name)
+    return groups
+
+
+def layers_section(a: ModelAnalysis) -> Section:
+    """Every layer, one collapsible table per stage (sortable by column in HTML)."""
+    r = a.result
+    full = layer_table(r, REPORT_COLUMNS)
+    by_name = dict(zip((row.name for row in r.rows), full.rows, strict=True))
+    repeats = repeated_blocks(r.rows)
+    blocks: list[Block] = []
+    for key, names in layer_groups(r):
+        stage = next((s for s in r.stages if s.name == key), None)
+        what = repeats.get(key, "")
+        title = key + (f": {what}" if what else "") + (f" — {fmt.shape(stage.output_shape)}" if stage else "")
+        table = Table(full.columns, tuple(by_name[n] for n in names), id=f"layers-{key}", role="layers")
+        blocks.append(Section(title, (table,), id=f"layers-{key}", level=2, collapsible=True))
+    blocks.append(Paragraph(f"{len(r.rows) - 1} rows: layers, functional ops (the residual adds, a ReLU called "
+                            "more than once as relu:2, relu:3), blocks and stages. Click a header to sort a stage's "
+                            "rows by that column."))
+    blocks.append(Note(" ".join(n.strip() for n in full.notes if n.strip().startswith(("MACs count", "Not counted")))
+                       or texts.macs(r.policy), "convention"))
+    return Section("All layers", tuple(blocks), id="layers")
+
+
+def _sources(a: ModelAnalysis) -> tuple[Source, ...]:
+    out = [Source("he2015", "He, Zhang, Ren, Sun 2015, Deep Residual Learning for Image Recognition "
+                  "(arXiv:1512.03385): Table 1, the depth convention, Fig. 3 and Fig. 5.")]
+    if a.spec is not None and a.spec.paper and a.spec.paper != "custom" and "1512.03385" not in a.spec.paper:
+        out.append(Source("paper", a.spec.paper))
+    out.append(Source("tools", "Counting conventions: torchvision's weights metadata (_ops), torchinfo 1.8 "
+                      "(mult-adds), fvcore FlopCountAnalysis, PyTorch torch.utils.flop_counter.FlopCounterMode."))
+    return tuple(out)
+
+
+def model_report(a: ModelAnalysis, version: str = "") -> Document:
+    """The whole report of one model."""
+    r = a.result
+    head = f"{a.spec.block} blocks {'-'.join(map(str, a.spec.layers))}, " if a.spec is not None else ""
+    subtitle = f"{head}input {_input_text(r)}, {r.dtype}" + (f" · resnet-inspect {version}" if version else "")
+    sections = (summary_section(a), architecture_section(a), depth_section(a), diagrams_section(a),
+                plots_section(a), rf_section(a), conventions_section(a), layers_section(a))
+    return Document(r.model, sections, subtitle=subtitle, sources=_sources(a),
+                    meta=(("model", r.model), ("input", fmt.shape(r.input_shape, drop_batch=False))))
+
+
+# --------------------------------------------------------------------------- the family index
+
+
+def family_table(analyses: Sequence[ModelAnalysis], pages: dict[str, str]) -> Table:
+    """One row per model, each linking to its page: block, depth, params, MACs, FLOPs, memory, RF, input."""
+    columns = (Column("model", "Model"), Column("block", "Blocks"), Column("depth", "Depth", "int"),
+               Column("params", "Params", "count"), Column("macs", "MACs", "count"),
+               Column("flops", "FLOPs", "count"), Column("activation_bytes", "Act. memory", "bytes"),
+               Column("rf", "RF (px)", "pair"), Column("input", "Input", "shape"))
+    rows = []
+    for a in analyses:
+        r, t = a.result, a.result.totals
+        block = f"{a.spec.block} {'-'.join(map(str, a.spec.layers))}" if a.spec is not None else ""
+        rows.append(TableRow((Cell(r.model, link=pages.get(r.model, "")), Cell(block), Cell(t.depth, "int"),
+                              Cell(t.params, "count"), Cell(t.macs, "count"), Cell(t.flops, "count"),
+                              Cell(t.activation_bytes, "bytes"), Cell(t.rf, "pair"),
+                              Cell(r.input_shape, "shape"))))
+    return Table(columns, tuple(rows), caption="Every model of this report", id="family", role="family",
+                 notes=(f"MACs count {texts.macs(analyses[0].result.policy)}; FLOPs = 2 × MACs.",
+                        "Depth: weighted layers on the main path. RF: at the last feature map before global "
+                        "pooling. Act. memory: every layer output once, one forward pass."))
+
+
+def family_index(analyses: Sequence[ModelAnalysis], pages: dict[str, str], version: str = "") -> Document:
+    """``index``: every generated model side by side and the MACs-vs-params scatter, each linking to its page."""
+    results = [a.result for a in analyses]
+
+    def scatter() -> object:
+        from ..render.plots import family_figure
+
+        return family_figure(results)
+
+    blocks: list[Block] = [family_table(analyses, pages)]
+    if len(results) > 1:
+        blocks.append(plot_figure("fig-family", "MACs vs parameters: point area grows with depth, colour by "
+                                  "family.", scatter))
+    names = ", ".join(a.model for a in analyses)
+    return Document("resnet-inspect report", (Section("Models", tuple(blocks), id="models"),),
+                    subtitle=f"{len(analyses)} model{'s' if len(analyses) != 1 else ''}: {names}"
+                    + (f" · resnet-inspect {version}" if version else ""))
+
+
+__all__ = ["ModelAnalysis", "family_index", "model_report"]

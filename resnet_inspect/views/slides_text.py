@@ -1,0 +1,345 @@
+"""The words of the teaching deck, in English and in Chinese; numbers are filled in by the view.
+
+Each entry is a pair (English, Chinese) of ``str.format`` templates with the same fields, so both decks
+carry the same numbers.  The Chinese is written as a lecturer would say it in class, with the usual terms
+(残差块, 瓶颈结构, 恒等映射, 投影捷径, 感受野, 下采样, 步长).
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------------ cover
+    "deck_title": ("ResNet, number by number", "ResNet 逐个数字讲清楚"),
+    "cover_models": ("Networks: {models}", "本讲涉及的网络：{models}"),
+    "cover_input": ("Input: {input}", "输入尺寸：{input}"),
+    "input_default": ("each network's default input ({sizes})", "各网络的默认输入（{sizes}）"),
+    "cover_tool": ("Every number computed from the built models by resnet-inspect {version}",
+                   "所有数字均由 resnet-inspect {version} 从实际构建的模型中计算得出"),
+    "cover_notes": ("Every number in this deck comes from the analysis of the networks named here, built from "
+                    "their specifications; none is typed in by hand. MACs count the multiply-accumulates of "
+                    "convolutions and fully-connected layers, bias excluded (the paper's and torchvision's "
+                    "\"FLOPs\"); FLOPs = 2 × MACs.",
+                    "本讲义中的每个数字都来自对上述网络的分析：模型按其配置构建，没有任何数字是手工填写的。"
+                    "MACs 指卷积层和全连接层的乘加次数，不含偏置（即论文和 torchvision 所说的 \"FLOPs\"）；"
+                    "FLOPs = 2 × MACs。"),
+    # ------------------------------------------------------------------ part 1
+    "deg_title": ("Deeper plain nets trained worse", "更深的普通网络，训练反而更差"),
+    "deg_1": ("Stacking more layers on a plain network raised the error on the training set itself, so it was "
+              "not overfitting: He et al. call it degradation.",
+              "在普通网络上继续堆叠层数，连训练集上的误差都升高了，所以这不是过拟合，He 等人称之为“退化”问题。"),
+    "deg_2": ("They saw it on CIFAR-10 (a 56-layer plain net behind a 20-layer one, Fig. 1) and on ImageNet "
+              "(plain-34 behind plain-18, Fig. 4).",
+              "论文在 CIFAR-10 上观察到这一点（56 层普通网络不如 20 层，图 1），在 ImageNet 上也一样"
+              "（plain-34 不如 plain-18，图 4）。"),
+    "deg_3": ("A deeper net could copy the shallow one and make its extra layers identities; the solver did not "
+              "find that solution.",
+              "按理说，深网络只要复制浅网络，再让多出来的层做恒等映射就行；但优化器找不到这个解。"),
+    "deg_notes": ("The training curves are the paper's own (He et al. 2015, Fig. 1 and Fig. 4); this deck draws "
+                  "no curve it cannot compute. Point out that the error is the training error, which rules out "
+                  "overfitting.",
+                  "训练曲线来自论文本身（He 等 2015，图 1 和图 4）；本讲义不画任何无法由工具计算出来的曲线。"
+                  "请强调这里说的是训练误差，因此可以排除过拟合。"),
+    "unit_title": ("The residual unit: learn F(x) = H(x) − x", "残差块：学习 F(x) = H(x) − x"),
+    "unit_1": ("The layers fit the residual F(x) = H(x) − x; the unit outputs F(x) + x.",
+               "这几层只拟合残差 F(x) = H(x) − x，残差块输出 F(x) + x。"),
+    "unit_2": ("If the identity is what the layer should do, F only has to go to 0.",
+               "如果这一层最好什么都不做，只需让 F 趋于 0 即可。"),
+    "unit_3": ("The identity shortcut adds no weights and no multiplications: one addition per element.",
+               "恒等捷径不增加任何参数和乘法，每个元素只多一次加法。"),
+    "unit_caption": ("The residual unit (He et al. 2015, Fig. 2)", "残差块（He 等 2015，图 2）"),
+    "unit_notes": ("The drawing is the idea of Fig. 2 of the paper, with no numbers on it. The next slides put "
+                   "numbers on real blocks.",
+                   "这张图只表达论文图 2 的思想，上面没有数字。后面几页会在真实的残差块上标出具体数字。"),
+    # ------------------------------------------------------------------ diagram words
+    "w_weights": ("weights", "个权重"),
+    "w_projection": ("projection", "投影捷径"),
+    "w_option_a": ("option A: subsample, zero-pad", "方案 A：下采样并补零"),
+    "w_identity": ("identity x", "恒等映射 x"),
+    "w_weight_layer": ("weight layer", "权重层"),
+    "w_identity_x": ("x (identity)", "x（恒等映射）"),
+    # ------------------------------------------------------------------ part 2
+    "fig5_title": ("Fig. 5: a basic block at 64 channels, a bottleneck at 256",
+                   "论文图 5：64 通道的基本块与 256 通道的瓶颈结构"),
+    "fig5_basic_panel": ("Basic block on {c}-channel maps", "基本块（{c} 通道特征图）"),
+    "fig5_bottleneck_panel": ("Bottleneck on {c}-channel maps", "瓶颈结构（{c} 通道特征图）"),
+    "panel_caption": ("{weights} conv weights · {params} parameters with BN · {macs} MACs at {hw}",
+                      "卷积权重 {weights} 个 · 含 BN 参数 {params} 个 · 在 {hw} 上 {macs} 次乘加"),
+    "fig5_1": ("Basic: {formula} = {weights} weights", "基本块：{formula} = {weights} 个权重"),
+    "fig5_2": ("Bottleneck: {formula} = {weights} weights", "瓶颈结构：{formula} = {weights} 个权重"),
+    "fig5_3": ("About the same cost ({macs_a} vs {macs_b} MACs) on maps with {ratio}× the channels: that is "
+               "why the deep nets use bottlenecks.",
+               "计算量相当（{macs_a} 对 {macs_b} 次乘加），处理的特征图却宽了 {ratio} 倍，"
+               "这正是深层网络采用瓶颈结构的原因。"),
+    "fig5_notes": ("Both blocks are built and inspected here: an identity basic block on {ca}×{hw} maps and an "
+                   "identity bottleneck on {cb}×{hw} maps (the conv2_x size). Conv weights are the sum of the "
+                   "blocks' conv parameters; parameters add the batch norms' scales and shifts; MACs are conv "
+                   "multiply-accumulates at {hw}. This is the paper's own comparison (Fig. 5): similar time "
+                   "complexity.",
+                   "这两个块都是现场构建并分析的：一个在 {ca}×{hw} 特征图上的恒等基本块，一个在 {cb}×{hw} "
+                   "特征图上的恒等瓶颈块（即 conv2_x 的尺寸）。卷积权重是块内各卷积参数之和；参数量再加上 BN 的缩放与"
+                   "平移参数；MACs 是在 {hw} 上卷积的乘加次数。这就是论文自己的比较（图 5）：时间复杂度相近。"),
+    "same_title": ("The same width, {c} channels: {wa} vs {wb}", "同样宽度 {c} 通道：{wa} 对 {wb}"),
+    "same_1": ("Two 3×3 convs at {c} channels: {formula} = {weights} weights",
+               "{c} 通道上两个 3×3 卷积：{formula} = {weights} 个权重"),
+    "same_2": ("The bottleneck squeezes to {mid} channels first: {weights} weights, {ratio}× fewer",
+               "瓶颈结构先把通道压缩到 {mid}：只有 {weights} 个权重，少 {ratio} 倍"),
+    "same_3": ("This is the tutorials' comparison; Fig. 5 on the previous slide is the fair one.",
+               "这是很多教程里的比较方式；上一页的论文图 5 才是公平的比较。"),
+    "same_notes": ("A basic block and a bottleneck, both taking and giving {c} channels at {hw}, built and "
+                   "inspected: {wa} and {wb} conv weights, {ma} and {mb} MACs. The ratio compares different "
+                   "amounts of work per channel, so say which comparison is which.",
+                   "一个基本块和一个瓶颈块，输入输出都是 {c} 通道、{hw} 大小，现场构建并分析：卷积权重分别为 {wa} 和 "
+                   "{wb}，乘加次数分别为 {ma} 和 {mb}。这个倍数比较的是每个通道上工作量不同的两种块，讲的时候要说清楚"
+                   "这是哪一种比较。"),
+    # ------------------------------------------------------------------ part 3
+    "kinds_title": ("Identity and projection shortcuts in {model}", "{model} 中的恒等映射与投影捷径"),
+    "kind_projection": ("{blocks}: projection, stride {stride}", "{blocks}：投影捷径，步长 {stride}"),
+    "kind_option_a": ("{blocks}: option A (zero-pad), stride {stride}", "{blocks}：方案 A（补零），步长 {stride}"),
+    "kind_identity": ("{blocks}: identity, stride {stride}", "{blocks}：恒等映射，步长 {stride}"),
+    "kind_none": ("{blocks}: no shortcut, stride {stride}", "{blocks}：无捷径，步长 {stride}"),
+    "the_other_blocks": ("the other {n} blocks", "其余 {n} 个块"),
+    "kind_caption": ("{n} of {total} blocks", "共 {total} 个块中的 {n} 个"),
+    "kinds_1": ("Solid: identity, no weights. Dashed: a 1×1 projection, only where the shape changes.",
+                "实线：恒等映射，没有参数。虚线：1×1 投影捷径，只在形状改变时使用。"),
+    "kinds_2": ("The {n} projections hold {w} parameters with their BN: {pct}% of the network.",
+                "这 {n} 个投影捷径连同 BN 共有 {w} 个参数，占整个网络的 {pct}%。"),
+    "kinds_notes": ("Each block of {model} is classed by its shortcut (weights on it or not) and by its stride, "
+                    "read from the inspected rows; one drawing per class. Projection weights are the parameters "
+                    "of the shortcut convs and batch norms.",
+                    "{model} 的每个块按捷径（有无参数）和步长分类，信息来自分析得到的各层数据；每类画一个。"
+                    "投影捷径的参数包括捷径上的卷积和 BN。"),
+    "stride_title": ("Where the stride sits: v1 (paper) and v1.5 (torchvision)",
+                     "步长放在哪里：v1（论文）与 v1.5（torchvision）"),
+    "stride_panel_v1": ("{model} v1: stride on the first 1×1", "{model} v1：步长在第一个 1×1 卷积上"),
+    "stride_panel_v15": ("{model} v1.5: stride on the 3×3", "{model} v1.5：步长在 3×3 卷积上"),
+    "stride_caption": ("whole network: {macs} MACs, RF {rf} px", "整个网络：{macs} 次乘加，感受野 {rf} 像素"),
+    "stride_1": ("Same parameters ({params}); v1.5 costs {delta} more MACs ({macs_a} → {macs_b}, +{pct}%).",
+                 "参数量相同（{params}）；v1.5 多出 {delta} 次乘加（{macs_a} → {macs_b}，+{pct}%）。"),
+    "stride_2": ("A 1×1 conv with stride 2 skips three of every four positions; on the 3×3 the stride wastes "
+                 "nothing.",
+                 "步长为 2 的 1×1 卷积每四个位置就跳过三个；把步长放到 3×3 上就不会丢信息。"),
+    "stride_3": ("Receptive field of the last feature map: {rf_a} px (v1) vs {rf_b} px (v1.5).",
+                 "最后一层特征图的感受野：{rf_a} 像素（v1）对 {rf_b} 像素（v1.5）。"),
+    "stride_notes": ("{model} built twice from one spec, stride on the first 1×1 (v1, the paper's Table 1) and on "
+                     "the 3×3 (v1.5, torchvision), both inspected at {input}. MACs are conv + fc; receptive fields "
+                     "are those of the last feature map. The drawing shows block {block}.",
+                     "同一个配置构建两次：{model} 的步长放在第一个 1×1 上（v1，论文表 1）和放在 3×3 上（v1.5，"
+                     "torchvision），都在 {input} 输入下分析。MACs 为卷积加全连接；感受野指最后一层特征图。"
+                     "图中画的是 {block} 这个块。"),
+    # ------------------------------------------------------------------ part 4
+    "arch_title": ("Table 1, computed: {models}", "论文表 1 的格式，逐项计算：{models}"),
+    "arch_layer": ("layer", "层"),
+    "arch_output": ("output", "输出尺寸"),
+    "arch_macs": ("MACs", "乘加次数"),
+    "arch_params": ("params", "参数量"),
+    "arch_maxpool": ("{k} max pool, /{s}", "{k} 最大池化，/{s}"),
+    "arch_head": ("avg pool, {n}-d fc", "平均池化，{n} 维全连接"),
+    "arch_note": ("Output sizes computed at {input}. {stride}", "输出尺寸按 {input} 输入计算。{stride}"),
+    "arch_v15": ("Stride on the 3×3 (torchvision, v1.5); Table 1 has it on the first 1×1.",
+                 "步长在 3×3 上（torchvision，v1.5）；论文表 1 放在第一个 1×1 上。"),
+    "arch_notes": ("Each column is read from the inspected rows of the built model: the kernels and output "
+                   "channels of the first block of each stage (in brackets, × the number of blocks), the stage's "
+                   "output size, and the totals. The first block of conv3_x, conv4_x and conv5_x downsamples. "
+                   "The torchvision layouts (v1.5) put a bottleneck's stride on the 3×3, which costs more MACs "
+                   "than the paper's first-1×1 placement. {published}",
+                   "每一列都取自所构建模型的分析结果：各阶段第一个块的卷积核与输出通道（方括号内，× 块数）、"
+                   "阶段输出尺寸，以及总量。conv3_x、conv4_x、conv5_x 的第一个块负责下采样。torchvision 的结构（v1.5）"
+                   "把瓶颈结构的步长放在 3×3 上，比论文放在第一个 1×1 上的做法乘加次数更多。{published}"),
+    "no_published": ("The paper's printed FLOPs are not shown: this deck shows only computed numbers.",
+                     "这里没有列出论文印刷的 FLOPs：本讲义只展示计算得到的数字。"),
+    # ------------------------------------------------------------------ part 5
+    "depth_title": ("Where 18, 34, 50, 101, 152 come from", "18、34、50、101、152 是怎么数出来的"),
+    "depth_title_any": ("Where the depth in the name comes from", "名字里的层数是怎么数出来的"),
+    "depth_rule": ("Count the weighted layers on the main path: the stem conv, every conv in the blocks, the fc. "
+                   "Shortcut projections, BN, ReLU and pooling do not count.",
+                   "只数主路径上带权重的层：stem 的卷积、每个块里的卷积、"
+                   "最后的全连接层。投影捷径、BN、ReLU 和池化都不算。"),
+    "depth_notes": ("Each formula is written from the counts of the inspected model: stem convs, blocks per "
+                    "stage times convs per block, fc layers. The sum is checked against the number of weighted "
+                    "main-path layers.",
+                    "每个公式都由分析得到的计数写出：stem 卷积数、每阶段块数 × 每块卷积数、全连接层数；"
+                    "总和与主路径上带权重的层数核对一致。"),
+    "diff_title": ("{a} vs {b}: {blocks} blocks × {per} layers", "{a} 对 {b}：{blocks} 个块 × {per} 层"),
+    "diff_line": ("{stage}: {x} → {y} blocks: {delta:+d} blocks × {per} layers = {layers:+d} layers",
+                  "{stage}：{x} → {y} 个块：{delta:+d} 个块 × {per} 层 = {layers:+d} 层"),
+    "diff_sum": ("{a} + {gain} = {b}: every other stage is the same.",
+                 "{a} + {gain} = {b}：其他阶段完全相同。"),
+    "diff_notes": ("Blocks per stage and convs per block come from the two inspected models; the difference is "
+                   "the difference of the counts.",
+                   "每阶段块数和每块卷积数都来自这两个模型的分析结果；差值就是计数之差。"),
+    "seed_title": ("Another count that also lands on {depth}", "另一种数法，也得到 {depth}"),
+    "seed_label_other": ("A tutorial's count", "教程里的数法"),
+    "seed_label_paper": ("The paper's count", "论文的数法"),
+    "seed_1": ("The max pool counted as a layer, the fc left out.", "把最大池化算作一层，不算全连接层。"),
+    "seed_2": ("The stem conv and the fc counted, pooling not.", "算 stem 卷积和全连接层，不算池化。"),
+    "seed_3": ("Every conv and fc, projections included: {convs} + {fcs} = {total}.",
+               "所有卷积和全连接层都算上（包括投影捷径）：{convs} + {fcs} = {total}。"),
+    "seed_4": ("A number is only meaningful with its convention: say what you count.",
+               "数字必须配上约定才有意义：要说清楚数的是什么。"),
+    "seed_title_diff": ("Other ways of counting {model}", "{model} 的其他数法"),
+    "seed_notes": ("All three counts are taken from the same inspected rows of {model}: max pools, main-path "
+                   "convs, shortcut convs and fc layers.",
+                   "三种数法都来自 {model} 同一份分析结果：最大池化、主路径卷积、捷径卷积和全连接层的个数。"),
+    # ------------------------------------------------------------------ part 6
+    "layer_title": ("One layer by hand: {layer} of {model}", "手算一层：{model} 的 {layer}"),
+    "layer_title2": ("{layer}: cost and what it sees", "{layer}：计算量与感受野"),
+    "layer_what": ("{kernel} conv, stride {stride}, padding {padding}: {cin} → {cout} channels, on {hin}",
+                   "{kernel} 卷积，步长 {stride}，填充 {padding}：{cin} → {cout} 通道，输入 {hin}"),
+    "layer_size": ("Output size", "输出尺寸"),
+    "layer_params": ("Parameters", "参数量"),
+    "layer_macs": ("MACs", "乘加次数"),
+    "layer_rf": ("Receptive field", "感受野"),
+    "layer_jump": ("Effective stride", "等效步长"),
+    "layer_bias": ("no bias (the BN after it has the shift)", "没有偏置（后面 BN 的平移参数起这个作用）"),
+    "layer_nobias": ("no bias", "没有偏置"),
+    "layer_macs_note": ("MACs = weights × output positions (bias excluded)", "乘加次数 = 权重数 × "
+                                                                             "输出位置数（不含偏置）"),
+    "layer_rf_note": ("r + (k − 1)·j: the input's receptive field r grows by k − 1 steps of its jump j",
+                      "r + (k − 1)·j：输入的感受野 r 增加 k − 1 个步距 j"),
+    "layer_notes": ("Every number on these two slides is a field of the row {layer} of the inspected {model} at "
+                    "{input}: its input and output shapes, kernel, stride, padding, parameters and MACs; the "
+                    "receptive field and jump of its input come from the row it reads ({src}). The formulas are "
+                    "the ones students redo by hand.",
+                    "这两页上的每个数字都是 {model}（输入 {input}）分析结果中 {layer} 这一行的字段："
+                    "输入输出形状、卷积核、"
+                    "步长、填充、参数量和乘加次数；输入的感受野和步距来自它读取的那一行（{src}）。"
+                    "这些公式学生应该能自己手算一遍。"),
+    # ------------------------------------------------------------------ part 7
+    "stages_title": ("Parameters and MACs per stage", "各阶段的参数量与乘加次数"),
+    "stages_1": ("{model}: {stage} holds {pct}% of the parameters ({params}).",
+                 "{model}：{stage} 占全部参数的 {pct}%（{params}）。"),
+    "stages_2": ("{stage} does the most work: {pct}% of the MACs ({macs}).",
+                 "{stage} 的计算量最大：占乘加次数的 {pct}%（{macs}）。"),
+    "stages_3": ("Channels double as the map halves: the last 3×3 conv of each of the {n} stages costs {macs} "
+                 "MACs, with {ratio}× the weights of the stage before.",
+                 "特征图减半时通道数翻倍：{n} 个阶段中每个阶段最后一个 3×3 卷积都是 {macs} 次乘加，"
+                 "但权重是前一阶段的 {ratio} 倍。"),
+    "stages_notes": ("Bars are the stage totals of each inspected model (stem, stages, head), conv + fc MACs.",
+                     "柱状图是各模型分析结果中每个阶段（stem、各阶段、head）的合计，MACs 为卷积加全连接。"),
+    "family_title": ("The family: parameters against MACs", "整个家族：参数量与乘加次数"),
+    "family_1": ("Each point is one network: parameters across, MACs up, area by depth.",
+                 "每个点代表一个网络：横轴是参数量，纵轴是乘加次数，点的面积表示深度。"),
+    "family_2": ("Cheapest: {a}, {ma} MACs. Most expensive: {b}, {mb} MACs ({ratio}×).",
+                 "最省：{a}，{ma} 次乘加。最贵：{b}，{mb} 次乘加（{ratio} 倍）。"),
+    "family_3": ("Fewest parameters: {a}, {pa}. Most: {b}, {pb}.", "参数最少：{a}，{pa}。最多：{b}，{pb}。"),
+    "family_notes": ("Totals of each inspected network at its input; MACs are conv + fc.",
+                     "每个网络在各自输入下分析得到的总量；MACs 为卷积加全连接。"),
+    "vgg_title": ("{model} vs VGG-19: deeper and cheaper", "{model} 对比 VGG-19：更深，却更省"),
+    "vgg_title_plain": ("{model} vs VGG-19", "{model} 对比 VGG-19"),
+    "vgg_depth": ("depth", "深度"),
+    "vgg_params": ("parameters", "参数量"),
+    "vgg_macs": ("MACs", "乘加次数"),
+    "vgg_1": ("{ratio_d}× the depth of VGG-19 at {ratio_m}× its MACs and {ratio_p}× its parameters.",
+              "深度是 VGG-19 的 {ratio_d} 倍，乘加次数只有它的 {ratio_m} 倍，参数量只有 {ratio_p} 倍。"),
+    "vgg_2": ("VGG-19's {n} fc layers hold {pct}% of its parameters.",
+              "VGG-19 的 {n} 个全连接层占了它 {pct}% 的参数。"),
+    "vgg_notes": ("Both networks inspected at {input}. Depth counts weighted layers on the main path; MACs are "
+                  "conv + fc.",
+                  "两个网络都在 {input} 输入下分析。深度按主路径上带权重的层计数；MACs 为卷积加全连接。"),
+    # ------------------------------------------------------------------ part 8
+    "rf_title": ("Receptive field along {model}", "{model} 的感受野变化"),
+    "rf_1": ("The last feature map ({layer}) sees {rf} px of the input, at an effective stride of {jump} px.",
+             "最后一层特征图（{layer}）能看到输入上 {rf} 像素的区域，等效步长为 {jump} 像素。"),
+    "rf_2": ("From {layer} on, a unit's receptive field is wider than the {size} px input: the centre unit "
+             "sees the whole image, a unit near the border sees part of it and padding.",
+             "从 {layer} 开始，感受野已超过 {size} 像素的输入："
+             "中心的单元能看到整张图，边缘的单元只能看到一部分图像和填充。"),
+    "rf_2_inside": ("The receptive field stays inside the {size} px input.", "感受野始终小于 {size} 像素的输入。"),
+    "rf_3": ("At a residual add the receptive field is the union of both paths, not a sum along the code.",
+             "在残差相加处，感受野取两条路径的并集，而不是按代码顺序一路累加。"),
+    "rf_notes": ("Receptive field and jump of every main-path conv and pool of {model} at {input}, computed "
+                 "over the network's graph (the union of the paths at each add). Rows after global pooling are "
+                 "left out: they mix every position.",
+                 "{model} 在 {input} 输入下主路径上每个卷积和池化层的感受野与步距，"
+                 "都在网络的计算图上求得（相加处取两条路径的"
+                 "并集）。全局池化之后的层不列出：它们混合了所有位置。"),
+    "rfs_title": ("The stride placement changes what the last layer sees", "步长的位置改变了最后一层的感受野"),
+    "rfs_stage": ("stage", "阶段"),
+    "rfs_1": ("With the stride on the 1×1 (v1), the next 3×3 already steps at the coarser stride, so every "
+              "later layer adds more: {rf_a} px vs {rf_b} px.",
+              "步长放在 1×1 上（v1）时，紧随其后的 3×3 已经按更大的步距滑动，"
+              "后面每一层增加得更多：{rf_a} 像素对 {rf_b} 像素。"),
+    "rfs_notes": ("Stage outputs of {model} v1 and v1.5 at {input}: receptive field and jump as computed for each "
+                  "stage's last layer.",
+                  "{model} v1 与 v1.5 在 {input} 输入下各阶段的输出：每个阶段最后一层的感受野和步距。"),
+    "jump": ("jump", "步距"),
+    # ------------------------------------------------------------------ part 9
+    "resnext_title": ("ResNeXt: cardinality, a grouped 3×3", "ResNeXt：基数与分组 3×3 卷积"),
+    "resnext_1": ("{model}: the 3×3 conv of each block is split into {groups} groups of {per} channels "
+                  "(cardinality {groups}).",
+                  "{model}：每个块里的 3×3 卷积分成 {groups} 组，每组 {per} 个通道（基数为 {groups}）。"),
+    "resnext_2": ("{layer}: {formula} = {weights} weights; dense it would be {dense}.",
+                  "{layer}：{formula} = {weights} 个权重；若不分组则为 {dense} 个。"),
+    "resnext_3": ("{model}: {params} parameters, {macs} MACs.", "{model}：参数量 {params}，乘加次数 {macs}。"),
+    "wide_title": ("Wide ResNets: wider bottlenecks, same depth", "Wide ResNet：更宽的瓶颈，深度不变"),
+    "wide_1": ("{model}: the bottleneck's inner width is {w} channels in the first stage ({base} in ResNet-50's).",
+               "{model}：第一阶段瓶颈结构内部宽度为 {w} 个通道（ResNet-50 是 {base}）。"),
+    "wide_2": ("{model}: depth {depth}, {params} parameters, {macs} MACs.",
+               "{model}：深度 {depth}，参数量 {params}，乘加次数 {macs}。"),
+    "cifar_title": ("CIFAR ResNets: 6n + 2 layers", "CIFAR 上的 ResNet：6n + 2 层"),
+    "cifar_1": ("{model}: {formula}, so n = {n}: 6·{n} + 2 = {depth}.",
+                "{model}：{formula}，即 n = {n}：6·{n} + 2 = {depth}。"),
+    "cifar_2": ("Three stages of {widths} channels on {sizes} px maps, a 3×3 stem, no max pool.",
+                "三个阶段，通道数 {widths}，特征图 {sizes} 像素；stem 是一个 3×3 卷积，没有最大池化。"),
+    "cifar_3": ("Option A shortcuts (zero-padding) add no parameters: {params} in all.",
+                "方案 A 的捷径（补零）不引入参数：总共 {params} 个参数。"),
+    "cifar_3b": ("{params} parameters, {macs} MACs at {input}.", "参数量 {params}，在 {input} 输入下 {macs} 次乘加。"),
+    "cifar_adapt": ("{model}: a later community adaptation (3×3 stride-1 stem, no max pool), not a network of the "
+                    "paper.",
+                    "{model}：后来社区改编的版本（3×3、步长 1 的 stem，没有最大池化），并非论文中的网络。"),
+    "preact_title": ("Pre-activation units and 1000-layer nets", "预激活残差块与 1000 层的网络"),
+    "preact_1": ("BN → ReLU → conv inside the branch; nothing after the add, so the identity path stays clean "
+                 "from end to end.",
+                 "分支内部是 BN → ReLU → 卷积；相加之后不再有激活，恒等通路从头到尾保持干净。"),
+    "preact_2": ("{model}: {formula}, so n = {n}: 9·{n} + 2 = {depth}.",
+                 "{model}：{formula}，即 n = {n}：9·{n} + 2 = {depth}。"),
+    "preact_3": ("{model}: {params} parameters, {macs} MACs at {input}.",
+                 "{model}：参数量 {params}，在 {input} 输入下 {macs} 次乘加。"),
+    "resnext_notes": ("A grouped conv's weights: C_in/groups · k · k · C_out.",
+                      "分组卷积的参数量：C_in/groups · k · k · C_out。"),
+    "variants_notes": ("Numbers from the inspected {models} at {input}.",
+                       "数字来自对 {models} 在 {input} 输入下的分析。"),
+    "variants_title": ("Variants", "ResNet 的变体"),
+    "variants_none": ("No variant was chosen for this deck; add e.g. --models resnext50_32x4d wide_resnet50_2 "
+                      "cifar-resnet56 preact-resnet1001.",
+                      "本讲义没有选择任何变体；可以加上例如 --models resnext50_32x4d wide_resnet50_2 cifar-resnet56 "
+                      "preact-resnet1001。"),
+    "variants_concepts": ("ResNeXt (grouped 3×3), wide ResNets (wider blocks), CIFAR ResNets (6n + 2), "
+                          "pre-activation units (BN → ReLU → conv).",
+                          "ResNeXt（分组 3×3 卷积）、Wide ResNet（更宽的块）、CIFAR ResNet（6n + 2 层）、"
+                          "预激活残差块（BN → ReLU → 卷积）。"),
+    # ------------------------------------------------------------------ part 10
+    "summary_title": ("Summary", "小结"),
+    "summary_1": ("A block learns F(x); the shortcut carries x, free when the shapes match.",
+                  "残差块学习 F(x)；捷径传递 x，形状一致时不需要任何参数。"),
+    "summary_2": ("A bottleneck on 256 channels costs what a basic block on 64 does: {wb} vs {wa} weights.",
+                  "256 通道上的瓶颈结构与 64 通道上的基本块代价相当：{wb} 对 {wa} 个权重。"),
+    "summary_3": ("Depth counts weighted main-path layers: {formula}.", "深度只数主路径上带权重的层：{formula}。"),
+    "summary_4": ("{model}: {params} parameters, {macs} MACs, receptive field {rf} px at stride {jump}.",
+                  "{model}：参数量 {params}，乘加次数 {macs}，感受野 {rf} 像素，等效步长 {jump}。"),
+    "summary_5": ("Every number comes with its convention: what is counted, at which input.",
+                  "每个数字都要带上约定：数的是什么，输入多大。"),
+    "summary_notes": ("The numbers repeat those of the earlier slides, from the same analyses.",
+                      "这些数字与前面各页一致，来自同一份分析结果。"),
+    "sources_title": ("Sources", "参考文献"),
+    "sources_tool": ("resnet-inspect {version}: every number in this deck, computed from the built models; "
+                     "MACs are conv + fc multiply-accumulates, bias excluded.",
+                     "resnet-inspect {version}：本讲义中的所有数字，均由所构建的模型计算得出；"
+                     "MACs 为卷积和全连接层的乘加次数，不含偏置。"),
+    "sources_notes": ("The papers are cited for what they observed and proposed; no published number is printed "
+                      "in this deck.",
+                      "引用这些论文是为了它们的观察与方法；本讲义没有印出任何论文中公布的数字。"),
+}
+
+
+def t(lang: str, key: str, **fields: object) -> str:
+    """The text ``key`` in ``lang`` (``en`` or ``zh``) with ``fields`` filled in."""
+    en, zh = TEXT[key]
+    return (zh if lang == "zh" else en).format(**fields)
+
+
+def words(lang: str) -> dict[str, str]:
+    """The few words drawn inside the block diagrams."""
+    return {k.removeprefix("w_"): t(lang, k) for k in TEXT if k.startswith("w_")}
