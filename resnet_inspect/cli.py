@@ -20,10 +20,12 @@ from typing import NoReturn
 
 from . import __version__
 from .commands import load
+from .commands.common import add_terminal, terminal
 from .console import console_streams
 from .errors import InspectError, one_line
 from .io import STDOUT, Terminated, check_writable, os_error, signals_raise
 from .limits import LIMITS_HELP
+from .terminal import session
 
 PROG = "resnet-inspect"
 DESCRIPTION = """Take ResNets apart and show every number in them: output shapes, parameters,
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors")
         module.add_arguments(p)
+        add_terminal(p)
         p.set_defaults(run=module.run, output_is_folder=getattr(module, "OUTPUT_IS_FOLDER", False))
     return parser
 
@@ -94,7 +97,8 @@ def _run(argv: Sequence[str] | None) -> int:
             code = 2
         else:
             _check_output(args)
-            code = args.run(args)
+            with session(terminal(args)):  # the width, colour and pager of this run's text
+                code = args.run(args)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, inside the error policy
         return code
     except SystemExit:  # argparse's --help, --version and usage errors: their output must get out too

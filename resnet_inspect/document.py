@@ -49,6 +49,7 @@ class Column:
     title: str
     kind: CellKind = "text"
     unit: str = ""
+    drop: int = 0  # on a narrow terminal, columns with a higher ``drop`` are left out first (0: always shown)
 
     @property
     def numeric(self) -> bool:

@@ -58,11 +58,15 @@ def cli() -> Callable[..., tuple[int, str, str]]:
 
     def run(*args: str) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                code = main(list(args))
-            except SystemExit as e:
-                code = int(e.code or 0)
+        saved = {k: os.environ.pop(k) for k in ("COLUMNS", "NO_COLOR") if k in os.environ}  # width 100, as piped
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                try:
+                    code = main(list(args))
+                except SystemExit as e:
+                    code = int(e.code or 0)
+        finally:
+            os.environ.update(saved)
         return code, out.getvalue(), err.getvalue()
 
     return run

@@ -140,6 +140,9 @@ class PaperTable:
     macs: tuple[int, ...]
     input_sizes: tuple[Pair, ...]
     v15_models: tuple[str, ...]
+    # per column, the registry name of the network of the paper's column of that depth (``resnet50-v1`` for
+    # ``resnet50`` and ``resnet50-v1``; ``None`` when the model is not one of Table 1's five)
+    paper_models: tuple[str | None, ...] = ()
 
 
 ModelRow = tuple[str, str, Pair | None, list[PaperCell]]  # key, label, output size, cell lines
@@ -251,7 +254,29 @@ def paper_layout(summaries: Sequence[ModelSummary]) -> PaperTable:
     v15 = tuple(s.model for s in summaries if s.spec is not None and s.spec.block == "bottleneck"
                 and s.spec.stride_on == "3x3")
     return PaperTable(tuple(s.model for s in summaries), tuple(s.depth.depth for s in summaries), tuple(rows),
-                      tuple(s.macs for s in summaries), sizes, v15)
+                      tuple(s.macs for s in summaries), sizes, v15,
+                      tuple(table1_model(s.spec, s.input_shape) for s in summaries))
+
+
+TABLE1_DEPTHS = {18: "basic", 34: "basic", 50: "bottleneck", 101: "bottleneck", 152: "bottleneck"}
+
+
+def table1_model(spec: Spec | None, input_shape: Shape) -> str | None:
+    """The registry name of the paper's own network of this model's column in Table 1, if it has one.
+
+    Table 1 (He et al. 2015) has five ImageNet ResNets at 224×224: 18 and 34 layers of basic blocks (the same
+    in both stride layouts) and 50, 101, 152 of bottlenecks with the stride on the first 1×1 (the ``-v1``
+    variants).  A torchvision bottleneck model of the same depth maps to its ``-v1`` twin, which it is not.
+    """
+    if spec is None or spec.family not in ("resnet", "resnet-v1") or _hw(input_shape) != (224, 224):
+        return None
+    depth = 2 + sum(spec.layers) * (2 if spec.block == "basic" else 3)
+    same_net = (spec.stem == "imagenet" and spec.widths == (64, 128, 256, 512) and spec.groups == 1
+                and spec.width_per_group == 64 and spec.include_top
+                and spec.num_classes == 1000 and TABLE1_DEPTHS.get(depth) == spec.block)
+    if not same_net:
+        return None
+    return f"resnet{depth}" if spec.block == "basic" else f"resnet{depth}-v1"
 
 
 # --------------------------------------------------------------------------- basic block vs bottleneck

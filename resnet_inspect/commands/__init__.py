@@ -9,8 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-COMMAND_MODULES = ("list_cmd", "table_cmd", "depth_cmd", "compare_cmd", "diagram_cmd", "plot_cmd", "report_cmd",
-                   "slides_cmd", "verify_cmd")
+COMMAND_MODULES = ("list_cmd", "table_cmd", "explain_cmd", "depth_cmd", "compare_cmd", "diagram_cmd", "plot_cmd",
+                   "report_cmd", "slides_cmd", "verify_cmd")
 
 
 def load() -> list[ModuleType]:

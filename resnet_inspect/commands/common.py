@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..terminal import Terminal
 
 FORMATS = ("text", "markdown", "csv", "json", "latex", "html")
 
@@ -36,8 +41,34 @@ def check_output(args: argparse.Namespace) -> None:
         check_writable(args.output)
 
 
+def add_terminal(parser: argparse.ArgumentParser) -> None:
+    """--wide, --color and --no-pager: how text meets the terminal (every command has them)."""
+    from ..terminal import COLOR_MODES, DEFAULT_WIDTH
+
+    group = parser.add_argument_group("terminal")
+    group.add_argument("--wide", action="store_true",
+                       help=f"every column, however wide (default: fit the terminal, or {DEFAULT_WIDTH} columns "
+                       "when the output is not a terminal)")
+    group.add_argument("--color", default="auto", choices=COLOR_MODES, metavar="WHEN",
+                       help="colour stride-2 rows, shortcut rows and totals: auto (on a terminal, unless NO_COLOR "
+                       "is set), always, never (default: auto)")
+    group.add_argument("--no-pager", action="store_true",
+                       help="never page long output (default: $PAGER or less, on a terminal)")
+
+
+def terminal(args: argparse.Namespace) -> Terminal:
+    """Where this run's text goes: the terminal's width, colour and pager; a file (-o) is fitted as piped
+    output is (100 columns unless --wide), uncoloured unless --color always, never paged."""
+    from ..terminal import detect
+
+    to_file = bool(getattr(args, "output", None))
+    return detect(io.StringIO() if to_file else sys.stdout, color=getattr(args, "color", "auto"),
+                  wide=bool(getattr(args, "wide", False)), pager=not getattr(args, "no_pager", False))
+
+
 def render(doc: object, fmt: str) -> str:
-    """A document in a text format (text, markdown, csv, latex, html) through its backend."""
+    """A document in a text format (text, markdown, csv, latex, html) through its backend (terminal text
+    fitted to the run's terminal)."""
     from ..backends import render as backend_render
     from ..document import Document
 
@@ -46,12 +77,17 @@ def render(doc: object, fmt: str) -> str:
 
 
 def emit(text: str, args: argparse.Namespace) -> None:
-    """Print, or write --output atomically and say where."""
+    """Print (through the pager when it is longer than the screen), or write --output atomically."""
     if getattr(args, "output", None):
         from ..io import write_atomic
 
         path = write_atomic(args.output, text)
         print(f"wrote {path}", file=sys.stderr)
-    else:
+        return
+    from ..console import needs_fallback
+    from ..terminal import current, page
+
+    # a console that cannot show × or ─ gets ASCII from its wrapped stream; the pager would bypass it
+    if needs_fallback(sys.stdout) or not page(text, current()):
         sys.stdout.write(text)
 

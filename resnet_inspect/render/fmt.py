@@ -143,11 +143,12 @@ def ratio(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}×"
 
 
-def power_of_ten(n: int) -> str:
-    """The paper's notation, one decimal: ``4089184256`` → ``4.1×10⁹``; below 10⁹, ``40.8×10⁶``."""
+def power_of_ten(n: int, decimals: int = 1) -> str:
+    """The paper's notation: ``4089184256`` → ``4.1×10⁹`` (``decimals=2``: ``4.09×10⁹``); below 10⁹,
+    ``40.8×10⁶``."""
     if n >= 10**9 or n == 0:
-        return f"{n / 1e9:.1f}×10⁹"
-    return f"{n / 1e6:.1f}×10⁶"
+        return f"{n / 1e9:.{decimals}f}×10⁹"
+    return f"{n / 1e6:.{decimals}f}×10⁶"
 
 
 def cell_text(cell: Cell) -> str:

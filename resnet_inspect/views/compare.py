@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from importlib import import_module
 from typing import Any
 
 from ..analysis.compare import (
@@ -165,28 +166,81 @@ def _size_text(size: tuple[int, int]) -> str:
     return fmt.shape(size, drop_batch=False)
 
 
-def paper_table(paper: PaperTable) -> Table:
-    """Table 1's columns: layer name, output size, one column per model; a FLOPs row at the bottom."""
-    names = list(paper.models)
+PUBLISHED_LABEL = "as published"
+TABLE1_DECIMALS = 2  # the paper printed one decimal (3.8); two show the difference (3.86 for ResNet-50 v1)
+
+
+def published_table1() -> dict[str, tuple[str, str]]:
+    """The paper's printed Table 1 FLOPs by registry name: (``"3.8×10⁹"``, the source in a few words), from
+    the package's cited reference table; empty when it is not installed."""
+    try:
+        reference: Any = import_module("resnet_inspect.reference")
+    except ImportError:
+        return {}
+    figures = reference.select("he2015/table1/")
+    return {model: (f"{f.value:.{f.decimals}f}×10⁹", f.source.short or f.source.cite()) for model, f in figures.items()}
+
+
+def _header(model: str, depth: int, paper: PaperTable) -> str:
+    v15 = ", v1.5" if model in paper.v15_models else ""
+    return f"{model} ({depth}-layer{v15})"
+
+
+def paper_table(paper: PaperTable, published: dict[str, tuple[str, str]] | None = None) -> Table:
+    """Table 1's columns: layer name, output size, one column per model; the computed FLOPs and, for the
+    paper's own networks, the value the paper printed, in a row of its own."""
+    published = published_table1() if published is None else published
     columns = (Column("layer", "layer name"), Column("output_size", "output size"),
-               *[Column(m, f"{m} ({d}-layer)") for m, d in zip(paper.models, paper.depths, strict=True)])
+               *[Column(m, _header(m, d, paper)) for m, d in zip(paper.models, paper.depths, strict=True)])
     rows = []
     for r in paper.rows:
         size = " / ".join(_size_text(x) for x in r.output_sizes)
         rows.append(_row(Cell(r.key, text=" / ".join(r.labels)), Cell(size),
                          *[Cell(cell_text(c)) for c in r.cells]))
     rows.append(_row(Cell("flops", text="FLOPs"), Cell(""),
-                     *[Cell(m, "int", text=paper_flops(m)) for m in paper.macs], strong=True))
-    return Table(columns, tuple(rows), caption=f"{', '.join(names)} — the layout of He et al. 2015, Table 1",
-                 notes=tuple(paper_notes(paper)), id="table1", role="table1")
+                     *[Cell(m, "int", text=fmt.power_of_ten(m, TABLE1_DECIMALS)) for m in paper.macs], strong=True))
+    printed = _published_cells(paper, published)
+    if any(c.text for c in printed):
+        source = next(src for text, src in published.values())
+        rows.append(TableRow((Cell("published", text=f"{PUBLISHED_LABEL} ({source})"), Cell(""), *printed),
+                             tags=frozenset({"published"})))
+    return Table(columns, tuple(rows), caption=paper_caption(paper), notes=tuple(paper_notes(paper, published)),
+                 id="table1", role="table1")
 
 
-def paper_notes(paper: PaperTable) -> list[str]:
-    """What the FLOPs row counts, how to read a bracket, and where the stride sits."""
+def _published_cells(paper: PaperTable, published: dict[str, tuple[str, str]]) -> list[Cell]:
+    """The paper's value under each model whose Table 1 column it is; ``(v1)`` under a v1.5 twin."""
+    cells = []
+    for model, twin in zip(paper.models, paper.paper_models or (None,) * len(paper.models), strict=True):
+        if twin is None or twin not in published:
+            cells.append(Cell(None, text=""))
+            continue
+        text = published[twin][0] + (" (v1)" if twin != model else "")
+        cells.append(Cell(text, text=text))
+    return cells
+
+
+def paper_caption(paper: PaperTable) -> str:
+    """Whose layout the table is in, and which columns are not the paper's networks."""
+    names = ", ".join(paper.models)
+    if not paper.v15_models:
+        return f"{names} — the layout of He et al. 2015, Table 1"
+    return (f"{names} — in the layout of He et al. 2015, Table 1; {', '.join(paper.v15_models)} "
+            "(v1.5) differ from the paper's: stride 2 on the 3×3 conv, not the first 1×1")
+
+
+def paper_notes(paper: PaperTable, published: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """What the FLOPs rows count, how to read a bracket, where the stride sits and where the shortcut projects."""
     sizes = ", ".join(_size_text(x) for x in paper.input_sizes)
-    notes = [f"FLOPs as in the paper: conv + fc multiply-adds (MACs, not 2 × MACs) at input {sizes}.",
-             "Brackets: kernel, output channels (C = groups) of each conv of a block, × blocks; in a residual "
-             "stage the first block also downsamples and projects the shortcut."]
+    notes = [f"FLOPs as in the paper: conv + fc multiply-adds (MACs, not 2 × MACs) at input {sizes}, computed "
+             f"from the built model and shown with {TABLE1_DECIMALS} decimals."]
+    if published and any(m in published for m in paper.paper_models if m):
+        notes.append(f"{PUBLISHED_LABEL.capitalize()}: the paper's printed value for its network of that depth, "
+                     "one decimal, some rounded and some cut (3.664 → 3.6); under a v1.5 model, the value of "
+                     "its v1 twin, which it is not.")
+    notes.append("Brackets: kernel, output channels (C = groups) of each conv of a block, × blocks. In conv3_x to "
+                 "conv5_x the first block downsamples (stride 2) and its shortcut projects (1×1 conv); conv2_x "
+                 "comes after the max pool, so its first block keeps the 56×56 size" + _conv2_note(paper) + ".")
     if paper.v15_models:
         notes.append(f"{', '.join(paper.v15_models)}: bottleneck stride on the 3×3 conv (torchvision, 'v1.5'); "
                      "Table 1 of the paper puts it on the first 1×1 conv ('v1', the -v1 variants), which costs "
@@ -194,13 +248,28 @@ def paper_notes(paper: PaperTable) -> list[str]:
     return notes
 
 
+def _conv2_note(paper: PaperTable) -> str:
+    """What conv2_x's first shortcut does: projects 64 → 256 in a bottleneck net, identity in a basic one."""
+    blocks = {len(c.layers) for r in paper.rows for c in r.cells if c is not None and c.repeat is not None}
+    if blocks == {3}:
+        return ", and its shortcut projects 64 → 256 channels"
+    if blocks == {2}:
+        return ", and its shortcut is the identity"
+    return ": with bottlenecks its shortcut projects 64 → 256 channels, with basic blocks it is the identity"
+
+
 def paper_record(paper: PaperTable) -> dict[str, Any]:
     """Table 1 as data: each row's cells by model, and the paper's FLOPs (multiply-adds) exactly."""
+    published = published_table1()
     rows = [{"layer": r.key, "label": " / ".join(r.labels),
              "output_size": " / ".join(_size_text(x) for x in r.output_sizes),
              "cells": dict(zip(paper.models, (cell_text(c) for c in r.cells), strict=True))} for r in paper.rows]
     return {"layout": "paper", "models": list(paper.models), "rows": rows,
-            "flops_multiply_adds": dict(zip(paper.models, paper.macs, strict=True)), "notes": paper_notes(paper)}
+            "flops_multiply_adds": dict(zip(paper.models, paper.macs, strict=True)),
+            "notes": paper_notes(paper, published),
+            "paper_models": dict(zip(paper.models, paper.paper_models, strict=True)),
+            "published_flops": {m: published[t][0] for m, t in zip(paper.models, paper.paper_models, strict=True)
+                                if t is not None and t in published}}
 
 
 # --------------------------------------------------------------------------- blocks

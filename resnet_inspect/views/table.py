@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..analysis.groups import partition
 from ..analysis.result import Inspection, Row, Stage
 from ..document import Cell, CellKind, Column, Document, Table, TableRow
 from ..errors import InspectError
@@ -32,12 +33,15 @@ def _blank_if_zero(value: int | None, kind: CellKind) -> Cell:
     return Cell(value, kind, text="" if value == 0 else None)
 
 
+GLOBAL_RF = "all"  # the RF column of a row after global pooling: every unit sees the whole input
+
+
 def _rf_cell(r: Row, value: tuple[int, int] | None, size: bool = False) -> Cell:
     """A receptive-field cell. A row whose units all see the whole input (``rf_global``, after global
     pooling) shows ``all`` in the size column and nothing for jump and padding, which mean nothing there; a
     row without a receptive field is blank, or says why (``rf_reason``)."""
     if getattr(r, "rf_global", False):
-        return Cell(None, "pair", text="all" if size else "")
+        return Cell(None, "pair", text=GLOBAL_RF if size else "")
     if value is not None:
         return Cell(value, "pair")
     reason = str(getattr(r, "rf_reason", "") or "")
@@ -66,6 +70,8 @@ COLUMNS: dict[str, LayerColumn] = {
     "rf_padding": LayerColumn("RF pad", "pair", lambda r, e: _rf_cell(r, r.rf_padding)),
 }
 DEFAULT_COLUMNS = ("name", "type", "kernel", "output", "params", "macs", "rf", "jump")
+# On a terminal too narrow for the default columns, these leave first (the row names say conv/bn/relu).
+DEFAULT_DROP = {"type": 3, "jump": 2, "kernel": 1}
 
 
 def parse_columns(text: str | Sequence[str] | None) -> list[str]:
@@ -116,6 +122,8 @@ def _tags(r: Row) -> frozenset[str]:
         tags.add("stride2")
     if not r.is_leaf:
         tags.add("container")
+    if not r.name:
+        tags.add("total")
     return frozenset(tags)
 
 
@@ -133,7 +141,9 @@ def layer_table(result: Inspection, columns: Sequence[str] = DEFAULT_COLUMNS, ma
         rows.append(TableRow(tuple(cells), level=r.depth, strong=not r.is_leaf and r.depth == 1, tags=_tags(r),
                              group=_group(r)))
     shape = fmt.shape(result.input_shape, drop_batch=False)
-    return Table(tuple(Column(k, c.title, c.kind) for k, c in zip(columns, cols, strict=True)), tuple(rows),
+    drop = DEFAULT_DROP if tuple(columns) == DEFAULT_COLUMNS else {}  # columns asked for are never left out
+    return Table(tuple(Column(k, c.title, c.kind, drop=drop.get(k, 0)) for k, c in zip(columns, cols, strict=True)),
+                 tuple(rows),
                  caption=f"{result.model} — input {shape}, {result.dtype}", notes=tuple(footer(result)),
                  id="layers", role="layers")
 
@@ -149,13 +159,13 @@ def footer(result: Inspection) -> list[str]:
         f"        activations {fmt.nbytes(tot.activation_bytes)} ({result.dtype}, one forward pass)",
     ]
     if tot.rf is not None:
-        lines.append(f"        receptive field {fmt.pair(tot.rf)} px at {tot.feature_layer} (the last feature map), "
+        lines.append(f"        receptive field {fmt.pair(tot.rf)} px at {tot.feature_layer} (last feature map), "
                      f"jump {fmt.pair(tot.jump)}, effective padding {fmt.pair(tot.rf_padding)}")
     if any(getattr(r, "rf_global", False) for r in result.rows):
         lines.append("        RF \"all\": after global pooling every unit sees the whole input, so no size or "
                      "jump applies")
-    lines.append(f"        depth {tot.depth} (conv + fc layers on the main path; shortcut projections, "
-                 "BN, ReLU and pooling not counted)")
+    lines.append(f"        depth {tot.depth} (main-path conv + fc layers; shortcut projections, BN, ReLU and "
+                 "pools not counted)")
     lines.append(f"MACs count: {texts.macs(result.policy)}.")
     if tot.unsupported:
         lines.append(f"Not counted (no MAC formula): {', '.join(tot.unsupported)} — their MACs show as n/a.")
@@ -169,17 +179,20 @@ STAGE_COLUMNS = (
 )
 
 
-def _stage_row(s: Stage, exact: bool) -> TableRow:
+def _stage_row(s: Stage, exact: bool, sees_all: bool = False) -> TableRow:
+    rf = Cell(s.rf, "pair", text=GLOBAL_RF) if sees_all else Cell(s.rf, "pair", text=None if s.rf else "")
     return TableRow((Cell(s.name), Cell(s.blocks, "int", text=None if s.blocks else ""),
-                     Cell(s.output_shape, "shape"), Cell(s.jump, "pair", text=None if s.jump else ""),
+                     Cell(s.output_shape, "shape"),
+                     Cell(s.jump, "pair", text=None if s.jump and not sees_all else ""),
                      Cell(s.params, "int"), Cell(s.macs, _count_kind(exact)),
-                     Cell(s.rf, "pair", text=None if s.rf else ""), Cell(s.activation_bytes, "bytes")),
+                     rf, Cell(s.activation_bytes, "bytes")),
                     group=s.name)
 
 
 def stage_table(result: Inspection, exact: bool = False) -> Table:
     """Per stage: blocks, output size, cumulative stride, parameters, MACs, RF at the stage output."""
-    rows = [_stage_row(s, exact) for s in result.stages]
+    sees_all = {g.name for g in partition(result.rows) if g.leaves and getattr(g.leaves[-1], "rf_global", False)}
+    rows = [_stage_row(s, exact, s.name in sees_all) for s in result.stages]
     tot = result.totals
     rows.append(TableRow((Cell("total"), Cell(sum(s.blocks for s in result.stages), "int"),
                           Cell(None, "shape", text=""), Cell(None, "pair", text=""), Cell(tot.params, "int"),
