@@ -528,7 +528,8 @@ def to_table(report: VerifyReport) -> Any:
 
     t = Table(headers=["Check", "Tool", "Convention", "Ours", "Theirs", "Agreement"],
               keys=["what", "tool", "convention", "ours", "theirs", "status"],
-              numeric=[False, False, False, True, True, False], title="resnet-inspect verify")
+              numeric=[False, False, False, True, False, False], title="resnet-inspect verify",
+              drop=[0, 0, 1, 0, 0, 0])  # "theirs" may be text ("1.8 ×10⁹ multiply-adds"): it wraps
     for m in report.models:
         shape = "×".join(map(str, m.input_shape))
         t.add([f"{m.model} at {shape}", "", "", "", "", "ok" if m.ok else "FAILED"], strong=True)

@@ -28,6 +28,7 @@ class Table:
     strong: list[bool] = field(default_factory=list)
     title: str = ""
     notes: list[str] = field(default_factory=list)
+    drop: list[int] = field(default_factory=list)  # per column: on a narrow terminal, higher leaves first (0 stays)
 
     def add(self, cells: list[str], raw: list[Any] | None = None, indent: int = 0, strong: bool = False) -> None:
         self.rows.append(cells)
@@ -45,8 +46,9 @@ def to_document_table(t: Table) -> Any:
     from ..document import Cell, Column, TableRow
     from ..document import Table as DocTable
 
-    columns = tuple(Column(k, h, "int" if n else "text") for h, k, n in zip(t.headers, t.keys, t.numeric,
-                                                                                strict=True))
+    drops = t.drop or [0] * len(t.headers)
+    columns = tuple(Column(k, h, "int" if n else "text", drop=d)
+                    for h, k, n, d in zip(t.headers, t.keys, t.numeric, drops, strict=True))
     rows = []
     for i, raw in enumerate(t.raw):
         texts = t.rows[i] if i < len(t.rows) else [None] * len(raw)
@@ -68,6 +70,8 @@ def render_many(tables: Sequence[Table], fmt: str) -> str:
                        for t in tables)
     from ..backends import render as backend_render
     from ..document import Document
+    from ..terminal import current
 
     title = tables[0].title if tables else "resnet-inspect"
-    return backend_render(Document(title or "resnet-inspect", tuple(to_document_table(t) for t in tables)), fmt)
+    doc = Document(title or "resnet-inspect", tuple(to_document_table(t) for t in tables))
+    return backend_render(doc, fmt, term=current() if fmt == "text" else None)
