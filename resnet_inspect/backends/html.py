@@ -125,7 +125,7 @@ def context(doc: Document, paged: bool = False, fragment: bool = False) -> dict[
     return {"title": doc.title, "subtitle": doc.subtitle, "lang": doc.lang, "meta": list(doc.meta),
             "blocks": blocks, "toc": toc if len(toc) > 2 else [],
             "sources": [{"key": s.key, "text": s.text, "url": s.url} for s in doc.sources],
-            "paged": paged, "css": _asset("table.css" if fragment else "style.css"),
+            "paged": paged, "css": _asset("table.css") if fragment else _asset("style.css") + _asset("table.css"),
             "script": "" if paged or fragment else _asset("page.js")}
 
 
