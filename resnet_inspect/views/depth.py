@@ -85,7 +85,7 @@ def seed_formula(acc: DepthAccount) -> str:
 def name_check(acc: DepthAccount) -> str:
     """Whether the number in the name is this count, and if not, why."""
     if acc.name_check == "custom":
-        return "a custom spec has no depth in its name to check against"
+        return f"{acc.model} has no depth in its name to check against"
     if acc.name_check == "match":
         return f"the {acc.name_depth} in the name matches this count"
     text = f"the name says {acc.name_depth}, but {acc.model} has {acc.depth} weighted layers under this convention"
