@@ -268,3 +268,16 @@ def test_head_options_on_a_module_are_refused(options: dict[str, object], named:
     with pytest.raises(InspectError, match=f"^{named} apply to zoo names and specs only"):
         inspect(net, **options)  # type: ignore[arg-type]
     assert inspect("resnet18", num_classes=10).totals.params == 11_689_512 - 512 * 990 - 990
+
+
+def test_depth_of_a_torchscript_file_without_stages(tmp_path: Path, cli: Cli) -> None:
+    path = tmp_path / "flat.pt"
+    flat = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 2))
+    torch.jit.script(flat).save(str(path))
+    code, out, err = cli("depth", str(path), "--format", "json")
+    assert code == 0, err
+    record = json.loads(out)
+    # one conv + one fc on the main path; the tutorial's count is convs + max pools without the fc: 1 + 1
+    assert (record["model"], record["depth"]) == ("Sequential", 2)
+    assert record["other_counts"]["conv_and_max_pool_no_fc"]["value"] == 1 + 1

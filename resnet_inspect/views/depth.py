@@ -227,7 +227,7 @@ def _count_rows(acc: DepthAccount) -> list[tuple[str, int, str]]:
     return [
         ("weighted layers on the main path (the convention)", acc.depth, formula(acc)),
         ("every conv and fc, shortcut projections included", c.all_weighted,
-         f"{c.convs} convs + {c.linears} fc ({c.projection_convs} on the shortcut)"),
+         f"{plural(c.convs, 'conv')} + {c.linears} fc ({c.projection_convs} on the shortcut)"),
         ("main-path convs + max pools, no fc (a tutorial's count)", acc.seed_depth, seed_formula(acc)),
         ("batch norm modules", c.batch_norms, "one per conv, projections included" if c.batch_norms == c.convs
          else ""),
