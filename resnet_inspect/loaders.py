@@ -24,6 +24,9 @@ import re
 import sys
 import warnings
 import zipfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from torch import nn
 
     from .analysis.result import Inspection
+    from .specs import Spec
 
 HUBS = {"torchvision": "pip install torchvision", "timm": "pip install timm"}
 TORCHSCRIPT_SUFFIXES = (".pt", ".pth", ".ptl", ".torchscript")
@@ -265,12 +269,16 @@ def _what_it_holds(path: Path) -> str:
     return f"{path} holds a {type(obj).__name__} of tensors (a checkpoint), not a network; {fix}"
 
 
-def eager_twin(scripted: Any, text: str = "the TorchScript module") -> nn.Module:
+FROM_CODE = "give the Python code as file.py:factory instead"
+
+
+def eager_twin(scripted: Any, text: str = "the TorchScript module", instead: str = FROM_CODE) -> nn.Module:
     """An ordinary module equal to a TorchScript one made of ``nn.Sequential`` and ``torch.nn`` layers.
 
     TorchScript runs a module's forward in its own interpreter, where the layers cannot be seen one by
     one; a network of ``nn.Sequential`` containers and ``torch.nn`` layers has a known forward, so it is
-    rebuilt as Python modules sharing the same tensors.  Anything else is refused with a reason.
+    rebuilt as Python modules sharing the same tensors.  Anything else is refused with a reason, ending
+    with ``instead`` (what to give in its place).
     """
     from collections import OrderedDict
 
@@ -283,12 +291,12 @@ def eager_twin(scripted: Any, text: str = "the TorchScript module") -> nn.Module
         if name != "Sequential" or not qualified.startswith("__torch__.torch.nn.modules."):
             raise InspectError(f"{text}: TorchScript runs {name}'s forward in its own interpreter, where its layers "
                                "cannot be seen one by one; only networks of nn.Sequential and torch.nn layers are "
-                               "read from TorchScript: give the Python code as file.py:factory instead")
-        return nn.Sequential(OrderedDict((n, eager_twin(c, text)) for n, c in children))
-    return _eager_leaf(scripted, name, qualified, text)
+                               f"read from TorchScript: {instead}")
+        return nn.Sequential(OrderedDict((n, eager_twin(c, text, instead)) for n, c in children))
+    return _eager_leaf(scripted, name, qualified, text, instead)
 
 
-def _eager_leaf(scripted: Any, name: str, qualified: str, text: str) -> nn.Module:
+def _eager_leaf(scripted: Any, name: str, qualified: str, text: str, instead: str) -> nn.Module:
     import inspect as pyinspect
 
     import torch
@@ -297,13 +305,21 @@ def _eager_leaf(scripted: Any, name: str, qualified: str, text: str) -> nn.Modul
     cls = getattr(nn, name, None)
     if cls is None or not qualified.startswith("__torch__.torch.nn.modules."):
         raise InspectError(f"{text}: layer {name} is not a torch.nn layer, and TorchScript hides its forward; "
-                           "give the Python code as file.py:factory instead")
+                           f"{instead}")
     args: dict[str, Any] = {}
+    lost: list[str] = []
     for p in list(pyinspect.signature(cls.__init__).parameters.values())[1:]:
         if p.name == "bias":
             args["bias"] = getattr(scripted, "bias", None) is not None
-        elif p.name not in ("device", "dtype") and hasattr(scripted, p.name):
+        elif p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name in ("device", "dtype"):
+            continue
+        elif hasattr(scripted, p.name):
             args[p.name] = getattr(scripted, p.name)
+        else:
+            lost.append(p.name)
+    if lost:  # torch.jit.trace keeps a layer's tensors but not its settings: a default would be a guess
+        raise InspectError(f"{text}: its {name} layer does not keep {', '.join(lost)} (torch.jit.trace drops a "
+                           f"layer's settings; torch.jit.script keeps them), so it cannot be rebuilt; {instead}")
     with torch.device("meta"):
         twin: nn.Module = cls(**args)
     twin.load_state_dict(scripted.state_dict(), assign=True)
@@ -330,23 +346,89 @@ def trace_error(e: BaseException, label: str) -> InspectError | None:
 
 def inspect_any(text: str, kwargs: dict[str, Any] | str | None = None, **options: Any) -> Inspection:
     """Load a MODEL argument (see :func:`load_model`) and analyse it with :func:`resnet_inspect.analysis.inspect`."""
+    model = load_model(text, parse_kwargs(kwargs) if isinstance(kwargs, str | type(None)) else kwargs)
+    return inspect_loaded(Loaded(text, model if not isinstance(model, str) else _spec(model)), False, **options)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A MODEL argument, loaded: the text the user typed and what it names (a :class:`Spec` or a module).
+
+    ``label`` is the model's name on every page: the variant's name, or the type name of a module built by
+    its own code (``name`` overrides it, e.g. to tell two modules of one type apart).
+    """
+
+    text: str
+    model: Spec | nn.Module
+    name: str = ""
+
+    @property
+    def spec(self) -> Spec | None:
+        """The variant's spec; ``None`` for a module built by its own code."""
+        from .specs import Spec
+
+        return self.model if isinstance(self.model, Spec) else None
+
+    @property
+    def label(self) -> str:
+        """The model's name as pages show it."""
+        if self.name:
+            return self.name
+        return self.spec.name if self.spec is not None else type(self.model).__name__
+
+
+def _spec(text: str) -> Spec:
+    from .registry import get_spec
+
+    return get_spec(text)
+
+
+def load_all(texts: Sequence[str], kwargs: dict[str, Any] | str | None = None) -> list[Loaded]:
+    """Every MODEL argument loaded, in order, before any analysis (a bad one fails before any work).
+
+    Registry names and specs become their :class:`Spec` without importing torch; the other forms are
+    built by :func:`load_model`, with ``kwargs`` for every factory.  Two modules whose type names are the
+    same are told apart by the text that named them: ``Net (a.py:net)``, ``Net (b.py:net)``.
+    """
+    args = parse_kwargs(kwargs) if isinstance(kwargs, str | type(None)) else kwargs
+    if args and all(kind_of(t) == "registry" for t in texts):
+        load_model(texts[0], args)  # the one line saying --kwargs is for factories
+    out = [Loaded(t, _spec(t)) if kind_of(t) == "registry" else Loaded(t, _module(t, args)) for t in texts]
+    counts = Counter(x.label for x in out)
+    return [replace(x, name=f"{x.label} ({x.text})") if counts[x.label] > 1 and x.spec is None else x for x in out]
+
+
+def _module(text: str, kwargs: dict[str, Any]) -> nn.Module:
+    model = load_model(text, kwargs)
+    assert not isinstance(model, str)
+    return model
+
+
+def inspect_loaded(item: Loaded, name_errors: bool = True, **options: Any) -> Inspection:
+    """Analyse a loaded MODEL with :func:`resnet_inspect.analysis.inspect`; the result carries its label.
+
+    A forward that cannot be traced on meta tensors becomes one line saying why; with ``name_errors`` any
+    other refusal of the analysis (an input too small, say) names the model it is about.
+    """
     from .analysis import inspect
 
-    model = load_model(text, parse_kwargs(kwargs) if isinstance(kwargs, str | type(None)) else kwargs)
-    if isinstance(model, str):
-        return inspect(model, **options)
-    if options.get("num_classes") is not None or options.get("include_top") is not None:
-        raise InspectError(f"--num-classes and --no-top change registry variants; {text} is built by its own code: "
-                           "give its arguments with --kwargs instead")
+    if item.spec is None and (options.get("num_classes") is not None or options.get("include_top") is not None):
+        raise InspectError(f"--num-classes and --no-top change registry variants; {item.text} is built by its own "
+                           "code: give its arguments with --kwargs instead")
     try:
-        return inspect(model, **options)
-    except InspectError:
-        raise
+        result = inspect(item.model, **options)
+    except InspectError as e:
+        if not name_errors or str(e).startswith(("--input", item.text, f"{item.label}:")):
+            raise
+        raise InspectError(f"{item.text if item.spec is None else item.label}: {e}") from None
     except (TypeError, RuntimeError, NotImplementedError) as e:
-        mapped = trace_error(e, text)
+        mapped = trace_error(e, item.text)
         if mapped is None:
             raise
         raise mapped from None
+    named = item.name or (type(item.model).__name__ if item.spec is None else result.model)
+    return result if result.model == named else replace(result, model=named)
 
 
-__all__ = ["eager_twin", "inspect_any", "kind_of", "load_model", "parse_kwargs", "trace_error"]
+__all__ = ["Loaded", "eager_twin", "inspect_any", "inspect_loaded", "kind_of", "load_all", "load_model",
+           "parse_kwargs", "trace_error"]

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from .errors import InspectError
 
 if TYPE_CHECKING:
     from .analysis.result import Inspection
+    from .loaders import Loaded
     from .specs import Spec
     from .views.report import ModelAnalysis
 
@@ -37,14 +38,22 @@ def page_name(model: str) -> str:
     return stem or "model"
 
 
-def analyse(model: str, input_size: Any = None) -> ModelAnalysis:
-    """The :class:`~resnet_inspect.views.report.ModelAnalysis` of a name or custom spec: one pass, plus one
-    per other MAC policy (for the conventions section)."""
+def analyse(model: str | Loaded, input_size: Any = None) -> ModelAnalysis:
+    """The :class:`~resnet_inspect.views.report.ModelAnalysis` of a name, a custom spec or a loaded MODEL
+    (:mod:`resnet_inspect.loaders`): one pass, plus one per other MAC policy (for the conventions section)."""
     from .analysis.compare import inspect_named
     from .analysis.engine import inspect
     from .registry import get_spec
 
-    spec = get_spec(model)
+    if not isinstance(model, str) and model.spec is None:
+        from .loaders import inspect_loaded
+
+        result = inspect_loaded(model, input_size=input_size)
+        others = tuple((p, inspect_loaded(model, input_size=input_size, policy=p).totals.macs)
+                       for p in OTHER_POLICIES)
+        return analysis_of(result, None, others)
+    spec = get_spec(model) if isinstance(model, str) else model.spec
+    assert spec is not None
     result = inspect_named(spec, input_size)
     others = tuple((p, inspect(spec, input_size, policy=p).totals.macs) for p in OTHER_POLICIES)
     return analysis_of(result, spec, others)
@@ -71,24 +80,31 @@ class Plan:
     formats: tuple[str, ...]
     target: Path
     input_size: Any = None
+    modules: dict[str, Loaded] = field(default_factory=dict)  # MODEL text -> a module built by its own code
 
 
-def plan(models: Sequence[str], fmt: str = "both", output: str | Path = "reports", input_size: Any = None) -> Plan:
-    """Check everything before any work: the models exist, the format is known, PDF can be written, the folder
-    can be created and written."""
-    from .registry import get_spec
+def plan(models: Sequence[str], fmt: str = "both", output: str | Path = "reports", input_size: Any = None,
+         kwargs: dict[str, Any] | str | None = None) -> Plan:
+    """Check everything before any work: the models exist (a factory MODEL is built, with ``kwargs``), the
+    format is known, PDF can be written, the folder can be created and written."""
+    from .loaders import load_all
 
     if fmt not in FORMATS:
         raise InspectError(f"unknown --format {fmt!r}; choose from: {', '.join(FORMATS)}")
     names = tuple(dict.fromkeys(models or HEADLINE))
-    for n in names:
-        get_spec(n)
+    loaded = load_all(names, kwargs)
+    pages = [page_name(m.label) for m in loaded]
+    clash = [m.label for m, p in zip(loaded, pages, strict=True) if pages.count(p) > 1 and m.spec is None]
+    if clash:
+        twice = clash[0]
+        raise InspectError(f"two models would write the same page ({page_name(twice)}.html, for {twice}); "
+                           "report them in separate runs with different -o folders")
     formats = ("html", "pdf") if fmt == "both" else (fmt,)
     if "pdf" in formats:
         from .backends.pdf import check
 
         check()
-    return Plan(names, formats, check_folder(output), input_size)
+    return Plan(names, formats, check_folder(output), input_size, {m.text: m for m in loaded if m.spec is None})
 
 
 def check_folder(output: str | Path) -> Path:
@@ -111,15 +127,16 @@ def check_folder(output: str | Path) -> Path:
     return target
 
 
-def model_files(name: str, formats: Sequence[str], input_size: Any = None, version: str = "",
+def model_files(model: str | Loaded, formats: Sequence[str], input_size: Any = None, version: str = "",
                 step: Step | None = None) -> tuple[ModelAnalysis, dict[str, bytes]]:
     """One model's analysis and its pages (``MODEL.html``, ``MODEL.pdf``), in memory."""
     from .backends.html import render as html_page
     from .views.report import model_report
 
     say = step or (lambda _what: None)
+    name = model if isinstance(model, str) else model.label
     say(f"{name}: analysis")
-    a = analyse(name, input_size)
+    a = analyse(model, input_size)
     doc = model_report(a, version)
     files = {}
     for fmt in formats:
@@ -144,19 +161,22 @@ def build(p: Plan, step: Step | None = None, version: str = "", jobs: int = 1) -
 
     say = step or (lambda _what: None)
     results: dict[str, tuple[ModelAnalysis, dict[str, bytes]]] = {}
-    if jobs > 1 and len(p.models) > 1:
+    for text, module in p.modules.items():  # built by the user's code in this process: analysed here
+        results[text] = model_files(module, p.formats, p.input_size, version, say)
+    named = [n for n in p.models if n not in p.modules]
+    if jobs > 1 and len(named) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads or open figures
-        with ProcessPoolExecutor(min(jobs, len(p.models)), mp_context=context) as pool:
-            say(f"{len(p.models)} models in {min(jobs, len(p.models))} processes")
-            futures = {pool.submit(_model_job, n, p.formats, p.input_size, version): n for n in p.models}
+        with ProcessPoolExecutor(min(jobs, len(named)), mp_context=context) as pool:
+            say(f"{len(named)} models in {min(jobs, len(named))} processes")
+            futures = {pool.submit(_model_job, n, p.formats, p.input_size, version): n for n in named}
             for done in as_completed(futures):
                 results[futures[done]] = done.result()
                 say(f"{futures[done]}: {' + '.join(f.upper() for f in p.formats)} done")
     else:
-        for name in p.models:
+        for name in named:
             results[name] = model_files(name, p.formats, p.input_size, version, say)
     files: dict[str, bytes] = {}
     for name in p.models:

@@ -188,16 +188,19 @@ def _stage_depth(group: Group, imagenet: bool) -> StageDepth:
 
 def seed_count(stages: Sequence[StageDepth]) -> tuple[int, tuple[SeedTerm, ...]]:
     """A tutorial's count, main-path convs + max pools and no fc: ``1 + 1 + 3·3 + 4·3 + 6·3 + 3·3 = 50``."""
+    def convs(s: StageDepth) -> int:  # a network without stages has its fc in the "stem": not counted here
+        return s.layers - max(len(s.fc_features) - 1, 0)
+
     terms: list[SeedTerm] = []
     for s in stages:
         if s.role == "stem":
-            terms += [n for n in (s.layers, s.max_pools) if n]
+            terms += [n for n in (convs(s), s.max_pools) if n]
         elif s.role == "stage" and s.layers:
-            terms.append((s.blocks, s.layers_per_block) if s.blocks and s.layers_per_block else s.layers)
+            terms.append((s.blocks, s.layers_per_block) if s.blocks and s.layers_per_block else convs(s))
     later_pools = sum(s.max_pools for s in stages if s.role != "stem")
     if later_pools:
         terms.append(later_pools)
-    total = sum(s.layers for s in stages if s.role != "head") + sum(s.max_pools for s in stages)
+    total = sum(convs(s) for s in stages if s.role != "head") + sum(s.max_pools for s in stages)
     return total, tuple(terms)
 
 

@@ -72,6 +72,23 @@ def _check_model(model: object) -> None:
                            "nn.Module; e.g. inspect('resnet50') or inspect('bottleneck:3-4-6-3')")
 
 
+def _plain(module: nn.Module) -> nn.Module:
+    """A TorchScript module as the ordinary module it is made of, or an error saying why it cannot be one.
+
+    TorchScript runs its forward in its own interpreter, where no layer can be seen: traced as it is, such a
+    module would show the interpreter's bookkeeping ops and no MACs.  A network of ``nn.Sequential`` and
+    ``torch.nn`` layers is rebuilt as Python modules sharing its tensors (as a TorchScript file is loaded).
+    """
+    import torch
+
+    if not isinstance(module, torch.jit.ScriptModule):
+        return module
+    from ..loaders import eager_twin
+
+    return eager_twin(module, f"this TorchScript module ({getattr(module, 'original_name', type(module).__name__)})",
+                      instead="pass the nn.Module it was scripted or traced from")
+
+
 def _spec_pass(model: str | Spec, num_classes: int | None, include_top: bool | None) -> tuple[Pass, Spec]:
     """A registry name or spec: the torch-free pass over the spec's network."""
     from ..registry import get_spec, with_head
@@ -114,7 +131,9 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
     is ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple; the variant's default
     otherwise.  ``policy`` says what MACs count (see :data:`resnet_inspect.policies.POLICIES`).
     A name or spec is analysed without importing torch (:mod:`.symbolic`); a module by running its
-    own ``forward`` on meta tensors (:mod:`.collect`).
+    own ``forward`` on meta tensors (:mod:`.collect`).  ``num_classes`` and ``include_top`` rebuild a
+    variant's head, so a module refuses them; a TorchScript module is read as the ordinary module it is
+    made of, or refused with the reason (see :func:`_plain`).
     """
     check_choice("MAC policy", policy, POLICIES)
     check_choice("dtype", dtype, ITEMSIZE)
@@ -124,6 +143,13 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
         run, spec = _spec_pass(model, num_classes, include_top)
         name, shape = spec.name, parse_input(input_size, spec.in_channels, spec.input_size)
     else:
+        if num_classes is not None or include_top is not None:
+            given = " and ".join(k for k, v in (("num_classes", num_classes), ("include_top", include_top))
+                                 if v is not None)
+            raise InspectError(f"{given} apply to zoo names and specs only (they rebuild the variant's head); a "
+                               f"{type(model).__name__} module is analysed as it is built: build it with the head "
+                               "you want, or pass a name such as inspect('resnet50', num_classes=10)")
+        model = _plain(model)
         run, channels, default = _module_pass(model, dtype)
         name, shape = type(model).__name__, parse_input(input_size, channels, default)
     if len(shape) != 4:

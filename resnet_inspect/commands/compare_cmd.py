@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from .common import add_format, check_output, emit, render
+from .model_args import add_model_args, load_models
 
 NAME = "compare"
 HELP = "compare networks side by side (depth, params, MACs, memory, receptive field, stage outputs)"
@@ -18,13 +19,13 @@ EXAMPLE = """examples:
                                                          same-width pair at 256 channels; 56×56)
   resnet-inspect compare --blocks --channels 512 --input 28
   resnet-inspect compare --v1-vs-v15                     (ResNet-50: stride on the 1×1 or on the 3×3)
+  resnet-inspect compare resnet18 mynet.py:build --kwargs depth=18
 
 MACs count conv + fc multiply-accumulates; FLOPs = 2 × MACs, except in --layout paper, whose "FLOPs"
 row follows the paper (multiply-adds)."""
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("models", nargs="*", metavar="MODEL",
-                        help="two or more variant names or custom specs (none with --blocks or --v1-vs-v15)")
+    add_model_args(parser, nargs="*")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--layout", choices=("side", "paper"), default="side",
                       help="side: one column per model (default); paper: the layout of He et al. 2015, Table 1")
@@ -98,7 +99,10 @@ def render_compare(args: argparse.Namespace, mode: str) -> str:
         placements = compare.stride_placement(input_size=args.input)
         return _json(view.v15_record(placements)) if fmt_name == "json" else render(
             view.document(view.v15_table(placements, args.exact)), fmt_name)
-    summaries = compare.compare_models(args.models, args.input)
+    from ..loaders import inspect_loaded
+
+    summaries = [compare.summarize(inspect_loaded(m, input_size=args.input), m.spec)
+                 for m in load_models(args, args.models)]
     if mode == "paper":
         paper = compare.paper_layout(summaries)
         return _json(view.paper_record(paper)) if fmt_name == "json" else render(

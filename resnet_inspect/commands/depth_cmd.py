@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .common import add_format, check_output, emit, render
+from .model_args import add_model_args, load_models
 
 if TYPE_CHECKING:
     from ..analysis.depth import DepthAccount
@@ -18,25 +19,25 @@ EXAMPLE = """examples:
   resnet-inspect depth resnet50 resnet101          (explains the +51 layers)
   resnet-inspect depth cifar-resnet20 preact-resnet164 vgg19
   resnet-inspect depth resnet50 --format json
+  resnet-inspect depth mynet.py:build --kwargs depth=20
 
 convention: weighted layers on the main path (stem conv, block convs, fc) as in He et al. 2015, Table 1;
 projection shortcuts, batch norm, ReLU and pooling are not counted."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("models", nargs="+", metavar="MODEL",
-                        help="variant names (see `resnet-inspect list`) or custom specs such as "
-                        "'bottleneck:3-4-6-3,groups=32'")
+    add_model_args(parser)
     add_format(parser)
 
 
-def accounts(names: Sequence[str]) -> list[DepthAccount]:
-    """Check every name first (an unknown name fails before any work), then account for each."""
-    from ..analysis.depth import account_model
-    from ..registry import get_spec
+def accounts(args: argparse.Namespace, names: Sequence[str]) -> list[DepthAccount]:
+    """Load every MODEL first (an unknown name fails before any work), then account for each: a variant
+    with the network a backbone was cut from, any other module from its own rows."""
+    from ..analysis.depth import account, account_model
+    from ..loaders import inspect_loaded
 
-    specs = [get_spec(n) for n in names]
-    return [account_model(s) for s in specs]
+    return [account_model(m.spec) if m.spec is not None else account(inspect_loaded(m))
+            for m in load_models(args, names)]
 
 
 def render_depth(accs: Sequence[DepthAccount], fmt: str) -> str:
@@ -54,5 +55,5 @@ def render_depth(accs: Sequence[DepthAccount], fmt: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     check_output(args)
-    emit(render_depth(accounts(args.models), args.format), args)
+    emit(render_depth(accounts(args, args.models), args.format), args)
     return 0

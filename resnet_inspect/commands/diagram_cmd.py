@@ -5,12 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .common import add_input
-
-if TYPE_CHECKING:
-    from ..analysis.result import Inspection
+from .model_args import add_model_args, inspect_models
 
 NAME = "diagram"
 HELP = "Graphviz diagrams of a block, a network, and the paper's comparisons, drawn from the built model"
@@ -32,6 +29,7 @@ examples:
   resnet-inspect diagram v1-vs-v15 -o stride.png
   resnet-inspect diagram network resnet152 --expand layer3 -o resnet152.svg
   resnet-inspect diagram network resnet50 > resnet50.dot
+  resnet-inspect diagram block mynet.py:build --kwargs width=32 -o mynet-block.svg
   resnet-inspect diagram plain-vs-residual --layout tb --font-size 16 -o fig3.png
 
 layout: --layout lr (landscape) or tb (top to bottom); each kind's default is the one that fits a 16:9
@@ -50,9 +48,7 @@ MODEL_COUNTS = {"block": (1, 1, "one MODEL", "resnet50"), "network": (1, 1, "one
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=KINDS, metavar="KIND", help=f"what to draw: {', '.join(KINDS)}")
-    parser.add_argument("models", nargs="*", metavar="MODEL",
-                        help="variant names (see `resnet-inspect list`) or custom specs such as "
-                        "'bottleneck:3-4-6-3,groups=32,width_per_group=4'")
+    add_model_args(parser, nargs="*")
     parser.add_argument("--block", "-b", metavar="PATH",
                         help="the block to draw, e.g. layer2.0 (block: default the first block with a stride; "
                         "contrast: default the first pair that compares; v1-vs-v15: default layer2.0)")
@@ -94,13 +90,16 @@ def _output_format(args: argparse.Namespace) -> str:
     return fmt
 
 
-def inspect_all(names: list[str] | tuple[str, ...], input_size: str | None = None) -> list[Inspection]:
-    """Every name checked first (an unknown one fails before any work), then each inspected once."""
-    from ..analysis import inspect
-    from ..registry import get_spec
+def _registry_only(args: argparse.Namespace) -> str:
+    """v1-vs-v15 rebuilds a variant with its stride moved: only a name or a spec can be rebuilt."""
+    from ..errors import InspectError
+    from ..loaders import kind_of
 
-    specs = [get_spec(n) for n in names]
-    return [inspect(s, input_size=input_size) for s in specs]
+    name = args.models[0] if args.models else "resnet50"
+    if kind_of(name) != "registry":
+        raise InspectError(f"diagram v1-vs-v15 rebuilds a variant with its stride moved, which only a variant name "
+                           f"or a custom spec allows, not {name}; e.g. `resnet-inspect diagram v1-vs-v15 resnet101`")
+    return name
 
 
 def make(args: argparse.Namespace) -> object:
@@ -110,20 +109,20 @@ def make(args: argparse.Namespace) -> object:
 
     m = args.models
     if args.kind == "block":
-        return d.block_diagram(inspect_all(m, args.input)[0], args.block)
+        return d.block_diagram(inspect_models(args, m)[0], args.block)
     if args.kind == "network":
-        return d.network_diagram(inspect_all(m, args.input)[0], args.expand)
+        return d.network_diagram(inspect_models(args, m)[0], args.expand)
     if args.kind == "contrast":
         if m:
-            a, b = inspect_all(m)
+            a, b = inspect_models(args, m, input_size=None)
             return d.contrast_diagram((a, b), args.block)
         return d.block_contrasts_diagram(*compare.contrast_nets(args.channels), block=args.block or "layer1.1")
     if args.kind == "bottleneck-kinds":
-        return d.bottleneck_kinds_diagram(inspect_all(m or ["resnet50"])[0])
+        return d.bottleneck_kinds_diagram(inspect_models(args, m or ["resnet50"], input_size=None)[0])
     if args.kind == "v1-vs-v15":
-        v1, v15, base = compare.stride_variants(m[0] if m else "resnet50")
+        v1, v15, base = compare.stride_variants(_registry_only(args))
         return d.v1_vs_v15_diagram(v1, v15, base, args.block or "layer2.0")
-    return d.plain_vs_residual_diagram(inspect_all(m or ["vgg19", "plain34", "resnet34"]))
+    return d.plain_vs_residual_diagram(inspect_models(args, m or ["vgg19", "plain34", "resnet34"], input_size=None))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .common import add_input
+from .model_args import add_model_args, inspect_models
 
 NAME = "plot"
 HELP = "matplotlib plots: per-stage params/MACs, receptive field, shapes along depth, the family, memory"
@@ -26,6 +27,7 @@ examples:
   resnet-inspect plot family -o family.png
   resnet-inspect plot family resnet18 resnet34 plain34 resnet50 vgg19 --log -o family-log.png
   resnet-inspect plot memory resnet18 resnet50 -o memory.png
+  resnet-inspect plot rf mynet.py:build --kwargs width=32 -o mynet-rf.png
 
 output: -o FILE (.svg .png .pdf) is required; the file is written whole or not at all."""
 
@@ -36,8 +38,7 @@ MODEL_COUNTS = {"stages": (1, 99, "resnet18 resnet50"), "rf": (1, 1, "resnet50")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=KINDS, metavar="KIND", help=f"what to plot: {', '.join(KINDS)}")
-    parser.add_argument("models", nargs="*", metavar="MODEL",
-                        help="variant names (see `resnet-inspect list`) or custom specs")
+    add_model_args(parser, nargs="*")
     add_input(parser)
     parser.add_argument("--log", action="store_true",
                         help="family: logarithmic axes (VGG-19 beside ResNet-18 stays readable)")
@@ -69,10 +70,9 @@ def _check(args: argparse.Namespace) -> None:
 def make(args: argparse.Namespace) -> Any:
     """The figure the arguments ask for: parse → analysis (each model once) → the plot of the results."""
     from ..render import plots
-    from .diagram_cmd import inspect_all
 
     names = args.models or (list(plots.FAMILY) if args.kind == "family" else [])
-    insps: Any = inspect_all(names, args.input)
+    insps: Any = inspect_models(args, names)
     if args.kind == "stages":
         return plots.stages_figure(insps)
     if args.kind == "rf":

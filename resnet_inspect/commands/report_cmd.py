@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from .common import add_input
+from .model_args import add_model_args
 
 OUTPUT_IS_FOLDER = True  # -o names a folder: checked by the folder writer, not as a file
 NAME = "report"
@@ -15,6 +16,7 @@ EXAMPLE = """examples:
                                                        resnext50_32x4d, wide_resnet50_2, cifar-resnet56)
   resnet-inspect report resnet50 resnet101 -o reports/
   resnet-inspect report resnet50 --format html --input 600x800 -o detection/
+  resnet-inspect report mynet.py:build --kwargs width=32 --format html -o mynet/
 
 each page: summary, the architecture in the paper's layout, depth, stages, block and network diagrams,
 plots, receptive field, this model's totals under each MAC convention, and every layer (collapsible,
@@ -23,8 +25,7 @@ The folder is written at once: a failed run leaves the previous report as it was
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("models", nargs="*", metavar="MODEL",
-                        help="variant names or custom specs (default: the headline models)")
+    add_model_args(parser, nargs="*", default="the headline models")
     parser.add_argument("--format", "-f", default="both", choices=("html", "pdf", "both"), metavar="FORMAT",
                         help="html, pdf or both (default: both; PDF needs WeasyPrint)")
     add_input(parser)
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise InspectError(f"--jobs {args.jobs} must be 1 or more")
-    p = plan(args.models, args.format, args.output, args.input)
+    p = plan(args.models, args.format, args.output, args.input, args.kwargs)
     files = write(p, __version__, jobs=args.jobs)
     print(f"wrote {len(files)} files to {p.target}/ ({', '.join(sorted(files)[:3])}"
           f"{', …' if len(files) > 3 else ''})", file=sys.stderr)

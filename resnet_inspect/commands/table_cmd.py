@@ -19,14 +19,14 @@ columns: name, type, kernel, groups, input, output, params, macs, flops, memory,
 
 
 def add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model", help="a variant name (see `resnet-inspect list`) or a custom spec such as "
-                        "'bottleneck:3-4-6-3,groups=32,width_per_group=4' (keys: block, layers, width, widths, "
-                        "stem_width, groups, width_per_group, stride_on, stem, shortcut, classes, top, stages, "
-                        "input)")
+    from .model_args import FORMS
+
+    parser.add_argument("model", help=f"{FORMS}; a spec's keys: block, layers, width, widths, stem_width, groups, "
+                        "width_per_group, stride_on, stem, shortcut, classes, top, stages, input")
     parser.add_argument("--num-classes", type=int, metavar="N", help="change the size of the fc head")
     parser.add_argument("--no-top", action="store_true", help="drop the pooling + fc head (a backbone)")
-    parser.add_argument("--kwargs", metavar="ARGS", help="arguments of a factory MODEL (file.py:NAME, package.module:"
-                        "NAME, torchvision:NAME, timm:NAME): JSON or key=value,...")
+    parser.add_argument("--kwargs", metavar="ARGS", help="arguments of a factory MODEL: JSON ('{\"num_classes\": 10}') "
+                        "or key=value,...")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

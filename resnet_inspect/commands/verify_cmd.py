@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .common import add_input, check_output, emit
+from .model_args import add_model_args
 
 NAME = "verify"
 HELP = "check every number against torchinfo, fvcore, FlopCounterMode, a real forward pass and published figures"
@@ -25,11 +26,8 @@ Needs torchinfo and fvcore: pip install 'resnet-inspect[verify]'."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("models", nargs="*", metavar="MODEL",
-                        help="variant names, custom specs, torchvision:NAME, timm:NAME, file.py:factory, "
-                             "package.module:factory or a TorchScript file")
+    add_model_args(parser, nargs="*")
     parser.add_argument("--all", action="store_true", help="every variant of the registry")
-    parser.add_argument("--kwargs", metavar="ARGS", help="arguments of a factory: JSON or key=value,...")
     add_input(parser)
     parser.add_argument("--format", "-f", default="text", choices=("text", "json"), metavar="FORMAT",
                         help="output format: text, json (default: text)")

@@ -121,6 +121,7 @@ def side_table(summaries: Sequence[ModelSummary], exact: bool = False) -> Table:
         _row(Cell("output_shape", text="output"), *[Cell(s.output_shape, "shape") for s in summaries]),
     ]
     stage_keys = list(dict.fromkeys(st.name for s in summaries for st in s.stages))
+    stage_keys.sort(key=lambda k: k == "head")  # a shorter network's head still comes after the other's stages
     for i, key in enumerate(stage_keys):
         found = [next((st for st in s.stages if st.name == key), None) for s in summaries]
         label = next(stage_label(st) for st in found if st is not None)

@@ -85,7 +85,7 @@ def seed_formula(acc: DepthAccount) -> str:
 def name_check(acc: DepthAccount) -> str:
     """Whether the number in the name is this count, and if not, why."""
     if acc.name_check == "custom":
-        return "a custom spec has no depth in its name to check against"
+        return f"{acc.model} has no depth in its name to check against"
     if acc.name_check == "match":
         return f"the {acc.name_depth} in the name matches this count"
     text = f"the name says {acc.name_depth}, but {acc.model} has {acc.depth} weighted layers under this convention"
@@ -227,7 +227,7 @@ def _count_rows(acc: DepthAccount) -> list[tuple[str, int, str]]:
     return [
         ("weighted layers on the main path (the convention)", acc.depth, formula(acc)),
         ("every conv and fc, shortcut projections included", c.all_weighted,
-         f"{c.convs} convs + {c.linears} fc ({c.projection_convs} on the shortcut)"),
+         f"{plural(c.convs, 'conv')} + {c.linears} fc ({c.projection_convs} on the shortcut)"),
         ("main-path convs + max pools, no fc (a tutorial's count)", acc.seed_depth, seed_formula(acc)),
         ("batch norm modules", c.batch_norms, "one per conv, projections included" if c.batch_norms == c.convs
          else ""),
