@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 import torch
 from torch import nn
@@ -14,6 +12,8 @@ from resnet_inspect.analysis import inspect, parse_input
 from resnet_inspect.analysis.result import Inspection, Row
 from resnet_inspect.errors import InspectError
 from tests.rf_oracle import measure, thin_spec
+
+from .forward_shapes import real_shapes
 
 ALL = registry.names()
 
@@ -57,27 +57,6 @@ def test_macs_equal_pytorch_flop_counter(name: str) -> None:
         assert r.totals.macs == _flop_counter_macs(model, r.input_shape), size
 
 
-def _real_shapes(model: nn.Module, x: torch.Tensor) -> dict[str, tuple[int, ...]]:
-    """Output shape of every module call in a real forward pass, named as the table names rows."""
-    names = {m: n for n, m in model.named_modules()}
-    calls: Counter[str] = Counter()
-    shapes: dict[str, tuple[int, ...]] = {}
-
-    def hook(m: nn.Module, args: object, out: torch.Tensor) -> None:
-        name = names[m]
-        calls[name] += 1
-        shapes[name if calls[name] == 1 else f"{name}:{calls[name]}"] = tuple(out.shape)
-
-    handles = [m.register_forward_hook(hook) for m in model.modules()]
-    try:
-        with torch.no_grad():
-            model(x)
-    finally:
-        for h in handles:
-            h.remove()
-    return shapes
-
-
 @pytest.mark.parametrize("name", ALL)
 def test_every_row_shape_equals_a_real_forward_pass(name: str) -> None:
     spec = registry.get_spec(name)
@@ -88,7 +67,7 @@ def test_every_row_shape_equals_a_real_forward_pass(name: str) -> None:
     sizes = [(48, 48), (48, 80)] if spec.input_size[0] <= 32 else [(64, 64), (72, 104)]
     for h, w in sizes:
         r = inspect(name, input_size=(h, w))
-        real = _real_shapes(model, torch.zeros(1, 3, h, w))
+        real = real_shapes(model, torch.zeros(1, 3, h, w))
         module_names = dict(model.named_modules())
         module_rows = [row for row in r.rows if row.name.split(":")[0] in module_names]
         assert len(module_rows) == len(real)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import os
-from collections import Counter
 from typing import Any
 
 import pytest
@@ -28,6 +27,8 @@ from resnet_inspect.analysis import inspect
 from resnet_inspect.analysis.result import Inspection, Row
 from resnet_inspect.errors import InspectError
 from tests.rf_oracle import positivise, support
+
+from .forward_shapes import real_shapes
 
 settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -127,27 +128,6 @@ sizes = st.tuples(st.integers(6, 40), st.integers(6, 40))
 # --------------------------------------------------------------------------- independent methods
 
 
-def real_shapes(model: nn.Module, x: torch.Tensor) -> dict[str, tuple[int, ...]]:
-    """Output shape of every leaf module call in a real forward pass, named as the table names rows."""
-    names = {m: n for n, m in model.named_modules()}
-    calls: Counter[str] = Counter()
-    shapes: dict[str, tuple[int, ...]] = {}
-
-    def hook(m: nn.Module, args: object, out: torch.Tensor) -> None:
-        calls[names[m]] += 1
-        n = calls[names[m]]
-        shapes[names[m] if n == 1 else f"{names[m]}:{n}"] = tuple(out.shape)
-
-    handles = [m.register_forward_hook(hook) for m in model.modules() if not list(m.children())]
-    try:
-        with torch.no_grad():
-            model(x)
-    finally:
-        for h in handles:
-            h.remove()
-    return shapes
-
-
 def flop_counter_macs(model: nn.Module, x: torch.Tensor) -> int:
     counter = FlopCounterMode(display=False)
     with counter, torch.no_grad():
@@ -192,7 +172,7 @@ def check_module(model: nn.Module, hw: tuple[int, int]) -> Inspection | None:
     shape = (1, 3, *hw)
     x = torch.zeros(shape)
     try:
-        real = real_shapes(model, x)
+        real = real_shapes(model, x, leaves_only=True)
     except RuntimeError:
         with pytest.raises(InspectError):
             inspect(model, input_size=shape)

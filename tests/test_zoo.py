@@ -12,6 +12,8 @@ from resnet_inspect import reference, registry
 from resnet_inspect.errors import InspectError
 from resnet_inspect.specs import parse_custom
 
+from .forward_shapes import real_shapes
+
 ALL = registry.names()
 
 # Published figures with their sources: resnet_inspect/reference.py (torchvision `num_params`; He et al. 2015
@@ -194,28 +196,6 @@ PLAIN_SPECS = ["preact-basic:1-1-1,shortcut=none", "bottleneck:1-1,shortcut=none
                "bottleneck:2-1,shortcut=none,stride_on=1x1,groups=4,width_per_group=8"]
 
 
-def _shapes_of_a_real_pass(model: torch.nn.Module, x: torch.Tensor) -> dict[str, tuple[int, ...]]:
-    """Output shape of every module call, named as rows are: ``relu``, ``relu:2``, ... for repeated calls."""
-    shapes: dict[str, tuple[int, ...]] = {}
-
-    def keep(name: str) -> Callable[[torch.nn.Module, object, torch.Tensor], None]:
-        calls = [0]
-
-        def hook(module: torch.nn.Module, args: object, out: torch.Tensor) -> None:
-            calls[0] += 1
-            shapes[name if calls[0] == 1 else f"{name}:{calls[0]}"] = tuple(out.shape)
-        return hook
-
-    handles = [m.register_forward_hook(keep(n)) for n, m in model.named_modules()]
-    try:
-        with torch.no_grad():
-            model(x)
-    finally:
-        for h in handles:
-            h.remove()
-    return shapes
-
-
 @pytest.mark.parametrize("text", PLAIN_SPECS)
 def test_shortcut_none_is_a_plain_net_in_both_passes(text: str) -> None:
     from resnet_inspect.analysis import inspect
@@ -223,7 +203,7 @@ def test_shortcut_none_is_a_plain_net_in_both_passes(text: str) -> None:
     spec = parse_custom(text)
     reported = inspect(text)
     real = registry.build(text, device="cpu").eval()
-    shapes = _shapes_of_a_real_pass(real, torch.randn(1, 3, *spec.input_size))  # it runs: no add to break
+    shapes = real_shapes(real, torch.randn(1, 3, *spec.input_size))  # it runs: no add to break
     module_rows = [row for row in reported.rows if row.name in shapes]
     assert len(module_rows) == len(shapes)  # every module call has its row
     for row in module_rows:
