@@ -343,6 +343,9 @@ def spec_from_fields(fields: dict[str, str], name: str) -> Spec:
     top = fields.get("top", "yes")
     _allowed("top", top, ("yes", "no"))
     shortcut = fields.get("shortcut", "B")
+    if block == "preact-bottleneck" and fields.get("stride_on", "1x1") != "1x1":
+        raise InspectError("stride_on=3x3 does not apply to preact-bottleneck: the pre-activation bottleneck "
+                           "downsamples on its first 1×1 conv, as its authors built it; drop stride_on")
     spec = Spec(
         name=name,
         family="custom",

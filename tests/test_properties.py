@@ -212,20 +212,19 @@ def test_random_residual_blocks(model: nn.Sequential, hw: tuple[int, int]) -> No
             assert row.rf_global and row.jump is None, row.name
 
 
-# pre-activation blocks and shortcut=none are being rewired in the builder; they are left out of the
-# random specs until the spec pass and the built module describe the same network again.
 @st.composite
 def custom_spec(draw: st.DrawFn) -> str:
-    block = draw(st.sampled_from(["basic", "bottleneck"]))
+    block = draw(st.sampled_from(["basic", "bottleneck", "preact-basic", "preact-bottleneck"]))
     stages = draw(st.integers(1, 4))
     layers = "-".join(str(draw(st.integers(1, 2))) for _ in range(stages))
     parts = [f"{block}:{layers}", f"width={draw(st.sampled_from([4, 8, 16]))}"]
-    if block == "bottleneck":
+    if block.endswith("bottleneck"):
         parts.append(f"groups={draw(st.sampled_from([1, 2, 4]))}")
         parts.append(f"width_per_group={draw(st.sampled_from([16, 32, 64]))}")
+    if block == "bottleneck":
         parts.append(f"stride_on={draw(st.sampled_from(['3x3', '1x1']))}")
-    else:
-        parts.append(f"shortcut={draw(st.sampled_from(['A', 'B']))}")
+    shortcuts = ["A", "B", "none"] if block == "basic" else ["B", "none"]
+    parts.append(f"shortcut={draw(st.sampled_from(shortcuts))}")
     parts.append(f"stem={draw(st.sampled_from(['imagenet', 'cifar']))}")
     if draw(st.booleans()):
         parts.append(f"stages={draw(st.integers(1, stages))}")

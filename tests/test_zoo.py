@@ -163,6 +163,7 @@ def test_custom_spec_builds_resnext50() -> None:
 
 @pytest.mark.parametrize(("text", "field"), [
     ("bottleneck:3-x-6", "layers"), ("weird:2-2", "block"), ("basic:2-2,stride_on=2x2", "stride_on"),
+    ("preact-bottleneck:2-2,stride_on=3x3", "stride_on"),
     ("basic:2-2,colour=red", "colour"), ("bottleneck:3-4,groups=a", "groups"), ("basic:2-2,stem=tiny", "stem"),
     ("basic:2-2,shortcut=C", "shortcut"), ("basic:0-2", "layers"),
 ])
