@@ -329,7 +329,7 @@ def test_rows_after_global_pooling_are_global(h: int, w: int, expected: tuple[in
     for name in ("avgpool", "flatten", "fc", ""):
         row = r.row(name)
         assert row.rf_global and row.jump is None and row.rf == expected and row.rf_padding == (213, 213), name
-    assert r.stages[-1].jump is None
+    assert r.stages[-1].jump is None and r.stages[-1].rf_global and not r.stages[-2].rf_global
 
 
 def test_global_pool_support_is_the_whole_input() -> None:

@@ -17,10 +17,11 @@ ACTIVATION_CONVENTION = ("bytes of every layer output at the analysis dtype, eac
                          "(in-place activations and adds reuse their input)")
 RF_CONVENTION = ("receptive field in input pixels per axis [h, w]: size, jump (effective stride) and "
                  "effective padding; where paths meet, the union of their input regions")
-RF_GLOBAL_CONVENTION = ("rf_global: every unit of the row sees the whole input (after a global pool, a "
-                        "fully-connected layer over the map, or a join with such a path); rf and rf_padding "
-                        "then give the region every unit sees, the whole input plus what the last feature "
-                        "map's receptive fields reach outside it, and jump is null")
+RF_GLOBAL_CONVENTION = ("rf_global: every unit of the row sees the same region, the union of what all "
+                        "positions of the map before it see (after a global pool, a fully-connected layer "
+                        "over the map, normalisation over space, or a join with such a path): the whole "
+                        "input, except pixels the network never reads at all; rf and rf_padding give that "
+                        "region (the input plus what the receptive fields reach outside it), jump is null")
 # Why a row's receptive field is null (``Row.rf_reason``; ``Row.rf_reason_layer`` names the row where it started).
 RF_REASONS = {
     "unknown-op": "an op whose geometry resnet-inspect does not know (a user's layer, a transposed convolution, "
@@ -86,6 +87,7 @@ class Stage:
     flops: int
     activation_bytes: int
     rf: Pair | None
+    rf_global: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
