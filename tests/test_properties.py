@@ -193,7 +193,8 @@ def check_rf(model: nn.Module, row: Row, shape: tuple[int, ...], before: Row | N
             continue
         assert row.jump is not None
         measured = None
-        for other in (_narrowest(model, 1 - a, shape), shape[3 - a]):  # a thin probe, unless it reads only padding
+        # a thin probe, unless every unit across it reads only padding (wide paddings, dilations)
+        for other in (_narrowest(model, 1 - a, shape), shape[3 - a], 3 * shape[3 - a] + 20):
             measured = _measure(model, net, row, 2 + a, other, (row.rf[a], row.jump[a], row.rf_padding[a]))
             if measured is not None:
                 break
