@@ -55,6 +55,14 @@ def test_same_padding_even_extent(kernel: int | tuple[int, int], dilation: int |
         assert (got.size, got.jump, got.padding) == (r.row("1").rf[a], r.row("1").jump[a], r.row("1").rf_padding[a])
 
 
+def test_same_padding_on_a_one_pixel_map() -> None:
+    # found by the property tests: k=2 "same" on a 1-pixel-high map pads 0 above and 1 below; torch runs it
+    net = nn.Sequential(nn.Conv2d(3, 4, (4, 1), padding=(2, 0), dilation=(3, 1)),
+                        nn.Conv2d(4, 4, (2, 1), padding="same"))
+    _check_shape_and_macs(net, (1, 3, 6, 6))
+    assert inspect(net, input_size=6).row("1").output_shape == (1, 4, 1, 6)  # (6 + 4 − 9 − 1) + 1 = 1 row
+
+
 # --------------------------------------------------------------------------- ops whose geometry is known or not
 
 

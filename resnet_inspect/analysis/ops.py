@@ -210,10 +210,9 @@ def _conv_geometry(m: Layer, shape: Shape) -> Geometry:
 def _conv_shape(m: Layer, shape: Shape) -> Shape:
     _spatial(shape, "Conv2d")
     _check_channels(m, shape, m.in_channels)
-    out = _window_shape(shape, _conv_geometry(m, shape), m.out_channels)
     if m.padding == "same":  # torch pads d·(k−1) in all, the odd pixel on the right: the size is kept
-        return (*out[:2], *shape[2:])
-    return out
+        return (shape[0], m.out_channels, *shape[2:])
+    return _window_shape(shape, _conv_geometry(m, shape), m.out_channels)
 
 
 def _conv_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
