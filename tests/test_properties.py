@@ -287,11 +287,12 @@ def test_random_residual_blocks(model: nn.Sequential, hw: tuple[int, int]) -> No
             assert row.rf_global and row.jump is None, row.name
 
 
-# pre-activation blocks and shortcut=none are being rewired in the builder; they are left out of the
-# random specs until the spec pass and the built module describe the same network again.
+# shortcut=none is left out for every block but the basic one: the builder gives bottleneck and
+# pre-activation units without a shortcut a different network from the spec's (a forward that fails,
+# projections the spec pass does not have), so the two passes cannot be compared there yet.
 @st.composite
 def custom_spec(draw: st.DrawFn) -> str:
-    block = draw(st.sampled_from(["basic", "bottleneck"]))
+    block = draw(st.sampled_from(["basic", "bottleneck", "preact-basic", "preact-bottleneck"]))
     stages = draw(st.integers(1, 4))
     layers = "-".join(str(draw(st.integers(1, 2))) for _ in range(stages))
     parts = [f"{block}:{layers}", f"width={draw(st.sampled_from([4, 8, 16]))}"]
@@ -299,8 +300,8 @@ def custom_spec(draw: st.DrawFn) -> str:
         parts.append(f"groups={draw(st.sampled_from([1, 2, 4]))}")
         parts.append(f"width_per_group={draw(st.sampled_from([16, 32, 64]))}")
         parts.append(f"stride_on={draw(st.sampled_from(['3x3', '1x1']))}")
-    else:
-        parts.append(f"shortcut={draw(st.sampled_from(['A', 'B']))}")
+    elif block == "basic":
+        parts.append(f"shortcut={draw(st.sampled_from(['A', 'B', 'none']))}")
     parts.append(f"stem={draw(st.sampled_from(['imagenet', 'cifar']))}")
     if draw(st.booleans()):
         parts.append(f"stages={draw(st.integers(1, stages))}")
