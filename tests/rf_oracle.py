@@ -92,6 +92,8 @@ def positivise(model: nn.Module, axis: int, tap: str) -> nn.Module:
         elif isinstance(m, nn.BatchNorm2d):
             m.reset_parameters()
             m.eps = 0.0
+        elif isinstance(m, nn.ReLU):
+            m.inplace = False  # autograd needs every ReLU's output when two follow each other
         elif isinstance(m, nn.MaxPool2d):
             parent = model.get_submodule(name.rpartition(".")[0]) if "." in name else model
             setattr(parent, name.rpartition(".")[2], WindowSum(m))

@@ -56,6 +56,14 @@ def test_same_padding_even_extent(kernel: int | tuple[int, int], dilation: int |
         assert (got.size, got.jump, got.padding) == (r.row("1").rf[a], r.row("1").jump[a], r.row("1").rf_padding[a])
 
 
+def test_same_padding_on_a_one_pixel_map() -> None:
+    # found by the property tests: k=2 "same" on a 1-pixel-high map pads 0 above and 1 below; torch runs it
+    net = nn.Sequential(nn.Conv2d(3, 4, (4, 1), padding=(2, 0), dilation=(3, 1)),
+                        nn.Conv2d(4, 4, (2, 1), padding="same"))
+    _check_shape_and_macs(net, (1, 3, 6, 6))
+    assert inspect(net, input_size=6).row("1").output_shape == (1, 4, 1, 6)  # (6 + 4 − 9 − 1) + 1 = 1 row
+
+
 # --------------------------------------------------------------------------- ops whose geometry is known or not
 
 
@@ -330,7 +338,7 @@ def test_rows_after_global_pooling_are_global(h: int, w: int, expected: tuple[in
     for name in ("avgpool", "flatten", "fc", ""):
         row = r.row(name)
         assert row.rf_global and row.jump is None and row.rf == expected and row.rf_padding == (213, 213), name
-    assert r.stages[-1].jump is None
+    assert r.stages[-1].jump is None and r.stages[-1].rf_global and not r.stages[-2].rf_global
 
 
 def test_global_pool_support_is_the_whole_input() -> None:

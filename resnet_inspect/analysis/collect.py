@@ -187,13 +187,16 @@ def _patched(run: _Run) -> Iterator[None]:
 # One traced pass at a time: a pass patches the modules it walks and swaps their parameters while
 # layers without an entry run, so two passes over one module (from two threads) would see each other.
 _PASS_LOCK = threading.Lock()
+_PASS_LOCK_OWNER = threading.local()
 
 
 def trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype = torch.float32) -> Trace:
     """Run ``model`` once on a ``meta`` input of ``input_shape`` and record what executes.
 
     Safe to call from several threads: passes run one after another, and while one runs, other
-    threads calling the same module run its own code, unrecorded.
+    threads calling the same module run its own code, unrecorded.  The module is in eval mode during
+    the pass (and, when it has layers without an entry, holds ``meta`` parameters), so do not inspect
+    a module that another thread is training.
     """
     if getattr(_PASS_LOCK_OWNER, "active", False):
         raise InspectError("inspect() was called from inside a module being inspected; "
@@ -204,9 +207,6 @@ def trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype = torch.float
             return _trace(model, input_shape, dtype)
         finally:
             _PASS_LOCK_OWNER.active = False
-
-
-_PASS_LOCK_OWNER = threading.local()
 
 
 def _trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype) -> Trace:

@@ -201,20 +201,24 @@ def _on_shortcut(name: str) -> bool:
     return any(part.split(":")[0] in SHORTCUT_NAMES for part in name.split("."))
 
 
-def _rf_fields(node: Node, in_shape: Shape) -> dict[str, Any]:
-    """A node's receptive field as row fields: numbers only when one size describes every unit."""
+def _rf_fields(node: Node) -> dict[str, Any]:
+    """A node's receptive field as row fields: numbers only when one size describes every unit.
+
+    ``rf_global``: every unit sees the same region, the union of what all positions of the map before
+    the mixing op see (the whole input, except pixels the network never reads at all).
+    """
     rf = node.rf
     if rf is None or any(a.mode == "scattered" for a in rf):
         return {"rf": None, "jump": None, "rf_padding": None, "rf_global": False,
                 "rf_reason": node.rf_reason, "rf_reason_layer": node.rf_source}
     h, w = rf
     local = h.mode == w.mode == "local"
-    whole = all(a.mode == "fixed" and a.first <= 0 and a.last >= n - 1 for a, n in zip(rf, in_shape[2:], strict=True))
+    whole = h.mode == w.mode == "fixed"
     return {"rf": (h.size, w.size), "jump": (h.jump, w.jump) if local else None,
             "rf_padding": (h.padding, w.padding), "rf_global": whole, "rf_reason": None, "rf_reason_layer": None}
 
 
-def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str], in_shape: Shape) -> Row:
+def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str]) -> Row:
     macs = _macs(node, policy)
     g = node.geometry
     return Row(
@@ -223,7 +227,7 @@ def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str], in_
         params=node.params, trainable_params=node.trainable_params,
         macs=macs, flops=None if macs is None else 2 * macs,
         activation_bytes=0 if node.inplace else ops.numel(node.output_shape) * itemsize,
-        **_rf_fields(node, in_shape),
+        **_rf_fields(node),
         kernel=g.kernel if g else None, stride=g.stride if g else None, padding=g.padding if g else None,
         dilation=g.dilation if g else None, groups=g.groups if g and node.kind == "conv" else None,
         on_shortcut=_on_shortcut(node.name), inputs=tuple(names.get(i, "input") for i in node.inputs),
@@ -235,7 +239,7 @@ def _aggregate_row(scope: Scope, children: list[Row], tr: Trace) -> Row:
     known = [r.macs for r in leaves if r.macs is not None]
     macs = sum(known)
     if scope.output_node >= 0:
-        rf = _rf_fields(tr.nodes[scope.output_node], tr.nodes[0].input_shape)
+        rf = _rf_fields(tr.nodes[scope.output_node])
     else:
         rf = {"rf": None, "jump": None, "rf_padding": None, "rf_reason": "unknown-op"}
     return Row(
@@ -250,8 +254,7 @@ def _aggregate_row(scope: Scope, children: list[Row], tr: Trace) -> Row:
 def build_rows(tr: Trace, policy: str, itemsize: int) -> list[Row]:
     """Leaf and op rows from nodes, aggregate rows from scopes, in pre-order."""
     names = {n.index: n.name for n in tr.nodes[1:]}
-    in_shape = tr.nodes[0].input_shape
-    leaf_rows = {n.index: _leaf_row(n, policy, itemsize, names, in_shape) for n in tr.nodes[1:]}
+    leaf_rows = {n.index: _leaf_row(n, policy, itemsize, names) for n in tr.nodes[1:]}
     rows: list[Row] = []
     for item in tr.order:
         if isinstance(item, Scope):
@@ -281,7 +284,8 @@ def _stage(group: Group) -> Stage:
     macs = sum(r.macs or 0 for r in leaves)
     return Stage(name=group.name, blocks=len(group.blocks), input_shape=leaves[0].input_shape,
                  output_shape=last.output_shape, jump=last.jump, params=sum(r.params for r in leaves), macs=macs,
-                 flops=2 * macs, activation_bytes=sum(r.activation_bytes for r in leaves), rf=last.rf)
+                 flops=2 * macs, activation_bytes=sum(r.activation_bytes for r in leaves), rf=last.rf,
+                 rf_global=last.rf_global)
 
 
 def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, params: int,

@@ -210,10 +210,9 @@ def _conv_geometry(m: Layer, shape: Shape) -> Geometry:
 def _conv_shape(m: Layer, shape: Shape) -> Shape:
     _spatial(shape, "Conv2d")
     _check_channels(m, shape, m.in_channels)
-    out = _window_shape(shape, _conv_geometry(m, shape), m.out_channels)
     if m.padding == "same":  # torch pads d·(k−1) in all, the odd pixel on the right: the size is kept
-        return (*out[:2], *shape[2:])
-    return out
+        return (shape[0], m.out_channels, *shape[2:])
+    return _window_shape(shape, _conv_geometry(m, shape), m.out_channels)
 
 
 def _conv_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
@@ -340,9 +339,9 @@ def _pool_geometry(m: Layer, shape: Shape) -> Geometry:
 
 def _pool_shape(m: Layer, shape: Shape) -> Shape:
     geo = _pool_geometry(m, shape)
-    for k, p, d in zip(geo.kernel, geo.padding, geo.dilation, strict=True):
-        if p > (d * (k - 1) + 1) // 2:  # torch refuses this too
-            raise InspectError(f"{type(m).__name__} padding {p} is more than half of its {k}-wide window; "
+    for k, p in zip(geo.kernel, geo.padding, strict=True):
+        if p > k // 2:  # torch refuses this too (dilation or not)
+            raise InspectError(f"{type(m).__name__} padding {p} is more than half of its kernel size {k}; "
                                "torch refuses it: use padding ≤ kernel_size // 2")
     return _window_shape(shape, geo, shape[1], bool(m.ceil_mode))
 

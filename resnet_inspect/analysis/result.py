@@ -63,6 +63,7 @@ class Stage:
     flops: int
     activation_bytes: int
     rf: Pair | None
+    rf_global: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}

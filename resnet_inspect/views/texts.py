@@ -28,10 +28,11 @@ SEED_CONVENTION = "convs on the main path plus max-pool layers, fc left out (a c
 ALL_CONVENTION = "every conv and fc layer, shortcut projections included"
 DEPTH_SHORT = ("Depth: weighted layers on the main path (stem conv, block convs, fc); shortcut projections, "
                "BN, ReLU and pooling not counted (see `resnet-inspect depth`).")
-RF_GLOBAL = ("rf_global: every unit of the row sees the whole input (after a global pool, a "
-             "fully-connected layer over the map, or a join with such a path); rf and rf_padding "
-             "then give the region every unit sees, the whole input plus what the last feature "
-             "map's receptive fields reach outside it, and jump is null")
+RF_GLOBAL = ("rf_global: every unit of the row sees the same region, the union of what all "
+             "positions of the map before it see (after a global pool, a fully-connected layer "
+             "over the map, normalisation over space, or a join with such a path): the whole "
+             "input, except pixels the network never reads at all; rf and rf_padding give that "
+             "region (the input plus what the receptive fields reach outside it), jump is null")
 # Why a row's receptive field is null (``Row.rf_reason``; ``Row.rf_reason_layer`` names the row where it started).
 RF_REASONS = {
     "unknown-op": "an op whose geometry resnet-inspect does not know (a user's layer, a transposed convolution, "
