@@ -13,22 +13,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-PY = sys.executable
-CLI = [PY, "-m", "resnet_inspect"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import CLI, process
+
 REFERENCE = [*CLI, "table", "resnet152"]
-
-
-@dataclass(frozen=True)
-class Run:
-    wall_s: float
-    cpu_s: float
 
 
 @dataclass(frozen=True)
@@ -46,21 +39,10 @@ def budgets(out: Path) -> list[Budget]:
     ]
 
 
-def run_once(cmd: list[str]) -> Run:
-    """One whole process: wall seconds and CPU seconds (its children included) from the kernel."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"command failed: {' '.join(cmd)}\n{err}")
-    return Run(wall, usage.ru_utime + usage.ru_stime)
-
-
 def measure(b: Budget, runs: int) -> dict[str, float]:
-    run_once(b.args), run_once(REFERENCE)  # warm-up: page cache, bytecode, font cache
-    pairs = [(run_once(b.args), run_once(REFERENCE)) for _ in range(runs)]
+    report, reference = process(b.args), process(REFERENCE)
+    report(), reference()  # warm-up: page cache, bytecode, font cache
+    pairs = [(report(), reference()) for _ in range(runs)]
     return {"a_s": statistics.median(a.wall_s for a, _ in pairs), "b_s": statistics.median(r.wall_s for _, r in pairs),
             "cpu_s": statistics.median(a.cpu_s for a, _ in pairs),
             "ratio": statistics.median(a.wall_s / r.wall_s for a, r in pairs)}

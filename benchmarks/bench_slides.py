@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import CLI, run_once
+from bench import CLI, process
 
 BUDGET_S = 30.0
 
@@ -42,8 +42,9 @@ def main() -> int:
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for title, cmd, limit in commands(tmp):
-            run_once(cmd)  # warm-up: page cache, bytecode, fontconfig cache
-            wall = statistics.median(run_once(cmd).wall_s for _ in range(args.runs))
+            run = process(cmd)
+            run()  # warm-up: page cache, bytecode, fontconfig cache
+            wall = statistics.median(run().wall_s for _ in range(args.runs))
             ratio = wall / BUDGET_S
             if limit is None:
                 verdict, shown = "—", "—"
