@@ -240,8 +240,5 @@ def write(p: Plan, version: str = "", show_progress: bool | None = None, jobs: i
     steps = len(p.models) * per_model + len(p.formats) + (1 if per_model == 1 else 0)
     with progress(steps, show_progress) as step:
         files = build(p, step, version, jobs)
-    try:
-        write_tree_atomic(p.target, files)
-    except OSError as e:  # a folder the permission bits allow but the file system refuses (read-only, full, /proc)
-        raise InspectError(f"cannot write {str(p.target)!r}: {e.strerror or e}; choose another -o folder") from None
+    write_tree_atomic(p.target, files)  # an OS error becomes one line with its cause and a fix
     return files

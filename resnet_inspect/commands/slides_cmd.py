@@ -104,9 +104,6 @@ def run(args: argparse.Namespace) -> int:
         from ..backends.pptx_deck import render_pptx
 
         files[f"{stem}.pptx"] = render_pptx(document, cache=cache)
-    try:
-        root = write_tree_atomic(target, files)
-    except OSError as e:
-        raise InspectError(f"cannot write {args.output}: {e.strerror or e}; choose another -o folder") from None
+    root = write_tree_atomic(target, files)  # an OS error becomes one line with its cause and a fix
     print(f"wrote {', '.join(str(root / name) for name in files)}", file=sys.stderr)
     return 0
