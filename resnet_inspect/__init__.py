@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .analysis.result import Inspection
+    from .api import Inspection
 
 __all__ = ["__version__", "build", "get_spec", "inspect", "names"]
 
@@ -24,5 +24,6 @@ def __getattr__(name: str) -> Any:
 def inspect(model: Any, input_size: Any = None, **kwargs: Any) -> Inspection:
     """Analyse a variant name, a custom spec or an ``nn.Module``: see :func:`resnet_inspect.analysis.inspect`."""
     from .analysis import inspect as _inspect
+    from .api import Inspection
 
-    return _inspect(model, input_size=input_size, **kwargs)
+    return Inspection.of(_inspect(model, input_size=input_size, **kwargs))

@@ -524,7 +524,7 @@ MARKS = {"exact": "✓ exact", "rounded": "✓ as printed", "explained": "≈ ex
 
 def to_table(report: VerifyReport) -> Any:
     """The agreement table: one row per check, grouped by model."""
-    from .render.tables import Table
+    from .views.text_table import Table
 
     t = Table(headers=["Check", "Tool", "Convention", "Ours", "Theirs", "Agreement"],
               keys=["what", "tool", "convention", "ours", "theirs", "status"],

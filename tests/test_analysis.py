@@ -265,8 +265,12 @@ def test_unsupported_layer_is_reported_not_zero() -> None:
 
 
 def test_json_contract(tmp_path: object) -> None:
-    d = inspect("resnet50").to_dict()
-    assert {"model", "input_shape", "conventions", "totals", "layers"} <= set(d)
+    import resnet_inspect
+
+    d = resnet_inspect.inspect("resnet50").to_dict()
+    assert list(d) == ["model", "input_shape", "dtype", "conventions", "totals", "stages", "layers"]
+    # the numeric result carries no sentences; the public API adds them
+    assert "conventions" not in inspect("resnet50").to_dict()
     assert {"params", "trainable_params", "macs", "flops", "activation_bytes"} <= set(d["totals"])
     assert all(isinstance(d["totals"][k], int) for k in ("params", "macs", "flops", "activation_bytes"))
     keys = {"name", "type", "depth", "is_leaf", "input_shape", "output_shape", "params", "macs", "flops", "rf",
@@ -282,9 +286,10 @@ def test_result_api() -> None:
     frame = r.layers
     assert list(frame["name"])[:2] == ["", "conv1"]
     assert int(frame[frame["is_leaf"]]["params"].sum()) == r.totals.params
-    assert "<table" in r._repr_html_()
     import resnet_inspect
 
+    shown = resnet_inspect.inspect("resnet18")
+    assert isinstance(shown, Inspection) and "<table" in shown._repr_html_() and "conv1" in str(shown)
     assert resnet_inspect.inspect(registry.build("resnet18")).totals.macs == r.totals.macs
 
 

@@ -14,7 +14,7 @@ import pytest
 from resnet_inspect.analysis import Inspection, inspect
 from resnet_inspect.analysis.compare import contrast_nets, stride_variants
 from resnet_inspect.errors import InspectError
-from resnet_inspect.render import diagram as d
+from resnet_inspect.figures import diagram as d
 
 
 def result_of(name: str) -> Inspection:
@@ -197,7 +197,7 @@ def _plain(source: str) -> str:
 
 @pytest.mark.parametrize("layout", ["tb", "lr"])
 def test_plain_vs_residual_rows_align_and_the_resnet_column_has_no_gap(layout: str) -> None:
-    from resnet_inspect.render import diagram_style as st
+    from resnet_inspect.figures import diagram_style as st
 
     with st.look(layout):
         src = d.plain_vs_residual_diagram(fig3()).source
@@ -258,7 +258,7 @@ def test_views_are_linear_in_the_number_of_rows() -> None:
     from dataclasses import replace
 
     from resnet_inspect.analysis import inspect
-    from resnet_inspect.render import plots
+    from resnet_inspect.figures import plots
 
     passes = []
     for n in (10, 200):
@@ -359,7 +359,7 @@ def _slide_scale(source: str) -> float:
 
 @pytest.mark.parametrize("kind", sorted(KIND_BUILDERS))
 def test_default_layout_is_the_one_that_fits_a_slide_best(kind: str) -> None:
-    from resnet_inspect.render import diagram_style as st
+    from resnet_inspect.figures import diagram_style as st
 
     scales = {}
     for layout in st.LAYOUTS:
@@ -370,7 +370,7 @@ def test_default_layout_is_the_one_that_fits_a_slide_best(kind: str) -> None:
 
 
 def test_landscape_network_wraps_into_rows() -> None:
-    from resnet_inspect.render import diagram_style as st
+    from resnet_inspect.figures import diagram_style as st
 
     with st.look("lr"):
         lr = d.network_diagram(result_of("resnet50")).source
@@ -394,7 +394,7 @@ def _slide_aspect(source: str) -> float:
 
 
 def test_font_size_scales_every_text() -> None:
-    from resnet_inspect.render import diagram_style as st
+    from resnet_inspect.figures import diagram_style as st
 
     base = d.block_diagram(result_of("resnet50")).source
     with st.look(font_size=26):
@@ -410,7 +410,7 @@ def test_font_size_scales_every_text() -> None:
 
 @pytest.mark.parametrize(("layout", "font", "message"), [("portrait", None, "use lr"), (None, 2.0, "from 4 to 72")])
 def test_bad_look_is_refused(layout: str | None, font: float | None, message: str) -> None:
-    from resnet_inspect.render import diagram_style as st
+    from resnet_inspect.figures import diagram_style as st
 
     with pytest.raises(InspectError, match=message), st.look(layout, font):
         pass

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resnet_inspect.document import Cell, Column
-from resnet_inspect.render import fmt
+from resnet_inspect.document import Cell, Column, fmt
 
 
 @pytest.mark.parametrize(("n", "text"), [
@@ -56,7 +55,7 @@ def test_counts_kernels_and_signs() -> None:
 
 def test_the_old_kernel_helpers_are_gone() -> None:
     from resnet_inspect.analysis import depth
-    from resnet_inspect.render import diagram_style
+    from resnet_inspect.figures import diagram_style
 
     assert not hasattr(depth, "kernel_text") and not hasattr(diagram_style, "hw")
 

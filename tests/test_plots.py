@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from resnet_inspect.analysis import Inspection, inspect
-from resnet_inspect.render import plots
+from resnet_inspect.figures import plots
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -140,12 +140,9 @@ def test_plot_errors_leave_nothing(args: tuple[str, ...], message: str, cli: Cli
     assert list(tmp_path.iterdir()) == []
 
 
-def test_save_checks_the_extension_first(tmp_path: Path) -> None:
-    from resnet_inspect.errors import InspectError
-
-    fig = plots.memory_figure([inspect("resnet18")])
-    with pytest.raises(InspectError, match=r"\.svg, \.png, \.pdf"):
-        plots.save(fig, tmp_path / "m.bmp")
+def test_save_checks_the_extension_first(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("plot", "memory", "resnet18", "-o", str(tmp_path / "m.bmp"))
+    assert code == 2 and ".svg, .png, .pdf" in err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -181,12 +178,14 @@ def _covering_units(layer: str, size: int) -> int:
 
 
 def test_whole_image_units_match_input_gradients() -> None:
+    from resnet_inspect.analysis.facts import whole_image_units
+
     insp = inspect("cifar-resnet20")
     layers = plots.spatial_layers(insp)
     checked = 0
     for r in layers[::3]:  # every third conv, from RF 3 px to past the 32-px image
         expected = _covering_units(r.name, 32)
-        assert plots.whole_image_units(r, (32, 32))[0] == expected, r.name
+        assert whole_image_units(r, (32, 32))[0] == expected, r.name
         checked += expected > 0
     assert checked >= 2  # some layers do have units that see all 32 rows
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from resnet_inspect import report
-from resnet_inspect.render import fmt
+from resnet_inspect.document import fmt
 
 Cli = Callable[..., tuple[int, str, str]]
 

@@ -82,9 +82,9 @@ def test_exit_code_follows_the_verdicts() -> None:
     failed = VerifyReport((ModelReport("m", (1, 3, 8, 8), (good, bad), 0.1),), 0.1)
     assert ok.ok and not failed.ok
     assert failed.tally() == {"exact": 1, "rounded": 0, "explained": 0, "differs": 1, "skipped": 0}
-    from resnet_inspect.render.tables import render
+    from resnet_inspect.commands.common import render_tables
 
-    text = render(to_table(failed), "text")
+    text = render_tables([to_table(failed)], "text")
     assert "✗ DIFFERS" in text and "1 differ" in text
 
 

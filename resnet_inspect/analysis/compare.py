@@ -143,6 +143,7 @@ class PaperTable:
     # per column, the registry name of the network of the paper's column of that depth (``resnet50-v1`` for
     # ``resnet50`` and ``resnet50-v1``; ``None`` when the model is not one of Table 1's five)
     paper_models: tuple[str | None, ...] = ()
+    results: tuple[Inspection, ...] = ()  # per column, the analysis the table was laid out from
 
 
 ModelRow = tuple[str, str, Pair | None, list[PaperCell]]  # key, label, output size, cell lines
@@ -255,7 +256,8 @@ def paper_layout(summaries: Sequence[ModelSummary]) -> PaperTable:
                 and s.spec.stride_on == "3x3")
     return PaperTable(tuple(s.model for s in summaries), tuple(s.depth.depth for s in summaries), tuple(rows),
                       tuple(s.macs for s in summaries), sizes, v15,
-                      tuple(table1_model(s.spec, s.input_shape) for s in summaries))
+                      tuple(table1_model(s.spec, s.input_shape) for s in summaries),
+                      tuple(s.result for s in summaries))
 
 
 TABLE1_DEPTHS = {18: "basic", 34: "basic", 50: "bottleneck", 101: "bottleneck", 152: "bottleneck"}

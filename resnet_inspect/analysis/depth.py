@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..specs import Spec, is_custom
-from .groups import STAGE_NAME, Block, Group, base_name, is_weighted, partition
+from .blocks import Block
+from .groups import STAGE_NAME, Group, base_name, is_weighted, partition
 from .result import Inspection, Pair, Row
 
 NameCheck = Literal["match", "cut", "differs", "custom"]

@@ -83,7 +83,7 @@ def _plain(module: nn.Module) -> nn.Module:
 
     if not isinstance(module, torch.jit.ScriptModule):
         return module
-    from ..loaders import eager_twin
+    from .scripted import eager_twin
 
     return eager_twin(module, f"this TorchScript module ({getattr(module, 'original_name', type(module).__name__)})",
                       instead="pass the nn.Module it was scripted or traced from")

@@ -11,17 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .blocks import Block
 from .result import Row
 
 STAGE_NAME = re.compile(r"layer(\d+)")
-
-
-@dataclass(frozen=True)
-class Block:
-    """One residual unit (a depth-2 module inside a stage) and the leaf rows it ran."""
-
-    row: Row
-    leaves: tuple[Row, ...]
 
 
 @dataclass(frozen=True)

@@ -105,13 +105,6 @@ class Inspection:
     totals: Totals
 
     @property
-    def conventions(self) -> dict[str, str]:
-        """What each number counts, one sentence per quantity (written from ``policy`` by the views)."""
-        from ..views.texts import conventions
-
-        return conventions(self)
-
-    @property
     def layers(self) -> pd.DataFrame:
         """The rows as a pandas DataFrame (one row per layer, op, block, stage and the network)."""
         import pandas as pd
@@ -126,25 +119,13 @@ class Inspection:
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract: ``model``, ``input_shape``, ``conventions``, ``totals``, ``stages``, ``layers``."""
+        """The numbers of the JSON contract: ``model``, ``input_shape``, ``dtype``, ``totals``, ``stages``,
+        ``layers`` (the views add ``conventions``, the sentences that say what each number counts)."""
         return {
             "model": self.model,
             "input_shape": list(self.input_shape),
             "dtype": self.dtype,
-            "conventions": dict(self.conventions),
             "totals": self.totals.to_dict(),
             "stages": [s.to_dict() for s in self.stages],
             "layers": [r.to_dict() for r in self.rows],
         }
-
-    def _repr_html_(self) -> str:
-        from ..backends.html import fragment
-        from ..views.table import document
-
-        return fragment(document(self, max_depth=2))
-
-    def __str__(self) -> str:
-        from ..backends import render
-        from ..views.table import document
-
-        return render(document(self), "text")

@@ -1,7 +1,7 @@
 """Backends: any :class:`~resnet_inspect.document.Document` as terminal text, markdown, LaTeX, HTML, PDF or csv.
 
 A backend only reads the document; the numbers in its cells are shown through the one formatter
-(:func:`resnet_inspect.render.fmt.cell_text`).  csv writes the cells' values (the numbers, not their
+(:func:`resnet_inspect.document.fmt.cell_text`).  csv writes the cells' values (the numbers, not their
 display text) and is an export of the tables, like JSON is of the results.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..document import Block, Cell, Document, Section, Slide, Table, TableRow
-from ..render.fmt import cell_text
+from ..document.fmt import cell_text
 
 
 def text_of(cell: Cell) -> str:

@@ -8,7 +8,10 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..terminal import Terminal
+    from ..views.text_table import Table
 
 FORMATS = ("text", "markdown", "csv", "json", "latex", "html")
 
@@ -74,6 +77,18 @@ def render(doc: object, fmt: str) -> str:
 
     assert isinstance(doc, Document)
     return backend_render(doc, fmt)
+
+
+def render_tables(tables: Sequence[Table], fmt: str) -> str:
+    """Hand-built tables (:mod:`resnet_inspect.views.text_table`) in a format: JSON records, or one document
+    through its backend."""
+    from ..backends import render as backend_render
+    from ..terminal import current
+    from ..views.text_table import as_document, as_json
+
+    if fmt == "json":
+        return as_json(tables)
+    return backend_render(as_document(tables), fmt, term=current() if fmt == "text" else None)
 
 
 def emit(text: str, args: argparse.Namespace) -> None:

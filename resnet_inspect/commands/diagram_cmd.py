@@ -79,7 +79,7 @@ def _check_models(args: argparse.Namespace) -> None:
 
 def _output_format(args: argparse.Namespace) -> str:
     """The format from -o's extension, checked (and the renderer found) before any work."""
-    from ..render.diagram import check_format, check_renderer
+    from ..figures.diagram import check_format, check_renderer
     from .common import check_output
 
     if not args.output:
@@ -105,7 +105,7 @@ def _registry_only(args: argparse.Namespace) -> str:
 def make(args: argparse.Namespace) -> object:
     """The diagram the arguments ask for: parse → analysis → the diagram of the results."""
     from ..analysis import compare
-    from ..render import diagram as d
+    from ..figures import diagram as d
 
     m = args.models
     if args.kind == "block":
@@ -127,13 +127,13 @@ def make(args: argparse.Namespace) -> object:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InspectError
+    from ..figures.diagram import Diagram
     from ..io import write_atomic
-    from ..render.diagram import Diagram
 
     _check_models(args)
     if args.expand and args.kind != "network":
         raise InspectError("--expand only applies to `diagram network`")
-    from ..render import diagram_style
+    from ..figures import diagram_style
 
     diagram_style.check_look(args.layout, args.font_size)
     fmt = _output_format(args)

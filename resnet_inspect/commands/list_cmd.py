@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import add_format, emit
+from .common import add_format, emit, render_tables
 
 if TYPE_CHECKING:
-    from ..render.tables import Table
     from ..specs import Spec
+    from ..views.text_table import Table
 
 NAME = "list"
 HELP = "list every ResNet variant with its block, stages, depth, parameters, MACs and paper"
@@ -116,8 +116,8 @@ def zoo_table(records: Sequence[dict[str, Any]], wrap: int | None = None) -> Tab
 
     The description starts with the block kind; papers are cited by number and listed under the table.
     """
-    from ..render import fmt
-    from ..render.tables import Table
+    from ..document import fmt
+    from ..views.text_table import Table
 
     papers = list(dict.fromkeys(str(r["paper"]) for r in records))
     t = Table(["Name", "Blocks", "Depth", "Input", "Params", "MACs", "Description"],
@@ -155,8 +155,6 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(json.dumps(records, indent=2) + "\n", args)
         return 0
-    from ..render.tables import render
-
     table = zoo_table(records, TEXT_WIDTH if args.format == "text" else None)
-    emit(render(table, args.format), args)
+    emit(render_tables([table], args.format), args)
     return 0

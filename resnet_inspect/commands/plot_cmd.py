@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _check(args: argparse.Namespace) -> None:
     """Model count, output file and its format, all before any work."""
     from ..errors import InspectError
-    from ..render.plots import check_format
+    from ..figures.plots import check_format
     from .common import check_output
 
     low, high, example = MODEL_COUNTS[args.kind]
@@ -69,7 +69,7 @@ def _check(args: argparse.Namespace) -> None:
 
 def make(args: argparse.Namespace) -> Any:
     """The figure the arguments ask for: parse → analysis (each model once) → the plot of the results."""
-    from ..render import plots
+    from ..figures import plots
 
     names = args.models or (list(plots.FAMILY) if args.kind == "family" else [])
     insps: Any = inspect_models(args, names)
@@ -85,9 +85,10 @@ def make(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..render.plots import save
+    from ..figures.plots import check_format, to_bytes
+    from ..io import write_atomic
 
     _check(args)
-    path = save(make(args), args.output)
+    path = write_atomic(args.output, to_bytes(make(args), check_format(args.output)))
     print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .common import add_input, check_output, emit
+from .common import add_input, check_output, emit, render_tables
 from .model_args import add_model_args
 
 NAME = "verify"
@@ -75,9 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     else:
-        from ..render.tables import render
-
-        text = render(to_table(report), "text")
+        text = render_tables([to_table(report)], "text")
     emit(text, args)
     if args.output or args.format == "json":
         print(report.summary(), file=sys.stderr)

@@ -25,8 +25,9 @@ from ..analysis.compare import (
     StridePlacement,
     extra_macs_at,
 )
-from ..document import Cell, Column, Document, Table, TableRow
-from ..render import fmt
+from ..analysis.facts import StageFacts, stage_facts
+from ..analysis.result import Inspection
+from ..document import Cell, Column, Document, Table, TableRow, fmt
 from . import texts
 from .depth import formula
 
@@ -222,16 +223,17 @@ def _published_cells(paper: PaperTable, published: dict[str, tuple[str, str]]) -
 
 
 def paper_caption(paper: PaperTable) -> str:
-    """Whose layout the table is in, and which columns are not the paper's networks."""
+    """Whose layout the table is in, and which columns put the bottleneck's stride elsewhere than Table 1."""
     names = ", ".join(paper.models)
     if not paper.v15_models:
         return f"{names} — the layout of He et al. 2015, Table 1"
-    return (f"{names} — in the layout of He et al. 2015, Table 1; {', '.join(paper.v15_models)} "
-            "(v1.5) differ from the paper's: stride 2 on the 3×3 conv, not the first 1×1")
+    return (f"{names} — in the layout of He et al. 2015, Table 1; {', '.join(paper.v15_models)} put the "
+            "bottleneck's stride 2 on the 3×3 conv (torchvision's 'v1.5'), where Table 1 has it on the first 1×1")
 
 
 def paper_notes(paper: PaperTable, published: dict[str, tuple[str, str]] | None = None) -> list[str]:
-    """What the FLOPs rows count, how to read a bracket, where the stride sits and where the shortcut projects."""
+    """What the FLOPs rows count, how to read a bracket, where each model downsamples and how its shortcuts
+    join — every sentence from the stages of the models in the table."""
     sizes = ", ".join(_size_text(x) for x in paper.input_sizes)
     notes = [f"FLOPs as in the paper: conv + fc multiply-adds (MACs, not 2 × MACs) at input {sizes}, computed "
              f"from the built model and shown with {TABLE1_DECIMALS} decimals."]
@@ -239,24 +241,66 @@ def paper_notes(paper: PaperTable, published: dict[str, tuple[str, str]] | None 
         notes.append(f"{PUBLISHED_LABEL.capitalize()}: the paper's printed value for its network of that depth, "
                      "one decimal, some rounded and some cut (3.664 → 3.6); under a v1.5 model, the value of "
                      "its v1 twin, which it is not.")
-    notes.append("Brackets: kernel, output channels (C = groups) of each conv of a block, × blocks. In conv3_x to "
-                 "conv5_x the first block downsamples (stride 2) and its shortcut projects (1×1 conv); conv2_x "
-                 "comes after the max pool, so its first block keeps the 56×56 size" + _conv2_note(paper) + ".")
+    notes.append("Brackets: kernel, output channels (C = groups) of each conv of a block, × blocks.")
+    by_text: dict[str, list[str]] = {}
+    for model, result in zip(paper.models, paper.results, strict=False):
+        text = layout_sentence(result)
+        if text:
+            by_text.setdefault(text, []).append(model)
+    for text, models in by_text.items():
+        notes.append(text if len(by_text) == 1 else f"{', '.join(models)}: {text[0].lower()}{text[1:]}")
     if paper.v15_models:
         notes.append(f"{', '.join(paper.v15_models)}: bottleneck stride on the 3×3 conv (torchvision, 'v1.5'); "
-                     "Table 1 of the paper puts it on the first 1×1 conv ('v1', the -v1 variants), which costs "
-                     "fewer multiply-adds.")
+                     "He et al. 2015's Table 1 puts it on the first 1×1 conv ('v1', the -v1 variants), which "
+                     "costs fewer multiply-adds.")
     return notes
 
 
-def _conv2_note(paper: PaperTable) -> str:
-    """What conv2_x's first shortcut does: projects 64 → 256 in a bottleneck net, identity in a basic one."""
-    blocks = {len(c.layers) for r in paper.rows for c in r.cells if c is not None and c.repeat is not None}
-    if blocks == {3}:
-        return ", and its shortcut projects 64 → 256 channels"
-    if blocks == {2}:
-        return ", and its shortcut is the identity"
-    return ": with bottlenecks its shortcut projects 64 → 256 channels, with basic blocks it is the identity"
+SHORTCUT_CLAUSE = {"projection": "its shortcut projects (1×1 conv)", "option_a": "its shortcut is option A "
+                   "(subsampled identity, zero-padded channels)", "identity": "its shortcut is the identity",
+                   "none": "it has no shortcut"}
+
+
+def _names(stages: Sequence[StageFacts]) -> str:
+    """``conv3_x to conv5_x``, ``layer2 and layer3``, ``conv3_x``."""
+    names = [s.paper_name or s.name for s in stages]
+    if len(names) == 1:
+        return names[0]
+    return f"{names[0]} to {names[-1]}" if len(names) > 2 else " and ".join(names)
+
+
+def _first_clause(stage: StageFacts) -> str:
+    """What the first stage's first block does with the map and the channels."""
+    first = stage.first
+    assert first is not None
+    where = "the max pool's output" if stage.after_max_pool else "the stem's output"
+    name, size = stage.paper_name or stage.name, "×".join(map(str, stage.in_hw))
+    keeps = f"{name} works on {where}, so its first block keeps the {size} size"
+    cin, cout = first.row.input_shape[1], first.row.output_shape[1]
+    if first.shortcut == "projection":
+        return f"{keeps}, and its shortcut projects {cin} → {cout} channels"
+    if first.shortcut == "option_a":
+        return f"{keeps}, and its shortcut zero-pads {cin} → {cout} channels (option A)"
+    return f"{keeps}, and {SHORTCUT_CLAUSE[first.shortcut]}"
+
+
+def layout_sentence(result: Inspection) -> str:
+    """Where a network's stages downsample and what their first blocks' shortcuts do, in its own names and
+    sizes; ``""`` for a network without stages of blocks."""
+    stages = stage_facts(result)
+    if not stages or stages[0].first is None:
+        return ""
+    out: list[str] = []
+    down = [s for s in stages if s.first is not None and s.first.stride > 1]
+    if down:
+        strides = {s.first.stride for s in down if s.first is not None}
+        kinds = {s.first.shortcut for s in down if s.first is not None}
+        step = f"stride {strides.pop()}" if len(strides) == 1 else "a stride"
+        clause = f"; {SHORTCUT_CLAUSE[kinds.pop()]}" if len(kinds) == 1 else ""
+        out.append(f"In {_names(down)} the first block downsamples ({step}){clause}.")
+    if stages[0].first.stride == 1:
+        out.append(_first_clause(stages[0]) + ".")
+    return " ".join(out)
 
 
 def paper_record(paper: PaperTable) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..analysis.depth import ConvFact, DepthAccount, StageDepth, share_stages, stage_deltas
 from ..document import Block, Cell, Column, Document, Note, Table, TableRow
-from ..render.fmt import kernel, plural, signed
+from ..document.fmt import kernel, plural, signed
 from . import texts
 
 # --------------------------------------------------------------------------- words from numbers

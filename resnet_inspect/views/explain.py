@@ -12,9 +12,8 @@ from collections.abc import Sequence
 
 from ..analysis.explain import Explanation, Expr, Op, Part, Region, Step, Sym
 from ..analysis.result import Row
-from ..document import Block, Cell, Column, Document, Formula, Note, Paragraph, Section, Table, TableRow
+from ..document import Block, Cell, Column, Document, Formula, Note, Paragraph, Section, Table, TableRow, fmt
 from ..policies import POLICIES
-from ..render import fmt
 from . import texts
 
 # How a symbol reads in a formula (the analysis names them; a view chooses the letters).

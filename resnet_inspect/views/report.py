@@ -30,9 +30,9 @@ from ..document import (
     Source,
     Table,
     TableRow,
+    fmt,
 )
 from ..policies import POLICIES
-from ..render import fmt
 from . import texts
 from .compare import paper_table
 from .depth import counts_table, formula, name_check
@@ -82,7 +82,7 @@ def _svg_once(draw: Callable[[], bytes]) -> Callable[[str], bytes]:
 
 def _diagram(build: Callable[[], object]) -> Callable[[str], bytes]:
     def draw() -> bytes:
-        from ..render.diagram import Diagram
+        from ..figures.diagram import Diagram
 
         d = build()
         assert isinstance(d, Diagram)
@@ -95,7 +95,7 @@ def _plot(build: Callable[[], object]) -> Callable[[str], bytes]:
     def draw() -> bytes:
         import matplotlib
 
-        from ..render.plots import to_bytes
+        from ..figures.plots import to_bytes
 
         # text as SVG text, not outlines: half the size, selectable, and twice as fast to lay out in a PDF
         with matplotlib.rc_context({"svg.fonttype": "none"}):
@@ -106,13 +106,13 @@ def _plot(build: Callable[[], object]) -> Callable[[str], bytes]:
 
 def block_figure(r: Inspection) -> Figure | None:
     """Each kind of block the model has, drawn from its rows (identity vs projection); ``None`` without blocks."""
-    from ..render.diagram_block import block_paths
+    from ..figures.diagram_block import block_paths
 
     if not block_paths(r):
         return None
 
     def build() -> object:
-        from ..render.diagram import bottleneck_kinds_diagram
+        from ..figures.diagram import bottleneck_kinds_diagram
 
         return bottleneck_kinds_diagram(r)
 
@@ -123,7 +123,7 @@ def block_figure(r: Inspection) -> Figure | None:
 def network_figure(r: Inspection) -> Figure:
     """The macro view: stem, stages × blocks, sizes and cumulative stride, head."""
     def build() -> object:
-        from ..render.diagram import network_diagram
+        from ..figures.diagram import network_diagram
 
         return network_diagram(r)
 
@@ -210,17 +210,17 @@ def plots_section(a: ModelAnalysis) -> Section:
     r = a.result
 
     def stages() -> object:
-        from ..render.plots import stages_figure
+        from ..figures.plots import stages_figure
 
         return stages_figure([r])
 
     def shapes() -> object:
-        from ..render.plots import shapes_figure
+        from ..figures.plots import shapes_figure
 
         return shapes_figure(r)
 
     def memory() -> object:
-        from ..render.plots import memory_figure
+        from ..figures.plots import memory_figure
 
         return memory_figure([r])
 
@@ -231,21 +231,31 @@ def plots_section(a: ModelAnalysis) -> Section:
     ), id="plots")
 
 
-def spatial_rows(r: Inspection) -> list[Row]:
-    """The main-path leaf layers with a receptive field, up to the last feature map, in execution order."""
-    out: list[Row] = []
-    for row in r.rows:
-        if row.is_leaf and not row.on_shortcut and row.rf is not None and len(row.output_shape) == 4:
-            out.append(row)
-        if row.name == r.totals.feature_layer:
-            break
-    return out
+def units(n: int) -> str:
+    """``1 unit``, ``196 units``."""
+    return f"{fmt.grouped(n)} unit{'' if n == 1 else 's'}"
 
 
-def outgrows(r: Inspection) -> Row | None:
-    """The first main-path layer whose receptive field covers the whole input (both sides)."""
-    h, w = r.input_shape[-2:]
-    return next((row for row in spatial_rows(r) if row.rf and row.rf[0] >= h and row.rf[1] >= w), None)
+def outgrowth_text(r: Inspection) -> str:
+    """Where the receptive field reaches the input size, and how many units then really see all of it."""
+    from ..analysis.facts import outgrowth
+
+    o = outgrowth(r)
+    size = fmt.pair(o.input_hw)
+    if o.first_larger is None:
+        return (f"The receptive field stays smaller than the {size}-px input: each unit of the last feature map "
+                f"sees {fmt.pair(o.last.rf) if o.last else 'part'} px of it.")
+    f = o.first_larger
+    seeing = (f"no unit of its {fmt.grouped(f.units)} sees" if f.seeing_all == 0 else
+              f"{units(f.seeing_all)} of {fmt.grouped(f.units)} see{'s' if f.seeing_all == 1 else ''}")
+    text = (f"From {f.layer} on the receptive field is at least the {size}-px input ({fmt.pair(f.rf)} px), but "
+            f"there {seeing} the whole input: a unit near a border has part of its window on the padding.")
+    if o.first_all is not None and o.first_all is not f:
+        text += f" Every unit sees the whole input from {o.first_all.layer} on."
+    elif o.first_all is None and o.last is not None and o.last.layer != f.layer:
+        text += (f" At the last feature map, {o.last.layer}, {units(o.last.seeing_all)} of "
+                 f"{fmt.grouped(o.last.units)} do.")
+    return text
 
 
 def rf_section(a: ModelAnalysis) -> Section:
@@ -256,10 +266,7 @@ def rf_section(a: ModelAnalysis) -> Section:
     if t.rf is None:
         return Section("Receptive field", (Paragraph(f"{r.model} has no spatial layer: no receptive field."),),
                        id="rf")
-    first = outgrows(r)
-    where = (f"It covers the whole {size}-px input from {first.name} on ({fmt.pair(first.rf)} px)."
-             if first else f"It never covers the whole {size}-px input: the last feature map sees "
-             f"{fmt.pair(t.rf)} px of it.")
+    where = outgrowth_text(r)
     text = (f"Each output of {t.feature_layer}, the last feature map before global pooling, sees {fmt.pair(t.rf)} "
             f"input pixels, with a jump (effective stride) of {fmt.pair(t.jump)} px between neighbouring "
             f"outputs and an effective padding of {fmt.pair(t.rf_padding)} px. {where} Where a residual add "
@@ -273,7 +280,7 @@ def rf_section(a: ModelAnalysis) -> Section:
             for s in r.stages if s.name != "head"]
 
     def build() -> object:
-        from ..render.plots import rf_figure
+        from ..figures.plots import rf_figure
 
         return rf_figure(r)
 
@@ -396,7 +403,7 @@ def family_index(analyses: Sequence[ModelAnalysis], pages: dict[str, str], versi
     results = [a.result for a in analyses]
 
     def scatter() -> object:
-        from ..render.plots import family_figure
+        from ..figures.plots import family_figure
 
         return family_figure(results)
 

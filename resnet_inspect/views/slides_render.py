@@ -25,28 +25,28 @@ LATIN_FONT = "Liberation Sans"
 
 def num(n: int | None) -> str:
     """All digits, grouped: ``25,557,032``; ``None`` is ``n/a``."""
-    from ..render.fmt import grouped
+    from ..document.fmt import grouped
 
     return grouped(n)
 
 
 def si(n: int | float | None) -> str:
     """Three significant digits with an SI prefix: ``4.09 G``."""
-    from ..render.fmt import scaled
+    from ..document.fmt import scaled
 
     return scaled(n)
 
 
 def size(p: Sequence[int] | None) -> str:
     """An (h, w) pair shown once when square: ``427``; ``600×800``."""
-    from ..render.fmt import pair
+    from ..document.fmt import pair
 
     return pair(p)
 
 
 def chw(s: Sequence[int]) -> str:
     """A tensor shape without the batch: ``256×56×56``."""
-    from ..render.fmt import shape
+    from ..document.fmt import shape
 
     return shape(s)
 
@@ -56,21 +56,21 @@ def chw(s: Sequence[int]) -> str:
 
 def palette(kind: str) -> tuple[str, str]:
     """(fill, border) of a layer kind in the house colours (conv blue, BN yellow, add orange …)."""
-    from ..render.diagram_style import PALETTE
+    from ..figures.diagram_style import PALETTE
 
     return PALETTE.get(kind, PALETTE["other"])
 
 
 def accent() -> tuple[str, str]:
     """(stride colour, shortcut colour) of the house style."""
-    from ..render.diagram_style import SHORTCUT_COLOUR, STRIDE_COLOUR
+    from ..figures.diagram_style import SHORTCUT_COLOUR, STRIDE_COLOUR
 
     return STRIDE_COLOUR, SHORTCUT_COLOUR
 
 
 def render_dot(source: str, fmt: str) -> bytes:
     """DOT source as ``svg`` or ``png`` (at :data:`DIAGRAM_DPI`) through Graphviz's ``dot``."""
-    from ..render.diagram import render
+    from ..figures.diagram import render
 
     if fmt == "png":
         head, sep, body = source.partition("{\n")
@@ -148,7 +148,7 @@ def _localise(fig: Figure, lang: str) -> None:
 
 
 def _plot(kind: str, insps: Sequence[Inspection]) -> Figure:
-    from ..render import plots
+    from ..figures import plots
 
     if kind == "stages":
         return plots.stages_figure(list(insps))
@@ -166,7 +166,7 @@ def plot_bytes(kind: str, insps: Sequence[Inspection], fmt: str, lang: str) -> b
 
     import matplotlib
 
-    from ..render.plots import STYLE
+    from ..figures.plots import STYLE
 
     rc: dict[str, Any] = dict(STYLE)
     rc["font.family"] = ["sans-serif"]

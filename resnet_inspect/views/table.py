@@ -13,9 +13,8 @@ from typing import Any
 
 from ..analysis.groups import partition
 from ..analysis.result import Inspection, Row, Stage
-from ..document import Cell, CellKind, Column, Document, Table, TableRow
+from ..document import Cell, CellKind, Column, Document, Table, TableRow, fmt
 from ..errors import InspectError
-from ..render import fmt
 from . import texts
 
 
@@ -215,6 +214,6 @@ def document(result: Inspection, columns: Sequence[str] = DEFAULT_COLUMNS, max_d
 def record(result: Inspection, max_depth: int | None = None) -> dict[str, Any]:
     """The JSON export (``table --format json``): the result's contract, with leaf rows down to
     ``max_depth`` (stage and block rows are always kept)."""
-    data = result.to_dict()
+    data = texts.record(result)
     data["layers"] = [r.to_dict() for r in result.rows if max_depth is None or r.depth <= max_depth or not r.is_leaf]
     return data

@@ -6,7 +6,7 @@ text that the JSON ``conventions`` record, the tables' notes and the reports sho
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..policies import POLICIES
 
@@ -74,3 +74,13 @@ def block_label(block_type: str, residual: bool = True) -> str:
     """``bottleneck``, ``basic``, ``plain`` (a basic block without its add), or the type itself."""
     label = BLOCK_LABELS.get(block_type, block_type)
     return "plain" if label == "basic" and not residual else label
+
+
+def record(result: Inspection) -> dict[str, Any]:
+    """A result's numbers with the ``conventions`` sentences, in the JSON contract's key order: ``model``,
+    ``input_shape``, ``dtype``, ``conventions``, ``totals``, ``stages``, ``layers``."""
+    from ..analysis.result import Inspection as Numbers
+
+    numbers = Numbers.to_dict(result)
+    head = {k: numbers.pop(k) for k in ("model", "input_shape", "dtype")}
+    return {**head, "conventions": dict(conventions(result)), **numbers}

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..analysis.blocks import Block
+from ..analysis.facts import blocks_of
 from ..analysis.result import Inspection
+from ..document.fmt import grouped, scaled
 from ..errors import InspectError
 from . import diagram_style as st
-from .diagram_block import Block, blocks_of
-from .fmt import grouped, scaled
 
 SAME_WIDTH = "same width"
 SAME_PLACE = "same place"

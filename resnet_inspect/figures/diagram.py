@@ -19,13 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..analysis.blocks import Block, KindGroup
 from ..analysis.result import Inspection
+from ..document.fmt import grouped, pair, scaled
 from ..errors import InspectError
 from ..specs import is_custom
 from . import diagram_style as st
-from .diagram_block import Block, block_paths, default_block, draw_block, get_block, paper_name
+from .diagram_block import default_block, draw_block, get_block, group_caption, paper_name, summarize_paths
 from .diagram_contrast import SAME_PLACE, SAME_WIDTH, comparison_line, kind_of, pair_blocks
-from .fmt import grouped, pair, scaled
 
 FORMATS = ("svg", "png", "pdf", "dot")
 KINDS = ("block", "contrast", "bottleneck-kinds", "v1-vs-v15", "network", "plain-vs-residual")
@@ -99,12 +100,13 @@ def block_diagram(insp: Inspection, block: str | None = None) -> Diagram:
 
 
 def _side_by_side(name: str, title: str, panels: Sequence[tuple[Inspection, Block, str]],
-                  note: str = "") -> Diagram:
-    """Blocks drawn next to each other, aligned at the top, with an optional note under them."""
+                  note: str = "", captions: Sequence[str] | None = None) -> Diagram:
+    """Blocks drawn next to each other, aligned at the top, with an optional note under them; ``captions``
+    replace the numbers under each panel (a kind of block whose blocks differ)."""
     g = st.new_graph(name, title)
     tops, bottoms = [], []
     for i, (insp, b, panel_title) in enumerate(panels):
-        top, bottom = draw_block(g, insp, b, f"p{i}", panel_title)
+        top, bottom = draw_block(g, insp, b, f"p{i}", panel_title, numbers=captions[i] if captions else None)
         tops.append(top)
         bottoms.append(bottom)
     with g.subgraph() as s:
@@ -163,41 +165,34 @@ def _panel_title(insp: Inspection, b: Block) -> str:
     return f"{b.row.type} {widths}{where}"
 
 
-SHORTCUT_ORDER = ("projection", "option A", "identity", "none")
-
-
-def _kind_key(b: Block) -> tuple[str, int]:
-    return (b.shortcut, b.stride)
-
-
-def _kind_order(key: tuple[str, int]) -> tuple[int, int]:
-    """Projection blocks first (stride 1, then 2), then option A, then identity: the seeds' order."""
-    return (SHORTCUT_ORDER.index(key[0]), key[1])
-
-
 def bottleneck_kinds_diagram(insp: Inspection) -> Diagram:
     """The kinds of block in a network, one drawing each, named like the paper (conv3_1, conv4_1 …).
 
     For ResNet-50: conv2_1 (projection, stride 1: only the channels change), conv3_1/conv4_1/conv5_1
-    (projection, stride 2) and all the others (identity).
+    (projection, stride 2) and all the others (identity).  A panel draws the first block of its kind; its
+    numbers are that block's when every block of the kind has the same, else the range and the sum over them.
     """
+    from ..analysis.facts import kind_groups
+
     with st.drawing("bottleneck-kinds"):
-        groups: dict[tuple[str, int], list[Block]] = {}
-        for p in block_paths(insp):
-            b = get_block(insp, p)
-            groups.setdefault(_kind_key(b), []).append(b)
-        if not groups:
+        kinds = kind_groups(insp)
+        if not kinds:
             get_block(insp, "layer1.0")  # raises: no blocks
-        panels = [(insp, groups[key][0], _kinds_title(insp, key, groups[key]))
-                  for key in sorted(groups, key=_kind_order)]
-        return _side_by_side("bottleneck_kinds", f"the {len(panels)} kinds of block in {insp.model}", panels)
+        panels = [(insp, k.blocks[0], _kinds_title(insp, k)) for k in kinds]
+        captions = [group_caption(k) for k in kinds]
+        return _side_by_side("bottleneck_kinds", f"the {len(panels)} kinds of block in {insp.model}", panels,
+                             captions=captions)
 
 
-def _kinds_title(insp: Inspection, key: tuple[str, int], blocks: list[Block]) -> str:
-    shortcut, stride = key
-    names = [paper_name(insp, b.path) or b.path for b in blocks]
-    shown = ", ".join(names) if len(names) <= 3 else f"the other {len(names)} blocks"
-    return f"{shown}: {shortcut}, stride {stride}"
+SHORTCUT_WORDS = {"projection": "projection", "option_a": "option A (zero-pad)", "identity": "identity",
+                  "none": "no shortcut"}
+
+
+def _kinds_title(insp: Inspection, kind: KindGroup) -> str:
+    names = [paper_name(insp, p) or p or insp.model for p in kind.paths]
+    shown = ", ".join(names) if len(names) <= 3 else f"{len(names)} blocks ({summarize_paths(list(kind.paths))})"
+    drawn = f" — drawn: {names[0]}" if len(names) > 1 else ""
+    return f"{shown}: {SHORTCUT_WORDS[kind.shortcut]}, stride {kind.stride}{drawn}"
 
 
 def v1_vs_v15_diagram(v1: Inspection, v15: Inspection, base: str, block: str = "layer2.0") -> Diagram:

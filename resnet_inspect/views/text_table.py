@@ -1,8 +1,8 @@
 """A simple table of display strings and raw values, rendered through the document backends.
 
-Kept for commands that build their rows by hand: :func:`render` turns the table into a
-:class:`~resnet_inspect.document.Table` (each cell's raw value with its display text) and hands it to the
-backend of the format, so every output goes through one renderer per format.
+Kept for commands that build their rows by hand: :func:`as_document` turns the tables into a
+:class:`~resnet_inspect.document.Document` (each cell's raw value with its display text) for the backend of
+the format, so every output goes through one renderer per format; :func:`as_json` gives their raw rows.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..document import Document
 
 FORMATS = ("text", "markdown", "csv", "json", "latex", "html")
 
@@ -58,20 +61,15 @@ def to_document_table(t: Table) -> Any:
     return DocTable(columns, tuple(rows), caption=t.title, notes=tuple(t.notes))
 
 
-def render(t: Table, fmt: str) -> str:
-    """Render a table in one of :data:`FORMATS`."""
-    return render_many([t], fmt)
-
-
-def render_many(tables: Sequence[Table], fmt: str) -> str:
-    """Several tables as one document: one after another, or one HTML page."""
-    if fmt == "json":
-        return "".join(json.dumps([dict(zip(t.keys, r, strict=True)) for r in t.raw], indent=2) + "\n"
-                       for t in tables)
-    from ..backends import render as backend_render
+def as_document(tables: Sequence[Table]) -> Document:
+    """Several tables as one document, one after another."""
     from ..document import Document
-    from ..terminal import current
 
     title = tables[0].title if tables else "resnet-inspect"
-    doc = Document(title or "resnet-inspect", tuple(to_document_table(t) for t in tables))
-    return backend_render(doc, fmt, term=current() if fmt == "text" else None)
+    return Document(title or "resnet-inspect", tuple(to_document_table(t) for t in tables))
+
+
+def as_json(tables: Sequence[Table]) -> str:
+    """Each table's raw rows as a JSON list of records."""
+    return "".join(json.dumps([dict(zip(t.keys, r, strict=True)) for r in t.raw], indent=2) + "\n"
+                   for t in tables)

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..analysis.blocks import Block
+from ..analysis.facts import blocks_of
 from ..analysis.groups import partition
 from ..analysis.result import Inspection, Row, Stage
+from ..document.fmt import kernel, pair, scaled, shape
 from ..errors import InspectError
 from . import diagram_style as st
-from .diagram_block import Block, blocks_of, paper_name, shortcut_phrase, stage_rows
-from .fmt import kernel, pair, scaled, shape
+from .diagram_block import paper_name, shortcut_phrase, stage_rows
 
 if TYPE_CHECKING:
     import graphviz
@@ -206,7 +208,7 @@ def _draw_item(c: graphviz.Digraph, insp: Inspection, item: Block | list[Block],
     if isinstance(item, list):
         nid = st.node_id("fold", item[0].path)
         each = {"none": "", "identity": ", each with its own identity shortcut",
-                "option A": ", each with its own option A shortcut"}.get(item[0].shortcut,
+                "option_a": ", each with its own option A shortcut"}.get(item[0].shortcut,
                                                                         ", each with its own projection shortcut")
         text = (f"<b>⋮  {len(item)} more identical blocks</b><br/>"
                 + st.small(f"{st.esc(item[0].path)} … {st.esc(item[-1].path)}{each}", size=11))

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.result import Row
+from ..document.fmt import kernel, scaled, shape
 from ..errors import InspectError
-from .fmt import kernel, scaled, shape
 
 if TYPE_CHECKING:
     import graphviz

@@ -7,51 +7,18 @@ says — and a projection's stride is the stride of the module that is there.
 
 from __future__ import annotations
 
-import math
 import re
-import weakref
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..analysis.blocks import Block, KindGroup
+from ..analysis.facts import blocks_of
 from ..analysis.result import Inspection, Row
+from ..document.fmt import grouped, kernel, scaled, shape
 from ..errors import InspectError
 from . import diagram_style as st
-from .fmt import grouped, kernel, scaled, shape
 
 if TYPE_CHECKING:
     import graphviz
-
-
-@dataclass(frozen=True)
-class Block:
-    """A block as drawn: its aggregate row and its leaf rows in execution order."""
-
-    row: Row
-    leaves: tuple[Row, ...]
-
-    @property
-    def path(self) -> str:
-        return self.row.name
-
-    @property
-    def stride(self) -> int:
-        """Downsampling of the whole block: the product of the strides on its main path."""
-        return math.prod(st.stride_of(r) for r in self.main)
-
-    @property
-    def shortcut(self) -> str:
-        """``projection`` (has weights), ``option A`` (zero-padding), ``identity``, or ``none`` (plain)."""
-        side = [r for r in self.leaves if r.on_shortcut]
-        if any(r.params > 0 for r in side):
-            return "projection"
-        if any(r.kind == "shortcut" for r in side):
-            return "option A"
-        return "identity" if any(r.kind == "add" for r in self.leaves) else "none"
-
-    @property
-    def main(self) -> tuple[Row, ...]:
-        """The leaves on the residual branch F(x) (not the shortcut)."""
-        return tuple(r for r in self.leaves if not r.on_shortcut)
 
 
 def stage_rows(insp: Inspection) -> list[Row]:
@@ -62,43 +29,6 @@ def stage_rows(insp: Inspection) -> list[Row]:
 def block_paths(insp: Inspection) -> list[str]:
     """Every block of a network (``layer1.0`` …), or ``[""]`` when the inspected module is one block."""
     return list(blocks_of(insp))
-
-
-def blocks_of(insp: Inspection) -> dict[str, Block]:
-    """Every block by path, found in one pass over the rows (cached per Inspection: views stay linear)."""
-    hit = _BLOCKS.get(id(insp))
-    if hit is not None and hit[0]() is insp:
-        return hit[1]
-    found = _index_blocks(insp)
-    key = id(insp)
-    _BLOCKS[key] = (weakref.ref(insp, lambda _ref: _BLOCKS.pop(key, None)), found)
-    return found
-
-
-_BLOCKS: dict[int, tuple[weakref.ref[Inspection], dict[str, Block]]] = {}
-
-
-def _index_blocks(insp: Inspection) -> dict[str, Block]:
-    """Blocks are the depth-2 containers of ``layerN`` stages; the rows are in pre-order, so each block's
-    leaves follow its row."""
-    stages = {r.name for r in stage_rows(insp)}
-    found: dict[str, tuple[Row, list[Row]]] = {}
-    current: tuple[Row, list[Row]] | None = None
-    for r in insp.rows:
-        if r.depth == 2 and not r.is_leaf and r.name.rsplit(".", 1)[0] in stages:
-            current = found[r.name] = (r, [])
-        elif current is not None and r.name.startswith(current[0].name + "."):
-            if r.is_leaf:
-                current[1].append(r)
-        else:
-            current = None
-    if found:
-        return {p: Block(row, tuple(leaves)) for p, (row, leaves) in found.items()}
-    root = insp.rows[0]
-    is_block = any(r.kind == "add" for r in insp.rows) or re.search(r"Block|Bottleneck", root.type)
-    if is_block and not stages:
-        return {"": Block(root, tuple(r for r in insp.rows if r.is_leaf))}
-    return {}
 
 
 def get_block(insp: Inspection, path: str) -> Block:
@@ -122,7 +52,7 @@ def default_block(insp: Inspection) -> str:
     strided = next((b.path for b in blocks if b.stride > 1), None)
     if strided is not None:
         return strided
-    return next((b.path for b in blocks if b.shortcut in ("projection", "option A")), blocks[0].path)
+    return next((b.path for b in blocks if b.shortcut in ("projection", "option_a")), blocks[0].path)
 
 
 def summarize_paths(paths: list[str]) -> str:
@@ -158,20 +88,35 @@ def shortcut_phrase(block: Block) -> str:
         parts = [f"{kernel(r.kernel)}{f'/{st.stride_of(r)}' if st.stride_of(r) > 1 else ''} conv"
                  if r.kind == "conv" else "BN" if r.kind == "norm" else r.type for r in side]
         return "projection shortcut " + " + ".join(parts)
-    return {"option A": "option A shortcut (zero-padding)", "identity": "identity shortcut",
+    return {"option_a": "option A shortcut (zero-padding)", "identity": "identity shortcut",
             "none": "no shortcut (plain)"}[block.shortcut]
 
 
-def block_caption(block: Block) -> str:
+def block_caption(block: Block, numbers: str | None = None) -> str:
     """The numbers under a block: parameters, MACs, stride and shortcut kind."""
-    return st.html_label(_caption_text(block))
+    return st.html_label(_caption_text(block, numbers))
 
 
-def _caption_text(block: Block) -> str:
+def _caption_text(block: Block, numbers: str | None = None) -> str:
     r = block.row
-    line1 = f"<b>{grouped(r.params)} params · {scaled(r.macs)} MACs</b>"
+    line1 = numbers or f"<b>{grouped(r.params)} params · {scaled(r.macs)} MACs</b>"
     line2 = f"{shape(r.input_shape)} → {shape(r.output_shape)} · {shortcut_phrase(block)}"
     return f"{line1}<br/>{st.small(st.esc(line2), '#222222', 11)}"
+
+
+def group_caption(kind: KindGroup) -> str:
+    """The numbers of a kind of block: each block's when all are alike, else the range and the sum."""
+    first, n = kind.blocks[0], len(kind.blocks)
+    if kind.alike:
+        each = " each" if n > 1 else ""
+        return f"<b>{grouped(first.params)} params · {scaled(first.macs)} MACs{each}</b>"
+    params = [b.params for b in kind.blocks]
+    macs = [b.macs or 0 for b in kind.blocks]
+    p_text = (f"{grouped(params[0])} params each" if len(set(params)) == 1
+              else f"{grouped(min(params))}–{grouped(max(params))} params per block, {grouped(sum(params))} in all {n}")
+    m_text = (f"{scaled(macs[0])} MACs each" if len(set(macs)) == 1
+              else f"{scaled(min(macs))}–{scaled(max(macs))} MACs per block")
+    return f"<b>{p_text}</b><br/><b>{m_text}</b>"
 
 
 def _shortcut_style(block: Block) -> dict[str, str]:
@@ -208,16 +153,17 @@ def _edge_weight(src: Row | None, dst: Row) -> str:
 
 
 def draw_block(g: graphviz.Digraph, insp: Inspection, block: Block, key: str, title: str = "",
-               caption: bool = True) -> tuple[str, str]:
-    """Draw ``block`` as cluster ``key`` into ``g``; return the ids of its top and bottom nodes."""
+               caption: bool = True, numbers: str | None = None) -> tuple[str, str]:
+    """Draw ``block`` as cluster ``key`` into ``g``; return the ids of its top and bottom nodes (``numbers``
+    replaces the block's own parameters and MACs in its caption)."""
     names = {r.name: r for r in block.leaves}
     ids = {r.name: st.node_id(key, r.name) for r in block.leaves}
     x_id, out_id = st.node_id(key, "x"), st.node_id(key, "out")
     heading = f"<b>{st.esc(title or block_title(insp, block))}</b>"
     landscape = caption and st.landscape()  # the numbers go under the title, not after the last node
     with g.subgraph(name=f"cluster_{key}") as c:
-        c.attr(label=st.html_label(heading + (f"<br/>{_caption_text(block)}" if landscape else "")), fontsize="15",
-               style="rounded", color="#bbbbbb", margin="14")
+        under = f"<br/>{_caption_text(block, numbers)}" if landscape else ""
+        c.attr(label=st.html_label(heading + under), fontsize="15", style="rounded", color="#bbbbbb", margin="14")
         c.node(x_id, st.html_label(f"<b>x</b>  {st.small(shape(block.row.input_shape), '#222222', 11)}"),
                shape="box", style="rounded", color="#333333", group=f"{key}_main")
         for r in block.leaves:
@@ -238,6 +184,6 @@ def draw_block(g: graphviz.Digraph, insp: Inspection, block: Block, key: str, ti
         if not caption or landscape:
             return x_id, out_id
         cap_id = st.node_id(key, "caption")
-        c.node(cap_id, block_caption(block), shape="plaintext", style="")
+        c.node(cap_id, block_caption(block, numbers), shape="plaintext", style="")
         c.edge(out_id, cap_id, style="invis", weight="20")
     return x_id, cap_id

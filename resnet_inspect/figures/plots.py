@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..analysis.result import Inspection, Row
+from ..document.fmt import pair, scaled, shape
 from ..errors import InspectError
-from .fmt import pair, scaled, shape
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -74,13 +74,6 @@ def to_bytes(fig: Figure, fmt: str) -> bytes:
     with style():
         fig.savefig(buf, format=fmt, bbox_inches="tight", metadata=metadata)
     return buf.getvalue()
-
-
-def save(fig: Figure, path: str | Path) -> Path:
-    """Render ``fig`` by ``path``'s extension (.svg .png .pdf) and write it atomically."""
-    from ..io import write_atomic
-
-    return write_atomic(path, to_bytes(fig, check_format(path)))
 
 
 def plain(text: str) -> str:
@@ -291,31 +284,13 @@ def rf_figure(insp: Inspection) -> Figure:
     return fig
 
 
-def whole_image_units(row: Row, input_hw: tuple[int, int]) -> tuple[int, int]:
-    """How many output positions of ``row``, per axis, have a receptive field that covers the whole input.
-
-    Output position i of an axis reads input pixels [i·j − p, i·j − p + r − 1] (r: receptive field, j: jump,
-    p: effective padding); it sees the whole axis [0, n − 1] when i·j ≤ p and i·j − p + r − 1 ≥ n − 1.  A
-    receptive field wider than the input is necessary, not sufficient: a unit near the border has most of
-    its window on the padding.
-    """
-    if row.rf is None or row.jump is None or row.rf_padding is None or len(row.output_shape) != 4:
-        return (0, 0)
-    counts = []
-    for axis in (0, 1):
-        r, j, p = row.rf[axis], row.jump[axis], row.rf_padding[axis]
-        n, positions = input_hw[axis], row.output_shape[2 + axis]
-        low = max(0, -(-(n - 1 + p - (r - 1)) // j))  # ⌈(n − 1 + p − r + 1) / j⌉
-        high = min(positions - 1, p // j)
-        counts.append(max(0, high - low + 1))
-    return (counts[0], counts[1])
-
-
 def _whole_image_text(insp: Inspection, layers: Sequence[Row]) -> tuple[str, int | None]:
     """Where the receptive field outgrows the input, which units really see the whole image, and the index
     of the first layer where some do."""
     hw = (insp.input_shape[2], insp.input_shape[3])
     bigger = next((i for i, r in enumerate(layers) if r.rf and r.rf[0] > hw[0] and r.rf[1] > hw[1]), None)
+    from ..analysis.facts import whole_image_units
+
     counts = [whole_image_units(r, hw) for r in layers]
     first = next((i for i, c in enumerate(counts) if c[0] * c[1] > 0), None)
     if bigger is None and first is None:
@@ -424,7 +399,7 @@ def shapes_figure(insp: Inspection) -> Figure:
 def block_spans(insp: Inspection, layers: Sequence[Row]) -> list[tuple[int, int, int, int]]:
     """``(first x, last x, narrowest, widest)`` channels of each block's layers (a layer outside any block is
     a span of its own), in order; x counts layers from 1 as on the plots' axis."""
-    from .diagram_block import blocks_of
+    from ..analysis.facts import blocks_of
 
     owner = {leaf.name: path for path, b in blocks_of(insp).items() for leaf in b.leaves}
     spans: list[tuple[str, int, int, int, int]] = []

@@ -1,0 +1,1 @@
+"""Figures drawn from results: block and network diagrams (Graphviz) and plots (matplotlib)."""
