@@ -176,6 +176,15 @@ def spatial_rows(result: Inspection) -> list[Row]:
     return out
 
 
+def globally_pooled(result: Inspection) -> bool:
+    """True when a layer after the last feature map mixes every position of it (a global pool, an fc over
+    the map): the totals' receptive field is then the last one with a size in pixels."""
+    names = [r.name for r in result.rows]
+    feature = result.totals.feature_layer
+    after = result.rows[names.index(feature) + 1:] if feature in names else ()
+    return any(r.is_leaf and r.rf_global for r in after)
+
+
 @dataclass(frozen=True)
 class Outgrowth:
     """Where the receptive field outgrows the input: the first layer whose RF is at least the input on both
@@ -197,4 +206,4 @@ def outgrowth(result: Inspection) -> Outgrowth:
 
 
 __all__ = ["Coverage", "Outgrowth", "Role", "StageFacts", "blocks_of", "coverage", "first_downsampling",
-           "kind_groups", "outgrowth", "spatial_rows", "stage_facts"]
+           "globally_pooled", "kind_groups", "outgrowth", "spatial_rows", "stage_facts"]

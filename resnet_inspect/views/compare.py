@@ -137,7 +137,7 @@ def _side_notes(summaries: Sequence[ModelSummary]) -> list[str]:
     return [
         f"MACs count {texts.macs(result.policy)}.",
         f"Activation memory: every layer output of one forward pass, {result.dtype}, each tensor once.",
-        texts.FINAL_RF,
+        texts.final_rf_note([s.result for s in summaries]),
         "Stage rows: the output of each stage, channels × height × width.",
         texts.DEPTH_SHORT,
     ]
@@ -434,7 +434,7 @@ def _v15_notes(a: StridePlacement, b: StridePlacement) -> list[str]:
     notes += [
         "Same weights, same output shapes: only the MACs and the receptive field change.",
         f"MACs count {texts.macs(a.summary.result.policy)}.",
-        texts.FINAL_RF,
+        texts.final_rf_note([a.summary.result, b.summary.result]),
     ]
     return notes
 

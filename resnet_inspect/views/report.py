@@ -104,11 +104,18 @@ def _plot(build: Callable[[], object]) -> Callable[[str], bytes]:
     return _svg_once(draw)
 
 
-def block_figure(r: Inspection) -> Figure | None:
-    """Each kind of block the model has, drawn from its rows (identity vs projection); ``None`` without blocks."""
-    from ..figures.diagram_block import block_paths
+SHORTCUT_LEGEND = {"projection": "dashed shortcut = projection ({layers})",
+                   "option_a": "option A shortcut = subsampled identity with zero-padded channels (no weights)",
+                   "identity": "solid shortcut = identity", "none": "no shortcut (a plain network)"}
 
-    if not block_paths(r):
+
+def block_figure(r: Inspection) -> Figure | None:
+    """Each kind of block the model has, drawn from its rows; ``None`` without blocks.  The caption names
+    only the shortcut kinds and strides this model has."""
+    from ..analysis.facts import kind_groups
+
+    kinds = kind_groups(r)
+    if not kinds:
         return None
 
     def build() -> object:
@@ -116,8 +123,15 @@ def block_figure(r: Inspection) -> Figure | None:
 
         return bottleneck_kinds_diagram(r)
 
-    return Figure("fig-blocks", f"The kinds of block in {r.model}: solid shortcut = identity, dashed = projection; "
-                  "red marks the stride-2 layer.", f"Block diagrams of {r.model}", _diagram(build), "diagram")
+    side = next((k.blocks[0].side for k in kinds if k.shortcut == "projection"), ())
+    layers = " + ".join(dict.fromkeys("BN" if x.kind == "norm" else fmt.kernel(x.kernel) + " conv" if x.kind == "conv"
+                                      else x.type for x in side))
+    legend = [SHORTCUT_LEGEND[k].format(layers=layers) for k in dict.fromkeys(k.shortcut for k in kinds)]
+    strides = sorted({k.stride for k in kinds if k.stride > 1})
+    if strides:
+        legend.append(f"red marks the stride-{'/'.join(map(str, strides))} layer")
+    return Figure("fig-blocks", f"The {len(kinds)} kind{'s' if len(kinds) != 1 else ''} of block in {r.model}: "
+                  + "; ".join(legend) + ".", f"Block diagrams of {r.model}", _diagram(build), "diagram")
 
 
 def network_figure(r: Inspection) -> Figure:
@@ -267,7 +281,7 @@ def rf_section(a: ModelAnalysis) -> Section:
         return Section("Receptive field", (Paragraph(f"{r.model} has no spatial layer: no receptive field."),),
                        id="rf")
     where = outgrowth_text(r)
-    text = (f"Each output of {t.feature_layer}, the last feature map before global pooling, sees {fmt.pair(t.rf)} "
+    text = (f"Each output of {t.feature_layer}, {texts.feature_map_words(r)}, sees {fmt.pair(t.rf)} "
             f"input pixels, with a jump (effective stride) of {fmt.pair(t.jump)} px between neighbouring "
             f"outputs and an effective padding of {fmt.pair(t.rf_padding)} px. {where} Where a residual add "
             "joins two paths the receptive field is the union of the paths' input regions.")
@@ -308,11 +322,20 @@ def conventions_section(a: ModelAnalysis) -> Section:
              "torchvision's \"GFLOPS\" are conv + fc MACs (the first row).",
              "FlopCounterMode is not run here: its total is 2 × the conv + fc MACs, which the test suite checks "
              "for every variant.",
-             "torchinfo and fvcore each count a little more than conv + fc (fc bias, batch norm, pooling); the "
-             "rows show by how much for this model.")
+             *_extra_counts(by))
     table = Table(columns, tuple(rows), caption=f"{a.model}: totals under each convention", notes=notes,
                   id="conventions", role="conventions")
     return Section("Conventions", (table,), id="conventions")
+
+
+def _extra_counts(by: dict[str, int]) -> tuple[str, ...]:
+    """How much more than conv + fc each other tool counts for this model, computed."""
+    base = by.get("conv-fc")
+    extra = [f"{POLICY_NAMES[p]} {fmt.grouped(by[p] - base)}" for p in ("torchinfo", "fvcore") if p in by
+             and base is not None]
+    if not extra:
+        return ()
+    return (f"MACs counted beyond conv + fc for this model: {'; '.join(extra)} (what each adds is in its row).",)
 
 
 def _top(row: Row) -> str:
@@ -394,8 +417,9 @@ def family_table(analyses: Sequence[ModelAnalysis], pages: dict[str, str]) -> Ta
                               Cell(r.input_shape, "shape"))))
     return Table(columns, tuple(rows), caption="Every model of this report", id="family", role="family",
                  notes=(f"MACs count {texts.macs(analyses[0].result.policy)}; FLOPs = 2 × MACs.",
-                        "Depth: weighted layers on the main path. RF: at the last feature map before global "
-                        "pooling. Act. memory: every layer output once, one forward pass."))
+                        "Depth: weighted layers on the main path.",
+                        texts.final_rf_note([a.result for a in analyses]),
+                        "Act. memory: every layer output once, one forward pass."))
 
 
 def family_index(analyses: Sequence[ModelAnalysis], pages: dict[str, str], version: str = "") -> Document:

@@ -6,6 +6,7 @@ text that the JSON ``conventions`` record, the tables' notes and the reports sho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..policies import POLICIES
@@ -44,7 +45,6 @@ RF_REASONS = {
     "mixed-join": "paths meeting with different jumps: the region differs from unit to unit",
     "unknown-layout": "an op over an axis resnet-inspect cannot map to the image's height or width",
 }
-FINAL_RF = "Receptive field: in input pixels, at the last feature map before global pooling."
 
 BLOCK_LABELS = {"BasicBlock": "basic", "Bottleneck": "bottleneck", "PreActBasicBlock": "pre-act basic",
                 "PreActBottleneck": "pre-act bottleneck"}
@@ -55,10 +55,28 @@ def macs(policy: str) -> str:
     return POLICIES[policy]
 
 
-def final_rf(feature_layer: str) -> str:
+def feature_map_words(result: Inspection) -> str:
+    """What the totals' feature layer is: ``the last feature map before global pooling``, or, in a network
+    without global pooling (a backbone), ``the network's last feature map``."""
+    from ..analysis.facts import globally_pooled
+
+    return ("the last feature map before global pooling" if globally_pooled(result)
+            else "the network's last feature map")
+
+
+def final_rf_note(results: Sequence[Inspection]) -> str:
+    """The note under a comparison: where each network's receptive field is measured."""
+    where = {feature_map_words(r) for r in results}
+    if len(where) == 1:
+        return f"Receptive field: in input pixels, at {where.pop()}."
+    return ("Receptive field: in input pixels, at each network's last feature map (before global pooling where "
+            "it has one).")
+
+
+def final_rf(result: Inspection) -> str:
     """Where ``totals.rf`` is measured."""
-    return (f"totals.rf is the receptive field at {feature_layer or 'the last spatial layer'}, "
-            "the last feature map before global pooling")
+    return (f"totals.rf is the receptive field at {result.totals.feature_layer or 'the last spatial layer'}, "
+            f"{feature_map_words(result)}")
 
 
 def conventions(result: Inspection) -> dict[str, str]:
@@ -66,7 +84,7 @@ def conventions(result: Inspection) -> dict[str, str]:
     return {
         "macs": macs(result.policy), "policy": result.policy, "flops": FLOPS, "depth": DEPTH,
         "activation_bytes": ACTIVATIONS, "rf": RF, "rf_global": RF_GLOBAL,
-        "final_rf": final_rf(result.totals.feature_layer),
+        "final_rf": final_rf(result),
     }
 
 
