@@ -23,12 +23,13 @@ from .commands import load
 from .commands.common import add_terminal, terminal
 from .console import console_streams
 from .errors import InspectError, one_line
-from .io import (STDOUT, Terminated, acknowledge_signal, check_signals, check_writable, folder_text, os_error,
-                 signals_raise)
+from .io import STDOUT, Terminated, acknowledge_signal, check_signals, check_writable, folder_text, os_error
+from .io import signals_raise
 from .limits import LIMITS_HELP
 from .terminal import session
 
 PROG = "resnet-inspect"
+SIGNAL_WORDS = {int(signal.SIGINT): "interrupted", int(signal.SIGTERM): "terminated"}  # any other: SIGHUP
 DESCRIPTION = """Take ResNets apart and show every number in them: output shapes, parameters,
 MACs/FLOPs and receptive fields layer by layer, depth accounting, comparisons and diagrams.
 Every number is computed from the built model."""
@@ -150,7 +151,7 @@ def _report(e: BaseException) -> int:
     if signum is not None or isinstance(e, KeyboardInterrupt | Terminated):
         if signum is None:
             signum = e.signum if isinstance(e, Terminated) else signal.SIGINT
-        _say({signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}.get(signum, "hung up"))
+        _say(SIGNAL_WORDS.get(int(signum), "hung up"))
         return 128 + signum
     if isinstance(e, BrokenPipeError):  # `resnet-inspect table resnet152 | head`: the reader has enough
         _silence_stdout()
