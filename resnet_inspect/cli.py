@@ -23,8 +23,16 @@ from .commands import load
 from .commands.common import add_terminal, terminal
 from .console import console_streams
 from .errors import InspectError, one_line
-from .io import STDOUT, Terminated, acknowledge_signal, check_signals, check_writable, folder_text, os_error
-from .io import signals_raise
+from .io import (
+    STDOUT,
+    Terminated,
+    acknowledge_signal,
+    check_signals,
+    check_writable,
+    folder_text,
+    os_error,
+    signals_raise,
+)
 from .limits import LIMITS_HELP
 from .terminal import session
 
