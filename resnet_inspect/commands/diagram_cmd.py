@@ -127,7 +127,7 @@ def make(args: argparse.Namespace) -> object:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InspectError
-    from ..io import write_atomic
+    from ..io import said, write_atomic
     from ..render.diagram import Diagram
 
     _check_models(args)
@@ -144,5 +144,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(diagram.source)
         return 0
     path = write_atomic(args.output, diagram.render(fmt))
-    print(f"wrote {path}", file=sys.stderr)
+    print(f"wrote {said(path)}", file=sys.stderr)
     return 0

@@ -85,9 +85,10 @@ def make(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..io import said
     from ..render.plots import save
 
     _check(args)
     path = save(make(args), args.output)
-    print(f"wrote {path}", file=sys.stderr)
+    print(f"wrote {said(path)}", file=sys.stderr)
     return 0
