@@ -167,12 +167,18 @@ def build(p: Plan, step: Step | None = None, version: str = "", jobs: int = 1) -
     if jobs > 1 and len(named) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
+        from multiprocessing import resource_tracker
 
+        from .io import signals_held
+
+        with signals_held():  # the tracker keeps SIGHUP blocked: a hang-up ends this run, not its book-keeping
+            resource_tracker.ensure_running()
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads or open figures
         pool = ProcessPoolExecutor(min(jobs, len(named)), mp_context=context, initializer=_worker_start)
         try:
             say(f"{len(named)} models in {min(jobs, len(named))} processes")
-            futures = {pool.submit(_model_job, n, p.formats, p.input_size, version): n for n in named}
+            with signals_held():  # workers start with Ctrl-C and hang-ups blocked: the main process stops them
+                futures = {pool.submit(_model_job, n, p.formats, p.input_size, version): n for n in named}
             for done in as_completed(futures):
                 results[futures[done]] = done.result()
                 say(f"{futures[done]}: {' + '.join(f.upper() for f in p.formats)} done")
@@ -195,7 +201,8 @@ def build(p: Plan, step: Step | None = None, version: str = "", jobs: int = 1) -
 
 
 def _worker_start() -> None:
-    """A worker leaves Ctrl-C to the main process, which stops it."""
+    """A worker leaves Ctrl-C, SIGTERM and SIGHUP to the main process, which kills it (it starts with
+    them blocked, inherited from the main process while it was started)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -208,7 +215,7 @@ def _stop_workers(pool: Any) -> None:
     with cleaning_up():
         for proc in list((getattr(pool, "_processes", None) or {}).values()):
             proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)  # quick now: the manager sees its workers gone
 
 
 def _render(doc: Any, fmt: str, html_page: Callable[..., str]) -> bytes:
