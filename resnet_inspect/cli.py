@@ -23,11 +23,21 @@ from .commands import load
 from .commands.common import add_terminal, terminal
 from .console import console_streams
 from .errors import InspectError, one_line
-from .io import STDOUT, Terminated, check_writable, os_error, signals_raise
+from .io import (
+    STDOUT,
+    Terminated,
+    acknowledge_signal,
+    check_signals,
+    check_writable,
+    folder_text,
+    os_error,
+    signals_raise,
+)
 from .limits import LIMITS_HELP
 from .terminal import session
 
 PROG = "resnet-inspect"
+SIGNAL_WORDS = {int(signal.SIGINT): "interrupted", int(signal.SIGTERM): "terminated"}  # any other: SIGHUP
 DESCRIPTION = """Take ResNets apart and show every number in them: output shapes, parameters,
 MACs/FLOPs and receptive fields layer by layer, depth accounting, comparisons and diagrams.
 Every number is computed from the built model."""
@@ -81,10 +91,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     try:
         with console_streams(), signals_raise():
-            return _run(argv)
+            code = _run(argv)
     finally:
         if was_enabled:
             gc.enable()
+    if argv is None:  # the program itself, not a caller in Python: threads a model's code left do not hold it
+        _exit_past_threads(code)
+    return code
+
+
+def _exit_past_threads(code: int) -> None:
+    """End the process now when threads that are not daemons (started by a user's factory) are still
+    running: Python would wait for them at exit, for ever if they never end."""
+    import threading
+
+    if not any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -99,6 +125,7 @@ def _run(argv: Sequence[str] | None) -> int:
             _check_output(args)
             with session(terminal(args)):  # the width, colour and pager of this run's text
                 code = args.run(args)
+        check_signals()  # a signal some library swallowed still ends the run as interrupted
         sys.stdout.flush()  # a full disk or a closed pipe shows here, inside the error policy
         return code
     except SystemExit:  # argparse's --help, --version and usage errors: their output must get out too
@@ -115,8 +142,11 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def _check_output(args: argparse.Namespace) -> None:
     """``-o``, checked once for every command before any work: ``-`` is standard output, ``''`` an error."""
-    if getattr(args, "output", None) is None or getattr(args, "output_is_folder", False):
-        return  # a folder (report, slides) is checked by the command that writes it
+    if getattr(args, "output", None) is None:
+        return
+    if getattr(args, "output_is_folder", False):
+        folder_text(args.output)  # an empty name is refused here; the rest by the command that writes it
+        return
     if args.output == STDOUT:
         args.output = None
         return
@@ -125,13 +155,15 @@ def _check_output(args: argparse.Namespace) -> None:
 
 def _report(e: BaseException) -> int:
     """Say what went wrong in one line on standard error, and give the exit code."""
+    signum = acknowledge_signal()  # a signal arrived: that is the outcome, whatever it was turned into
+    if signum is not None or isinstance(e, KeyboardInterrupt | Terminated):
+        if signum is None:
+            signum = e.signum if isinstance(e, Terminated) else signal.SIGINT
+        _say(SIGNAL_WORDS.get(int(signum), "hung up"))
+        return 128 + signum
     if isinstance(e, BrokenPipeError):  # `resnet-inspect table resnet152 | head`: the reader has enough
         _silence_stdout()
         return 141  # 128 + SIGPIPE, what a shell reports for a writer the pipe stopped
-    if isinstance(e, KeyboardInterrupt | Terminated):
-        signum = e.signum if isinstance(e, Terminated) else signal.SIGINT
-        _say("interrupted" if signum == signal.SIGINT else "terminated")
-        return 128 + signum
     if isinstance(e, InspectError):
         _say(f"error: {e}")
         return 2

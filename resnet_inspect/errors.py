@@ -7,7 +7,29 @@ SHOWN_CHARS = 200  # a value echoed in a message is cut after this many characte
 
 
 class InspectError(ValueError):
-    """A problem with what the user asked for: the message names it and says what to do instead."""
+    """A problem with what the user asked for: the message names it and says what to do instead.
+
+    ``option`` names the command-line option at fault (``"--input"``, ``"--kwargs"``), when one is: a
+    caller decides by it, never by the message's words, whether to name the model in front.
+    """
+
+    def __init__(self, message: str = "", *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
+
+
+class ModelError(InspectError):
+    """A user's model failed on its own: its factory, forward, file or arguments raised ``cause``.
+
+    ``owner`` is the MODEL as the user named it (``mynet.py:build``); the message says it is theirs, so
+    the command line reports it as a problem of the input (exit 2), not as a fault of resnet-inspect.
+    """
+
+    def __init__(self, message: str = "", *, owner: str = "", cause: BaseException | None = None,
+                 option: str | None = None) -> None:
+        super().__init__(message, option=option)
+        self.owner = owner
+        self.cause = cause
 
 
 def escape_controls(text: str) -> str:

@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 
-from .errors import InspectError, shown
+from .errors import InspectError, escape_controls, shown
 
 STDOUT = "-"  # the --output name of standard output
 NAME_MAX = 255  # bytes in one file name (Linux, macOS, Windows)
@@ -36,6 +36,8 @@ _FD_ALIAS = re.compile(r"/(?:dev/fd|proc/self/fd)/([0-9]+)")
 _STD_ALIAS = {"/dev/stdout": 1, "/dev/stderr": 2}
 # Signals that end the process by default and that a write turns into Terminated (SIGHUP: not on Windows).
 TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+HONOURED = (signal.SIGINT, *TERMINATING)  # recorded, raised, and raised again until handled
+REMIND_SECONDS = 0.2  # a swallowed signal is raised again this often
 _OPEN_FLAGS = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 # errno -> (the cause, a fix), said in the user's words
@@ -62,6 +64,16 @@ _CAUSES: dict[int, tuple[str, str]] = {
     errno.EBUSY: ("the file or device is busy", "try again later, or write to another name"),
     errno.EXDEV: ("the temporary file is on another file system", "write to another folder"),
 }
+
+
+class _SignalState:
+    """The signal received and not yet handled, and how many clean-ups are running."""
+
+    pending: int | None = None
+    quiet = 0
+
+
+_SIGNALS = _SignalState()
 
 
 class Terminated(BaseException):
@@ -204,29 +216,85 @@ def keep_attributes(fd: int, st: os.stat_result | None) -> None:
 
 @contextmanager
 def signals_raise() -> Iterator[None]:
-    """While active, SIGTERM and SIGHUP raise :class:`Terminated` (where they would kill the process).
+    """While active, SIGINT, SIGTERM and SIGHUP are recorded and raise (``KeyboardInterrupt`` for SIGINT,
+    :class:`Terminated` for the others), where they would end the process.
 
-    The exception unwinds through the caller's clean-up; if it leaves this block, the signal is sent
-    again with its default action, so the process still ends as killed by it.  Only the main thread can
-    install signal handlers; a handler the program set itself is left alone.
+    A library may catch the exception and carry on (WeasyPrint catches ``BaseException`` around every
+    SVG image it draws).  So the signal is also recorded: :func:`check_signals` raises it again, every
+    writer calls it just before it commits anything, and until the exception is acknowledged
+    (:func:`acknowledge_signal`) a timer raises it again every :data:`REMIND_SECONDS`, so the run stops
+    within a second wherever the first exception went.  If the exception leaves this block, the signal
+    is sent again with its default action, so the process still ends as killed by it.  Only the main
+    thread can install signal handlers; a handler the program set itself is left alone.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     saved = {}
-    for signum in TERMINATING:
-        if signal.getsignal(signum) in (signal.SIG_DFL, None):
-            saved[signum] = signal.signal(signum, _raise_terminated)
+    for signum in HONOURED:
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler, None):
+            saved[signum] = signal.signal(signum, _record_signal)
     try:
         yield
-    except Terminated as e:
-        if e.signum in saved:
-            signal.signal(e.signum, signal.SIG_DFL)
-            os.kill(os.getpid(), e.signum)
+    except (Terminated, KeyboardInterrupt) as e:
+        signum = e.signum if isinstance(e, Terminated) else signal.SIGINT
+        if signum in saved and signum != signal.SIGINT:
+            _stop_reminder()
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
         raise
     finally:
         for signum, handler in saved.items():
             signal.signal(signum, handler)
+        if saved:
+            acknowledge_signal()
+
+
+def pending_signal() -> int | None:
+    """The signal that arrived during :func:`signals_raise` and was not acknowledged yet, if any."""
+    return _SIGNALS.pending
+
+
+def check_signals() -> None:
+    """Raise the recorded signal again (``KeyboardInterrupt`` or :class:`Terminated`), if there is one.
+
+    Every writer calls this just before it replaces anything: a run whose interruption a library
+    swallowed must not commit what it built afterwards."""
+    if _SIGNALS.pending is not None:
+        raise _signal_exception(_SIGNALS.pending)
+
+
+def acknowledge_signal() -> int | None:
+    """The recorded signal (or None), now handled: the reminder timer stops and the record is cleared."""
+    signum = _SIGNALS.pending
+    _SIGNALS.pending = None
+    _stop_reminder()
+    return signum
+
+
+@contextmanager
+def cleaning_up() -> Iterator[None]:
+    """Clean-up that a reminder must not cut short (removing a staging folder, stopping workers): the
+    recorded signal waits until the block ends, then raises."""
+    _SIGNALS.quiet += 1
+    try:
+        yield
+    finally:
+        _SIGNALS.quiet -= 1
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for a short critical step (a commit of renames), then let them in.
+
+    Where the platform has no ``pthread_sigmask`` (Windows) the step is not protected."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    old = mask(signal.SIG_BLOCK, set(HONOURED)) if mask else None
+    try:
+        yield
+    finally:
+        if mask and old is not None:
+            mask(signal.SIG_SETMASK, old)
 
 
 def os_error(exc: OSError, path: str | None = None) -> InspectError:
@@ -253,12 +321,15 @@ def replace_file(target: Path, raw: bytes, st: os.stat_result | None = None) -> 
             os.fsync(fd)
             os.close(fd)
             fd = -1
-            os.replace(made[0], target)
+            with signals_held():
+                check_signals()
+                os.replace(made[0], target)
         except BaseException:
-            if fd >= 0:
-                os.close(fd)
-            for tmp in made:
-                tmp.unlink(missing_ok=True)
+            with cleaning_up():
+                if fd >= 0:
+                    os.close(fd)
+                for tmp in made:
+                    tmp.unlink(missing_ok=True)
             raise
 
 
@@ -280,8 +351,36 @@ def write_stdout(data: str | bytes) -> None:
 # --------------------------------------------------------------------------- internals
 
 
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise Terminated(signum)
+def _signal_exception(signum: int) -> BaseException:
+    return KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
+
+
+def _record_signal(signum: int, frame: FrameType | None) -> None:
+    if _SIGNALS.pending is None:
+        _SIGNALS.pending = signum
+    _start_reminder()
+    if not _SIGNALS.quiet:
+        raise _signal_exception(signum)
+
+
+def _remind(signum: int, frame: FrameType | None) -> None:
+    if _SIGNALS.pending is None:
+        _stop_reminder()
+    elif not _SIGNALS.quiet:
+        raise _signal_exception(_SIGNALS.pending)
+
+
+def _start_reminder() -> None:
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGALRM, _remind)
+        signal.setitimer(signal.ITIMER_REAL, REMIND_SECONDS, REMIND_SECONDS)
+
+
+def _stop_reminder() -> None:
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if signal.getsignal(signal.SIGALRM) is _remind:
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -327,7 +426,7 @@ def _create_temp(target: Path, mode: int, made: list[Path]) -> int:
     that reads ``made`` never misses it.
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS
-    held = {signal.SIGINT, *TERMINATING}
+    held = set(HONOURED)
     mask = getattr(signal, "pthread_sigmask", None)  # not on Windows: there the window stays open
     for _ in range(100):
         tmp = temp_path(target)
@@ -373,44 +472,258 @@ def _write_through(target: Path, raw: bytes) -> None:
 
 
 def write_tree_atomic(target: str | Path, files: dict[str, bytes]) -> Path:
-    """Write a whole output folder (a report, a deck) so that a failure leaves the previous one intact.
+    """Write a whole output folder (a report, a deck) so that a reader sees the old folder or the new one.
 
-    Every file is first written complete into a hidden staging folder beside ``target``; only when all of
-    them are written does each one replace its namesake in ``target`` (one ``os.replace`` per file, so no
-    reader ever sees a half-written file; a replaced file keeps its mode).  Files already in ``target`` that
-    ``files`` does not name are kept.  ``files`` maps relative POSIX paths (``"resnet50.html"``,
-    ``"img/a.png"``) to their bytes.  SIGTERM and Ctrl-C remove the staging folder.
+    The complete new folder is built beside ``target`` (in its parent, on the same file system): the
+    files of the old folder that ``files`` does not name (kept, as hard links where possible), then every
+    file of ``files`` written and flushed to disk.  Only then does one atomic step switch it in: Linux's
+    ``renameat2(RENAME_EXCHANGE)`` swaps the two folders (elsewhere, two renames with the folder absent
+    in between), and the old folder is removed.  A folder that is a mount point cannot be swapped: its
+    new files are staged inside it and renamed in one by one with every signal held back, and an error
+    part-way puts back the files already replaced.  Any failure or signal before the switch removes the
+    staging folder and leaves ``target`` byte for byte as it was.  A symbolic link as ``target`` is
+    followed (the folder it names is written; a dangling link's folder is created).  ``files`` maps
+    relative POSIX paths (``"resnet50.html"``, ``"img/a.png"``) to their bytes.
     """
-    text = output_text(target)
-    root = Path(text)
-    if root.exists() and not root.is_dir():
-        raise InspectError(f"--output {shown(text)} is a file; give a folder name, e.g. reports/")
+    text = folder_text(target)
     for rel in files:
         parts = Path(rel).parts
         if not parts or Path(rel).is_absolute() or ".." in parts:
             raise InspectError(f"cannot write {shown(rel)} outside the output folder")
-    parent = root.parent if str(root.parent) else Path(".")
     with signals_raise():
-        staging: Path | None = None
         try:
-            parent.mkdir(parents=True, exist_ok=True)
-            staging = temp_path(root, ".tmp")
-            staging.mkdir(mode=0o700)
-            for rel, data in files.items():
-                dest = staging / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(data)
-            root.mkdir(exist_ok=True)
-            for rel in files:
-                final = root / rel
-                final.parent.mkdir(parents=True, exist_ok=True)
-                if final.is_file():
-                    os.chmod(staging / rel, final.stat().st_mode & 0o7777)
-                os.replace(staging / rel, final)
+            real = resolve(Path(text))
+            _check_tree(text, real, files)
+            real.parent.mkdir(parents=True, exist_ok=True)
+            if real.is_dir() and _is_mount(real):
+                _commit_in_place(real, files)
+            else:
+                _swap_in(real, files)
         except OSError as e:
             raise os_error(e, text) from None
-        finally:
-            if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
-    return root
+    return Path(text)
 
+
+def folder_text(path: object) -> str:
+    """An output folder's name, refused (with a fix) when it is empty, not a name or holds a NUL."""
+    if not isinstance(path, str | os.PathLike):
+        raise InspectError(f"--output {shown(path)} is not a folder name; give e.g. -o reports/")
+    text = os.fspath(path)
+    text = text if isinstance(text, str) else os.fsdecode(text)
+    if not text:
+        raise InspectError("--output is an empty name; give a folder, e.g. -o reports/ (or -o . for this folder)")
+    if "\0" in text:
+        raise InspectError(f"--output {shown(text)} contains a NUL character; give a plain folder name")
+    return text
+
+
+def said(path: object) -> str:
+    """A path as a message echoes it: control characters (a terminal escape in a folder name) escaped."""
+    text = os.fspath(path) if isinstance(path, str | os.PathLike) else str(path)
+    return escape_controls(text if isinstance(text, str) else os.fsdecode(text))
+
+
+def _check_tree(text: str, real: Path, files: dict[str, bytes]) -> None:
+    """Before any work: the folder is a folder, and no file to replace is a folder or may not be replaced."""
+    st = _stat(real)
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        raise InspectError(f"--output {shown(text)} is a file; give a folder name, e.g. reports/")
+    if st is None:
+        return
+    for rel in files:
+        final = real / rel
+        fst = _stat(final) if not final.is_symlink() else os.lstat(final)
+        if fst is None:
+            continue
+        if stat.S_ISDIR(fst.st_mode):
+            raise InspectError(f"cannot write {shown(str(final))}: it is a folder; move it away or choose "
+                               "another -o folder")
+        if stat.S_ISREG(fst.st_mode):
+            os.close(os.open(final, os.O_WRONLY | _OPEN_FLAGS))  # an immutable file says EPERM here
+
+
+def _is_mount(path: Path) -> bool:
+    """True for a mount point, bind mounts included (which share their parent's device number)."""
+    if os.path.ismount(path):
+        return True
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as f:
+            points = {line.split()[4].encode().decode("unicode_escape") for line in f if len(line.split()) > 4}
+    except OSError:
+        return False
+    return os.path.realpath(path) in points
+
+
+def _staging_dir(beside: Path, inside: Path, made: list[Path], mode: int = 0o700) -> Path:
+    """A new hidden folder named after ``beside``, created in ``inside``; its name is in ``made`` before
+    any signal can interrupt."""
+    for _ in range(100):
+        tmp = inside / temp_path(beside).name
+        with signals_held():
+            try:
+                tmp.mkdir(mode=mode)
+            except FileExistsError:
+                continue
+            made.append(tmp)
+            return tmp
+    raise OSError(errno.EEXIST, "no unused staging name", str(beside))
+
+
+def _swap_in(real: Path, files: dict[str, bytes]) -> None:
+    """Build the whole new folder beside ``real``, then switch it in at once (see :func:`write_tree_atomic`)."""
+    made: list[Path] = []
+    try:
+        old = _stat(real)
+        staging = _staging_dir(real, real.parent, made, 0o700 if old is not None else 0o777)
+        if old is not None:
+            _copy_tree(real, staging)
+        _write_files(staging, real if old is not None else None, files)
+        if old is not None:
+            keep_dir_attributes(staging, old)
+        _fsync_dir(staging)
+        with signals_held():
+            check_signals()
+            if old is None:
+                os.rename(staging, real)
+                made.clear()
+            elif not _exchange(staging, real):
+                _two_renames(staging, real, made)
+            _fsync_dir(real.parent)
+    except OSError as e:
+        if e.errno in (errno.EBUSY, errno.EXDEV) and made:  # a mount point ismount could not see
+            with cleaning_up():
+                for tmp in made:
+                    shutil.rmtree(tmp, ignore_errors=True)
+            made.clear()
+            _commit_in_place(real, files)
+            return
+        raise
+    finally:
+        with cleaning_up():
+            for tmp in made:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _two_renames(staging: Path, real: Path, made: list[Path]) -> None:
+    """The switch where folders cannot be exchanged: old aside, new in (put back if that fails)."""
+    aside = real.parent / temp_path(real, ".old").name
+    os.rename(real, aside)
+    made.append(aside)
+    try:
+        os.rename(staging, real)
+    except OSError:
+        os.rename(aside, real)
+        made.remove(aside)
+        raise
+    made.remove(staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with ``renameat2(RENAME_EXCHANGE)``; False where the system has no such call."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # an old kernel, or a file system without it
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    """The old folder's entries into ``dst``: files as hard links (copies where a link is not allowed),
+    folders recreated, symbolic links as links."""
+    for entry in os.scandir(src):
+        s, d = Path(entry.path), dst / entry.name
+        if entry.is_symlink():
+            os.symlink(os.readlink(s), d)
+        elif entry.is_dir():
+            d.mkdir()
+            _copy_tree(s, d)
+            shutil.copystat(s, d)
+        elif entry.is_file():
+            try:
+                os.link(s, d)
+            except OSError:
+                shutil.copy2(s, d)
+
+
+def _write_files(staging: Path, old: Path | None, files: dict[str, bytes]) -> None:
+    """Every new file into ``staging``, flushed; a file that replaces one keeps its mode."""
+    for rel, data in files.items():
+        dest = staging / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        prior = _stat(old / rel) if old is not None else None
+        if dest.is_symlink() or dest.exists():
+            dest.unlink()  # a link to the old file: the old file itself must not change
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS, 0o666)
+        try:
+            keep_attributes(fd, prior)
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def keep_dir_attributes(path: Path, st: os.stat_result) -> None:
+    """Give a new folder the mode (and owner, where allowed) of the folder it replaces."""
+    if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+        with suppress(PermissionError):
+            os.chown(path, st.st_uid, st.st_gid)
+    os.chmod(path, stat.S_IMODE(st.st_mode))
+
+
+def _fsync_dir(path: Path) -> None:
+    with suppress(OSError):  # not every system can open a folder to flush it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _commit_in_place(real: Path, files: dict[str, bytes]) -> None:
+    """A mount point: stage inside it, then rename file by file with signals held, putting back the
+    replaced files if a rename fails."""
+    made: list[Path] = []
+    try:
+        staging = _staging_dir(real, real, made)
+        new = staging / "new"
+        new.mkdir()
+        _write_files(new, real, files)
+        backup = staging / "old"
+        backup.mkdir()
+        with signals_held():
+            check_signals()
+            done: list[tuple[Path, Path | None]] = []
+            try:
+                for rel in files:
+                    final = real / rel
+                    kept: Path | None = None
+                    if final.exists():
+                        kept = backup / rel
+                        kept.parent.mkdir(parents=True, exist_ok=True)
+                        os.link(final, kept)
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(new / rel, final)
+                    done.append((final, kept))
+            except OSError:
+                for final, kept in reversed(done):
+                    if kept is None:
+                        final.unlink(missing_ok=True)
+                    else:
+                        os.replace(kept, final)
+                raise
+            _fsync_dir(real)
+    finally:
+        with cleaning_up():
+            for tmp in made:
+                shutil.rmtree(tmp, ignore_errors=True)

@@ -20,18 +20,21 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import os
 import re
+import stat
 import sys
 import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .analysis.scripted import eager_twin
-from .errors import InspectError
+from .analysis.scripted import FROM_CODE, eager_twin
+from .errors import InspectError, ModelError, shown
 
 if TYPE_CHECKING:
     from torch import nn
@@ -63,28 +66,67 @@ def kind_of(text: str) -> str:
 
 
 def parse_kwargs(text: str | None) -> dict[str, Any]:
-    """``--kwargs``: a JSON object (``'{"num_classes": 10}'``) or ``key=value,...`` with JSON-ish values."""
+    """``--kwargs``: a JSON object (``'{"num_classes": 10}'``) or ``key=value,...`` with JSON-ish values.
+
+    Values nested deeper than :data:`KWARGS_DEPTH` levels and integers past 64 bits are refused: no
+    factory argument needs them, and they would fail deep inside Python or torch instead of here."""
     if not text:
         return {}
     if text.lstrip().startswith("{"):
+        _check_nesting(text)
         try:
             value = json.loads(text)
         except json.JSONDecodeError as e:
             raise InspectError(f"--kwargs is not valid JSON ({e.msg} at character {e.pos}); "
-                               "write it like '{\"num_classes\": 10}' or num_classes=10") from None
+                               "write it like '{\"num_classes\": 10}' or num_classes=10", option="--kwargs") from None
+        except ValueError as e:  # an integer of more digits than Python converts
+            raise InspectError(f"--kwargs holds a number too long to read ({str(e).split(';')[0]}); give "
+                               "factory arguments of ordinary size", option="--kwargs") from None
         if not isinstance(value, dict):
-            raise InspectError("--kwargs must be a JSON object, e.g. '{\"num_classes\": 10}'")
+            raise InspectError("--kwargs must be a JSON object, e.g. '{\"num_classes\": 10}'", option="--kwargs")
+        _check_values(value)
         return value
     out: dict[str, Any] = {}
     for item in filter(None, (p.strip() for p in _split_top(text))):
         key, eq, raw = item.partition("=")
         if not eq or not re.fullmatch(_IDENT, key.strip()):
-            raise InspectError(f"--kwargs item {item!r} is not key=value; write it like num_classes=10,width=2")
+            raise InspectError(f"--kwargs item {shown(item)} is not key=value; write it like num_classes=10,width=2",
+                               option="--kwargs")
+        _check_nesting(raw)
         try:
             out[key.strip()] = json.loads(raw)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON (or a number too long to read): the text itself
             out[key.strip()] = raw.strip()
+    _check_values(out)
     return out
+
+
+KWARGS_DEPTH = 32  # brackets nested in --kwargs
+KWARGS_INT = 2**63  # integers in --kwargs stay within 64 bits, as torch's sizes do
+
+
+def _check_nesting(text: str) -> None:
+    depth = deepest = 0
+    for c in text:
+        depth += (c in "[{") - (c in "]}")
+        deepest = max(deepest, depth)
+    if deepest > KWARGS_DEPTH:
+        raise InspectError(f"--kwargs nests {deepest} levels of brackets (at most {KWARGS_DEPTH}); give flat "
+                           "factory arguments, e.g. num_classes=10", option="--kwargs")
+
+
+def _check_values(value: Any) -> None:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int) and not -KWARGS_INT <= value < KWARGS_INT:
+        raise InspectError(f"--kwargs holds the integer {shown(value, 40)}, past 64 bits; give sizes a network "
+                           "can have", option="--kwargs")
+    if isinstance(value, dict):
+        for v in value.values():
+            _check_values(v)
+    elif isinstance(value, list):
+        for v in value:
+            _check_values(v)
 
 
 def _split_top(text: str) -> list[str]:
@@ -153,16 +195,41 @@ def _timm(text: str, kwargs: dict[str, Any]) -> nn.Module:
 
 
 def _call(text: str, build: Any) -> nn.Module:
-    """Run a factory; its own failure (a bad argument, say) is the user's to fix: one line."""
+    """Run a factory; its own failure (a bad argument, say) is the user's to fix: one line, naming it.
+
+    Whatever the factory prints goes to standard error, so ``--format json`` on standard output stays
+    JSON; a ``sys.exit`` inside it is reported, not obeyed."""
     try:
-        module: nn.Module = build()
+        with users_code():
+            module: nn.Module = build()
     except InspectError:
         raise
     except TypeError as e:
-        raise InspectError(f"{text}: {e} (give the factory's arguments with --kwargs, e.g. num_classes=10)") from None
-    except Exception as e:
-        raise InspectError(f"{text} failed: {type(e).__name__}: {e}") from None
+        raise ModelError(f"model {text}: {e} (give the factory's arguments with --kwargs, e.g. num_classes=10)",
+                         owner=text, cause=e, option="--kwargs") from None
+    except (Exception, SystemExit) as e:  # the user's code may raise anything
+        raise model_error(text, "raised", e) from None
     return module
+
+
+def model_error(owner: str, verb: str, e: BaseException) -> ModelError:
+    """One line for a user's model that failed on its own: ``model a.py:build raised ValueError: …``."""
+    if isinstance(e, SystemExit):
+        what = f"called sys.exit({e.code!r}), which resnet-inspect does not obey inside a model"
+    elif isinstance(e, RecursionError):
+        what = "recursed too deeply (RecursionError); check for a module that calls itself"
+    else:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        what = f"{type(e).__name__}{': ' + first[:300] if first else ''}"
+    return ModelError(f"model {owner} {verb} {what}; this is the model's own error, not resnet-inspect's",
+                      owner=owner, cause=e)
+
+
+@contextmanager
+def users_code() -> Iterator[None]:
+    """While a user's code runs: its prints go to standard error (standard output carries our output)."""
+    with redirect_stdout(sys.stderr):
+        yield
 
 
 def _check_module(obj: Any, text: str) -> nn.Module:
@@ -187,17 +254,17 @@ def _file_factory(text: str, kwargs: dict[str, Any]) -> nn.Module:
     """``file.py:factory``: run the file as Python runs a script's imports, then call the factory."""
     path_text, _, name = text.rpartition(":")
     path = Path(path_text)
-    if not path.is_file():
-        raise InspectError(f"no file {path_text!r}; {FACTORY_HELP}")
+    _check_regular(path, path_text, FACTORY_HELP)
     spec = importlib.util.spec_from_file_location(f"resnet_inspect_user_{abs(hash(str(path.resolve())))}", path)
     if spec is None or spec.loader is None:
         raise InspectError(f"{path_text} cannot be loaded as Python; {FACTORY_HELP}")
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(path.resolve().parent))  # the file's own imports of its neighbours work, as with python
     try:
-        spec.loader.exec_module(module)
-    except Exception as e:
-        raise InspectError(f"running {path_text} failed: {type(e).__name__}: {e}") from None
+        with users_code():
+            spec.loader.exec_module(module)
+    except (Exception, SystemExit) as e:  # the user's file may raise anything
+        raise model_error(path_text, "raised while it was run", e) from None
     finally:
         sys.path.remove(str(path.resolve().parent))
     factory = _factory(module, path_text, name, text)
@@ -207,44 +274,94 @@ def _file_factory(text: str, kwargs: dict[str, Any]) -> nn.Module:
 def _module_factory(text: str, kwargs: dict[str, Any]) -> nn.Module:
     module_name, _, name = text.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        with cwd_last(), users_code():
+            module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
         raise InspectError(f"cannot import {module_name!r} ({e}); install it or give a path: "
                            f"path/to/{module_name.replace('.', '/')}.py:{name}") from None
-    except Exception as e:
-        raise InspectError(f"importing {module_name} failed: {type(e).__name__}: {e}") from None
+    except (Exception, SystemExit) as e:  # the user's module may raise anything
+        raise model_error(module_name, "raised while it was imported", e) from None
     factory = _factory(module, module_name, name, text)
     return _call(text, lambda: _check_module(factory(**kwargs), text))
+
+
+@contextmanager
+def cwd_last() -> Iterator[None]:
+    """Import with the current folder searched after everything else: a package of the folder the command
+    runs in is found, but a ``json.py`` lying there does not replace the standard library's ``json``."""
+    here = {"", ".", os.getcwd()}
+    saved = list(sys.path)
+    sys.path[:] = [p for p in saved if p not in here] + [os.getcwd()]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def _check_regular(path: Path, text: str, fix: str) -> None:
+    """The MODEL file exists and is a regular file (a FIFO or device would block or never end)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InspectError(f"no file {shown(text)}; {fix}") from None
+    except OSError as e:
+        raise InspectError(f"cannot read {shown(text)}: {e.strerror or e}; {fix}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InspectError(f"{shown(text)} is a folder, not a model file; {fix}")
+    if not stat.S_ISREG(st.st_mode):
+        raise InspectError(f"{shown(text)} is a special file (a FIFO, socket or device), not a saved model or "
+                           f"Python file; give a regular file; {fix}")
 
 
 # --------------------------------------------------------------------------- saved files
 
 
-def _is_torchscript(path: Path) -> bool:
-    """A TorchScript archive is a zip with a ``code/`` folder (a torch.save file has ``data.pkl`` only)."""
+def _is_torchscript(path: Path, text: str) -> bool:
+    """A TorchScript archive is a zip with a ``code/`` folder (a torch.save file has ``data.pkl`` only).
+
+    An archive whose code could run while it is loaded is refused here, before torch reads it:
+    ``torch.jit.load`` runs a scripted class's ``__setstate__``, and only ``torch.nn``'s own layers
+    (which have none) are read from TorchScript."""
     try:
         with zipfile.ZipFile(path) as z:
-            return any("/code/" in n for n in z.namelist())
+            code = [n for n in z.namelist() if "/code/" in n and n.endswith(".py")]
+            if not code:
+                return False
+            for n in code:
+                own = "/code/__torch__/torch/" not in n and not n.endswith("/code/__torch__.py")
+                if own or b"__setstate__" in z.read(n):
+                    raise InspectError(f"{text} holds TorchScript code of its own ({n.split('/code/')[-1]}) that "
+                                       "torch.jit.load would run while reading it; resnet-inspect reads only "
+                                       f"networks of nn.Sequential and torch.nn layers from TorchScript: {FROM_CODE}")
+            return True
     except zipfile.BadZipFile:
         return False
+    except InspectError:
+        raise
+    except OSError as e:
+        raise InspectError(f"cannot read {shown(text)}: {e.strerror or e}; check the file and its "
+                           "permissions") from None
+    except (EOFError, ValueError, RuntimeError, zipfile.LargeZipFile) as e:  # a zip cut short or damaged
+        raise InspectError(f"cannot read {shown(text)}: the archive is damaged or cut short ({e}); save it "
+                           "again") from None
 
 
 def _torchscript(text: str, kwargs: dict[str, Any]) -> nn.Module:
     import torch
 
     path = Path(text)
-    if not path.is_file():
-        raise InspectError(f"no file {text!r}; give a TorchScript file saved with torch.jit.script(model).save(PATH)")
+    _check_regular(path, text, "give a TorchScript file saved with torch.jit.script(model).save(PATH)")
     if kwargs:
-        raise InspectError("--kwargs is for factories; a saved file takes none")
-    if not _is_torchscript(path):
+        raise InspectError("--kwargs is for factories; a saved file takes none", option="--kwargs")
+    if not _is_torchscript(path, text):
         raise InspectError(_what_it_holds(path))
     try:
         with warnings.catch_warnings():  # torch 2.13 marks TorchScript deprecated; reading it still works
             warnings.simplefilter("ignore", DeprecationWarning)
             scripted = torch.jit.load(str(path), map_location="cpu")  # type: ignore[no-untyped-call]
-    except Exception as e:
-        raise InspectError(f"{text} is not a readable TorchScript file: {type(e).__name__}: {e}") from None
+    except Exception as e:  # whatever torch says about the file, it is about reading it
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise InspectError(f"cannot read {shown(text)} as TorchScript: {type(e).__name__}: {first[:200]}") from None
     return eager_twin(scripted, text)
 
 
@@ -258,12 +375,14 @@ def _what_it_holds(path: Path) -> str:
            "file.py:factory")
     try:
         obj = torch.load(str(path), map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, AttributeError, TypeError, ValueError, EOFError) as e:
+    except OSError as e:
+        return f"cannot read {shown(str(path))}: {e.strerror or e} (a file cut short or unreadable); {fix}"
+    except Exception as e:  # any failure to read is said as reading, never as our fault
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         if "weights_only" in str(e) or isinstance(e, pickle.UnpicklingError):
             return (f"{path} needs unpickling code to load (it holds Python objects, not only tensors), and "
                     f"resnet-inspect never runs pickled code; {fix}")
-        return f"{path} is not a file torch can read ({first[:120]}); {fix}"
+        return f"cannot read {shown(str(path))}: torch cannot read it ({type(e).__name__}: {first[:120]}); {fix}"
     if isinstance(obj, dict) and obj and all(isinstance(v, torch.Tensor) for v in obj.values()):
         return (f"{path} is a state_dict ({len(obj)} tensors): it holds weights but not the network that uses "
                 f"them; {fix}")
@@ -290,9 +409,9 @@ def trace_error(e: BaseException, label: str) -> InspectError | None:
 
 
 def inspect_any(text: str, kwargs: dict[str, Any] | str | None = None, **options: Any) -> Inspection:
-    """Load a MODEL argument (see :func:`load_model`) and analyse it with :func:`resnet_inspect.analysis.inspect`."""
-    model = load_model(text, parse_kwargs(kwargs) if isinstance(kwargs, str | type(None)) else kwargs)
-    return inspect_loaded(Loaded(text, model if not isinstance(model, str) else _spec(model)), False, **options)
+    """Load a MODEL argument and analyse it: :func:`analyse` with ``options`` as its keywords (a refusal
+    is not prefixed with the model's name: there is one model)."""
+    return analyse(text, kwargs=kwargs, name_errors=False, **options)
 
 
 @dataclass(frozen=True)
@@ -349,31 +468,109 @@ def _module(text: str, kwargs: dict[str, Any]) -> nn.Module:
     return model
 
 
-def inspect_loaded(item: Loaded, name_errors: bool = True, **options: Any) -> Inspection:
-    """Analyse a loaded MODEL with :func:`resnet_inspect.analysis.inspect`; the result carries its label.
+def analyse(model: str | Loaded | Spec | nn.Module, *, input_size: Any = None, policy: str = "conv-fc",
+            dtype: str = "float32", num_classes: int | None = None, include_top: bool | None = None,
+            kwargs: dict[str, Any] | str | None = None, name_errors: bool = True) -> Inspection:
+    """The one road from any MODEL to its analysis (:func:`resnet_inspect.analysis.inspect`).
 
-    A forward that cannot be traced on meta tensors becomes one line saying why; with ``name_errors`` any
-    other refusal of the analysis (an input too small, say) names the model it is about.
+    ``model`` is a MODEL argument as typed (a variant name, a custom spec, ``torchvision:NAME``,
+    ``timm:NAME``, ``file.py:factory``, ``package.module:factory``, a TorchScript file; ``kwargs`` go to
+    a factory), a :class:`Loaded` one, a :class:`~resnet_inspect.specs.Spec` or an ``nn.Module``.  An
+    input size that is not a size is refused with ``option="--input"``; any other refusal names the model
+    (unless ``name_errors`` is false); anything a user's model raises on its own is a :class:`ModelError`
+    naming it; a forward that cannot run on meta tensors becomes one line saying why.
     """
+    from .analysis import parse_input
+    from .specs import Spec
+
+    if input_size is not None:
+        try:
+            parse_input(input_size, 3, (224, 224))  # the size itself, before anything is built
+        except InspectError as e:
+            raise InspectError(str(e), option="--input") from None
+    if isinstance(model, str):
+        args = parse_kwargs(kwargs) if isinstance(kwargs, str | type(None)) else kwargs
+        loaded = load_model(model, args)
+        item = Loaded(model, loaded if not isinstance(loaded, str) else _spec(loaded))
+    elif isinstance(model, Loaded):
+        item = model
+    else:
+        item = Loaded(model.name if isinstance(model, Spec) else type(model).__name__, model)
+    return _analyse_loaded(item, name_errors, input_size=input_size, policy=policy, dtype=dtype,
+                           num_classes=num_classes, include_top=include_top)
+
+
+def inspect_loaded(item: Loaded, name_errors: bool = True, *, input_size: Any = None, policy: str = "conv-fc",
+                   dtype: str = "float32", num_classes: int | None = None,
+                   include_top: bool | None = None) -> Inspection:
+    """Analyse a loaded MODEL: :func:`analyse` with the same keywords."""
+    return analyse(item, input_size=input_size, policy=policy, dtype=dtype, num_classes=num_classes,
+                   include_top=include_top, name_errors=name_errors)
+
+
+def _analyse_loaded(item: Loaded, name_errors: bool, *, input_size: Any, policy: str, dtype: str,
+                    num_classes: int | None, include_top: bool | None) -> Inspection:
     from .analysis import inspect
 
-    if item.spec is None and (options.get("num_classes") is not None or options.get("include_top") is not None):
+    if item.spec is None and (num_classes is not None or include_top is not None):
         raise InspectError(f"--num-classes and --no-top change registry variants; {item.text} is built by its own "
                            "code: give its arguments with --kwargs instead")
     try:
-        result = inspect(item.model, **options)
+        with users_code() if item.spec is None else _nothing():
+            result = inspect(item.model, input_size=input_size, policy=policy, dtype=dtype,
+                             num_classes=num_classes, include_top=include_top)
+    except ModelError:
+        raise
     except InspectError as e:
-        if not name_errors or str(e).startswith(("--input", item.text, f"{item.label}:")):
+        if not name_errors or e.option is not None or str(e).startswith((item.text, f"{item.label}:")):
             raise
         raise InspectError(f"{item.text if item.spec is None else item.label}: {e}") from None
-    except (TypeError, RuntimeError, NotImplementedError) as e:
-        mapped = trace_error(e, item.text)
-        if mapped is None:
-            raise
-        raise mapped from None
+    except (Exception, SystemExit) as e:
+        mapped = trace_error(e, item.text) if not isinstance(e, SystemExit) else None
+        if mapped is not None:
+            raise mapped from None
+        if item.spec is None and raised_by_model(e):
+            raise model_error(item.text, "raised in its forward:", e) from None
+        raise
     named = item.name or (type(item.model).__name__ if item.spec is None else result.model)
     return result if result.model == named else replace(result, model=named)
 
 
-__all__ = ["Loaded", "eager_twin", "inspect_any", "inspect_loaded", "kind_of", "load_all", "load_model",
-           "parse_kwargs", "trace_error"]
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def raised_by_model(e: BaseException) -> bool:
+    """True when a user's module raised ``e`` on its own, not resnet-inspect around it.
+
+    ``SystemExit`` and a recursion too deep are always the model's.  Otherwise the innermost frame that is
+    not torch's own decides: a frame of the user's code is the model's; a frame of resnet-inspect is ours,
+    unless a module call (``nn.Module.__call__``) ran below it and raised through torch's layers alone (a
+    ``Linear`` fed the wrong width is the model's)."""
+    import traceback
+
+    if isinstance(e, SystemExit | RecursionError):
+        return True
+    frames = [f.f_code for f, _ in traceback.walk_tb(e.__traceback__)]
+    torch_dir = _torch_dir()
+    outside_torch = [i for i, c in enumerate(frames) if not c.co_filename.startswith(torch_dir)]
+    if not outside_torch:
+        return True
+    k = outside_torch[-1]
+    if not os.path.abspath(frames[k].co_filename).startswith(_PACKAGE):
+        return True
+    return any(c.co_name in ("_call_impl", "_wrapped_call_impl") for c in frames[k + 1:])
+
+
+def _torch_dir() -> str:
+    import torch
+
+    return os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
+
+
+__all__ = ["Loaded", "analyse", "eager_twin", "inspect_any", "inspect_loaded", "kind_of", "load_all", "load_model",
+           "model_error", "parse_kwargs", "raised_by_model", "trace_error"]

@@ -167,14 +167,25 @@ def build(p: Plan, step: Step | None = None, version: str = "", jobs: int = 1) -
     if jobs > 1 and len(named) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
+        from multiprocessing import resource_tracker
 
+        from .io import signals_held
+
+        with signals_held():  # the tracker keeps SIGHUP blocked: a hang-up ends this run, not its book-keeping
+            resource_tracker.ensure_running()
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads or open figures
-        with ProcessPoolExecutor(min(jobs, len(named)), mp_context=context) as pool:
+        pool = ProcessPoolExecutor(min(jobs, len(named)), mp_context=context, initializer=_worker_start)
+        try:
             say(f"{len(named)} models in {min(jobs, len(named))} processes")
-            futures = {pool.submit(_model_job, n, p.formats, p.input_size, version): n for n in named}
+            with signals_held():  # workers start with Ctrl-C and hang-ups blocked: the main process stops them
+                futures = {pool.submit(_model_job, n, p.formats, p.input_size, version): n for n in named}
             for done in as_completed(futures):
                 results[futures[done]] = done.result()
                 say(f"{futures[done]}: {' + '.join(f.upper() for f in p.formats)} done")
+        except BaseException:
+            _stop_workers(pool)  # Ctrl-C or an error: the workers' unfinished models are not waited for
+            raise
+        pool.shutdown()
     else:
         for name in named:
             results[name] = model_files(name, p.formats, p.input_size, version, say)
@@ -187,6 +198,24 @@ def build(p: Plan, step: Step | None = None, version: str = "", jobs: int = 1) -
         pages = {a.model: f"{page_name(a.model)}.{fmt}" for a in analyses}
         files[f"index.{fmt}"] = _render(family_index(analyses, pages, version), fmt, html_page)
     return files
+
+
+def _worker_start() -> None:
+    """A worker leaves Ctrl-C, SIGTERM and SIGHUP to the main process, which kills it (it starts with
+    them blocked, inherited from the main process while it was started)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: Any) -> None:
+    """Kill the pool's worker processes and return without waiting for their models."""
+    from .io import cleaning_up
+
+    with cleaning_up():
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.kill()
+        pool.shutdown(wait=True, cancel_futures=True)  # quick now: the manager sees its workers gone
 
 
 def _render(doc: Any, fmt: str, html_page: Callable[..., str]) -> bytes:

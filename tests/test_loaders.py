@@ -144,7 +144,7 @@ def test_torchscript_with_a_custom_container_says_why(tmp_path: Path) -> None:
 
     path = tmp_path / "block.pt"
     torch.jit.script(Block()).save(str(path))
-    with pytest.raises(InspectError, match=r"Block.s forward.*file\.py:factory"):
+    with pytest.raises(InspectError, match=r"TorchScript code of its own.*file\.py:factory"):
         load_model(str(path))
 
 

@@ -94,10 +94,10 @@ def render_tables(tables: Sequence[Table], fmt: str) -> str:
 def emit(text: str, args: argparse.Namespace) -> None:
     """Print (through the pager when it is longer than the screen), or write --output atomically."""
     if getattr(args, "output", None):
-        from ..io import write_atomic
+        from ..io import said, write_atomic
 
         path = write_atomic(args.output, text)
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {said(path)}", file=sys.stderr)
         return
     from ..console import needs_fallback
     from ..terminal import current, page

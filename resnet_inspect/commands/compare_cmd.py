@@ -73,10 +73,11 @@ def _block_input(args: argparse.Namespace) -> tuple[int, tuple[int, int]]:
     channels = args.channels if args.channels is not None else 256
     shape = parse_input(args.input, channels, (56, 56))
     if len(shape) != 4 or shape[0] != 1:
-        raise InspectError(f"--input {args.input!r}: with --blocks give the feature map as 56, 56x56 or 256x56x56")
+        raise InspectError(f"--input {args.input!r}: with --blocks give the feature map as 56, 56x56 or 256x56x56",
+                           option="--input")
     if args.channels is not None and shape[1] != args.channels:
         raise InspectError(f"--input {args.input!r} has {shape[1]} channels but --channels is {args.channels}; "
-                           "give one of them")
+                           "give one of them", option="--input")
     return shape[1], (shape[2], shape[3])
 
 
@@ -99,9 +100,9 @@ def render_compare(args: argparse.Namespace, mode: str) -> str:
         placements = compare.stride_placement(input_size=args.input)
         return _json(view.v15_record(placements)) if fmt_name == "json" else render(
             view.document(view.v15_table(placements, args.exact)), fmt_name)
-    from ..loaders import inspect_loaded
+    from ..loaders import analyse
 
-    summaries = [compare.summarize(inspect_loaded(m, input_size=args.input), m.spec)
+    summaries = [compare.summarize(analyse(m, input_size=args.input), m.spec)
                  for m in load_models(args, args.models)]
     if mode == "paper":
         paper = compare.paper_layout(summaries)

@@ -34,9 +34,9 @@ def accounts(args: argparse.Namespace, names: Sequence[str]) -> list[DepthAccoun
     """Load every MODEL first (an unknown name fails before any work), then account for each: a variant
     with the network a backbone was cut from, any other module from its own rows."""
     from ..analysis.depth import account, account_model
-    from ..loaders import inspect_loaded
+    from ..loaders import analyse
 
-    return [account_model(m.spec) if m.spec is not None else account(inspect_loaded(m))
+    return [account_model(m.spec) if m.spec is not None else account(analyse(m))
             for m in load_models(args, names)]
 
 

@@ -114,21 +114,21 @@ def make(args: argparse.Namespace) -> object:
         return d.network_diagram(inspect_models(args, m)[0], args.expand)
     if args.kind == "contrast":
         if m:
-            a, b = inspect_models(args, m, input_size=None)
+            a, b = inspect_models(args, m, at_input=False)
             return d.contrast_diagram((a, b), args.block)
         return d.block_contrasts_diagram(*compare.contrast_nets(args.channels), block=args.block or "layer1.1")
     if args.kind == "bottleneck-kinds":
-        return d.bottleneck_kinds_diagram(inspect_models(args, m or ["resnet50"], input_size=None)[0])
+        return d.bottleneck_kinds_diagram(inspect_models(args, m or ["resnet50"], at_input=False)[0])
     if args.kind == "v1-vs-v15":
         v1, v15, base = compare.stride_variants(_registry_only(args))
         return d.v1_vs_v15_diagram(v1, v15, base, args.block or "layer2.0")
-    return d.plain_vs_residual_diagram(inspect_models(args, m or ["vgg19", "plain34", "resnet34"], input_size=None))
+    return d.plain_vs_residual_diagram(inspect_models(args, m or ["vgg19", "plain34", "resnet34"], at_input=False))
 
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InspectError
     from ..figures.diagram import Diagram
-    from ..io import write_atomic
+    from ..io import said, write_atomic
 
     _check_models(args)
     if args.expand and args.kind != "network":
@@ -144,5 +144,5 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(diagram.source)
         return 0
     path = write_atomic(args.output, diagram.render(fmt))
-    print(f"wrote {path}", file=sys.stderr)
+    print(f"wrote {said(path)}", file=sys.stderr)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..analysis.result import Inspection
@@ -31,9 +31,10 @@ def load_models(args: argparse.Namespace, names: Sequence[str]) -> list[Loaded]:
     return load_all(names, getattr(args, "kwargs", None))
 
 
-def inspect_models(args: argparse.Namespace, names: Sequence[str], **options: Any) -> list[Inspection]:
-    """Load every MODEL argument, then analyse each once at the command's ``--input``."""
-    from ..loaders import inspect_loaded
+def inspect_models(args: argparse.Namespace, names: Sequence[str], *, at_input: bool = True) -> list[Inspection]:
+    """Load every MODEL argument, then analyse each once (:func:`resnet_inspect.loaders.analyse`) at the
+    command's ``--input`` (or, with ``at_input`` false, at each model's own default size)."""
+    from ..loaders import analyse
 
-    options.setdefault("input_size", getattr(args, "input", None))
-    return [inspect_loaded(item, **options) for item in load_models(args, names)]
+    size = getattr(args, "input", None) if at_input else None
+    return [analyse(item, input_size=size) for item in load_models(args, names)]

@@ -86,9 +86,9 @@ def make(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from ..figures.plots import check_format, to_bytes
-    from ..io import write_atomic
+    from ..io import said, write_atomic
 
     _check(args)
     path = write_atomic(args.output, to_bytes(make(args), check_format(args.output)))
-    print(f"wrote {path}", file=sys.stderr)
+    print(f"wrote {said(path)}", file=sys.stderr)
     return 0

@@ -38,12 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from .. import __version__
     from ..errors import InspectError
+    from ..io import said
     from ..report import plan, write
 
     if args.jobs is not None and args.jobs < 1:
         raise InspectError(f"--jobs {args.jobs} must be 1 or more")
     p = plan(args.models, args.format, args.output, args.input, args.kwargs)
     files = write(p, __version__, jobs=args.jobs)
-    print(f"wrote {len(files)} files to {p.target}/ ({', '.join(sorted(files)[:3])}"
+    print(f"wrote {len(files)} files to {said(p.target)}/ ({', '.join(sorted(files)[:3])}"
           f"{', …' if len(files) > 3 else ''})", file=sys.stderr)
     return 0

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     target = check_folder(args.output)
     if args.lang == "zh" and not has_cjk_font():
         raise InspectError(NO_CJK)
-    from ..io import write_tree_atomic
+    from ..io import said, write_tree_atomic
     from ..views.slides import deck, gather
 
     document = deck(gather(_models(args), args.input), args.lang)
@@ -105,5 +105,5 @@ def run(args: argparse.Namespace) -> int:
 
         files[f"{stem}.pptx"] = render_pptx(document, cache=cache)
     root = write_tree_atomic(target, files)  # an OS error becomes one line with its cause and a fix
-    print(f"wrote {', '.join(str(root / name) for name in files)}", file=sys.stderr)
+    print(f"wrote {', '.join(said(root / name) for name in files)}", file=sys.stderr)
     return 0

@@ -43,11 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def inspect_args(args: argparse.Namespace) -> object:
     from ..errors import InspectError
-    from ..loaders import inspect_any
+    from ..loaders import analyse
 
     if args.num_classes is not None and args.num_classes < 1:
-        raise InspectError(f"--num-classes {args.num_classes} must be a positive whole number")
-    return inspect_any(args.model, getattr(args, "kwargs", None), input_size=args.input,
+        raise InspectError(f"--num-classes {args.num_classes} must be a positive whole number",
+                           option="--num-classes")
+    return analyse(args.model, kwargs=getattr(args, "kwargs", None), input_size=args.input, name_errors=False,
                        policy=getattr(args, "count", "conv-fc"), dtype=getattr(args, "dtype", "float32"),
                        num_classes=args.num_classes, include_top=False if args.no_top else None)
 
