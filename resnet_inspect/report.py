@@ -39,24 +39,16 @@ def page_name(model: str) -> str:
 
 
 def analyse(model: str | Loaded, input_size: Any = None) -> ModelAnalysis:
-    """The :class:`~resnet_inspect.views.report.ModelAnalysis` of a name, a custom spec or a loaded MODEL
-    (:mod:`resnet_inspect.loaders`): one pass, plus one per other MAC policy (for the conventions section)."""
-    from .analysis.compare import inspect_named
-    from .analysis.engine import inspect
+    """The :class:`~resnet_inspect.views.report.ModelAnalysis` of any MODEL (a name, a custom spec, or one
+    loaded by :mod:`resnet_inspect.loaders`), through the one road to an analysis: one pass, plus one per
+    other MAC policy (for the conventions section)."""
+    from .loaders import Loaded, analyse
     from .registry import get_spec
 
-    if not isinstance(model, str) and model.spec is None:
-        from .loaders import inspect_loaded
-
-        result = inspect_loaded(model, input_size=input_size)
-        others = tuple((p, inspect_loaded(model, input_size=input_size, policy=p).totals.macs)
-                       for p in OTHER_POLICIES)
-        return analysis_of(result, None, others)
-    spec = get_spec(model) if isinstance(model, str) else model.spec
-    assert spec is not None
-    result = inspect_named(spec, input_size)
-    others = tuple((p, inspect(spec, input_size, policy=p).totals.macs) for p in OTHER_POLICIES)
-    return analysis_of(result, spec, others)
+    item = model if isinstance(model, Loaded) else Loaded(model, get_spec(model))
+    result = analyse(item, input_size=input_size)
+    others = tuple((p, analyse(item, input_size=input_size, policy=p).totals.macs) for p in OTHER_POLICIES)
+    return analysis_of(result, item.spec, others)
 
 
 def analysis_of(result: Inspection, spec: Spec | None = None,

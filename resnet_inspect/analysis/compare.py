@@ -74,7 +74,7 @@ def inspect_named(spec: Spec, input_size: Any) -> Inspection:
     try:
         return inspect(spec, input_size)
     except InspectError as e:
-        if str(e).startswith("--input"):
+        if e.option == "--input":
             raise
         raise InspectError(f"{spec.name}: {e}") from None
 

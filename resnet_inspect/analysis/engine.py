@@ -30,8 +30,15 @@ def parse_input(value: Any, in_channels: int, default: Pair) -> Shape:
     """Turn ``224``, ``"600x800"``, ``"3x224x224"``, ``"8x3x224x224"`` or a tuple into N×C×H×W.
 
     Sizes past :mod:`resnet_inspect.limits` (65,536 px per side, a batch of 4,096) are refused here,
-    before any pass runs.
+    before any pass runs, with ``option="--input"``.
     """
+    try:
+        return _parse_input(value, in_channels, default)
+    except InspectError as e:
+        raise InspectError(str(e), option="--input") from None
+
+
+def _parse_input(value: Any, in_channels: int, default: Pair) -> Shape:
     if value is None:
         return (1, in_channels, *default)
     n = whole(value)
@@ -153,7 +160,7 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
         run, channels, default = _module_pass(model, dtype)
         name, shape = type(model).__name__, parse_input(input_size, channels, default)
     if len(shape) != 4:
-        raise InspectError(f"--input {input_size!r} has {len(shape)} dimensions; {INPUT_HELP}")
+        raise InspectError(f"--input {input_size!r} has {len(shape)} dimensions; {INPUT_HELP}", option="--input")
     try:
         tr, params, trainable = run(shape)
     except ops.VanishingError as e:
