@@ -8,18 +8,38 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODELS ?=
 
-.PHONY: report test setup graphviz pdf-libs cjk-fonts lint bench clean
+DEV    := $(VENV)/.installed-dev
 
+.PHONY: report test setup setup-dev graphviz pdf-libs cjk-fonts chromium lint bench clean
+
+# What the reports and decks need; `make test` adds the dev tools (setup-dev).
 setup: $(STAMP) graphviz pdf-libs cjk-fonts
+setup-dev: setup $(DEV) chromium
 
 # The CPU build of torch first (pip takes it from the local wheel cache when one is there);
-# otherwise the package's own dependency on torch pulls it from PyPI.
+# otherwise the package's own dependency on torch pulls it from PyPI.  pip shows its progress.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q torch==2.13.0 \
-		|| echo "note: torch==2.13.0 (CPU) not available here; installing torch from the package requirements"
-	$(BIN)/pip install -q -e '.[dev]'
+	@test -x $(BIN)/python || { echo "[1/3] creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@$(BIN)/python -c "import torch" 2>/dev/null || { echo "[2/3] installing torch (CPU, about 200 MB)"; \
+		$(BIN)/pip install --progress-bar on torch==2.13.0 \
+		|| echo "note: torch==2.13.0 (CPU) not available here; installing torch from the package requirements"; }
+	@echo "[3/3] installing resnet-inspect and what its reports and decks need"
+	$(BIN)/pip install --progress-bar on -e .
 	@touch $(STAMP)
+
+$(DEV): $(STAMP)
+	@echo "installing the dev tools (pytest, ruff, mypy, torchinfo, fvcore, PyMuPDF, ...)"
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(DEV)
+
+# Headless Chromium runs the report's receptive-field view and the deck's presenter view in the tests.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium is missing: run 'sudo apt-get install chromium' (its tests are skipped without it)"; \
+		fi; }
 
 # Graphviz's `dot` draws the diagrams: install it with apt when missing and we are root.
 graphviz:
@@ -51,19 +71,26 @@ cjk-fonts:
 		fi; }
 
 # One HTML page and one A4 PDF per model, and reports/index.html; MODELS="resnet34 resnet50" picks the models
-# (default: the headline set).  The teaching deck (HTML, PDF, PowerPoint) and the zoo listing beside them.
+# (default: the headline set).  The teaching deck in English and Chinese (HTML, PDF, PowerPoint) and the zoo
+# listing beside them, then what was written and which file to open.
 report: setup
-	$(BIN)/resnet-inspect report $(MODELS) -o reports
-	$(BIN)/resnet-inspect slides -o reports/slides
-	$(BIN)/resnet-inspect list -o reports/models.txt
-	$(BIN)/resnet-inspect list --format json -o reports/models.json
-	$(BIN)/resnet-inspect table resnet101 --depth 1
+	@echo "writing the reports (one page per model) into reports/"
+	@$(BIN)/resnet-inspect report $(MODELS) -o reports
+	@echo "writing the teaching deck, English and Chinese, into reports/slides/"
+	@$(BIN)/resnet-inspect slides -o reports/slides
+	@$(BIN)/resnet-inspect slides --lang zh -o reports/slides
+	@$(BIN)/resnet-inspect list -o reports/models.txt
+	@$(BIN)/resnet-inspect list --format json -o reports/models.json
+	@echo ""
+	@echo "Wrote reports/: one HTML page and one A4 PDF per model, index.html and index.pdf, the decks"
+	@echo "slides/slides-en.* and slides/slides-zh.* (HTML, 16:9 PDF, PowerPoint), models.txt and models.json."
+	@echo "Open reports/index.html in a browser to start."
 
-lint: $(STAMP)
+lint: setup-dev
 	$(BIN)/ruff check resnet_inspect tests benchmarks
 	$(BIN)/mypy
 
-test: setup lint
+test: setup-dev lint
 	$(BIN)/pytest
 
 bench: setup

@@ -1,8 +1,10 @@
 """A slide :class:`~resnet_inspect.document.Document` as one self-contained HTML deck, and as PDF.
 
 The HTML runs offline in any browser: CSS, script and figures (SVG, as ``data:`` images) are inside the
-file, nothing is fetched.  Arrow keys, space and Page Up/Down move; ``n`` shows the speaker notes; the
-address ``deck.html#7`` opens slide 7.  The PDF is the same HTML printed by weasyprint, one 16:9 page
+file, nothing is fetched.  Arrow keys, space and Page Up/Down move; ``n`` shows the speaker notes below the
+slide (which shrinks above them); ``p`` opens a presenter window (notes, the next slide, a timer), the two
+windows kept on the same slide; ``f`` is full screen and ``o`` an overview of every slide; the address
+``deck.html#7`` opens slide 7.  The PDF is the same HTML printed by weasyprint, one 16:9 page
 (13.333 × 7.5 in) per slide.
 
 A slide's layout follows from its blocks: a diagram goes above the text (``stacked``), a plot beside it
@@ -19,7 +21,8 @@ from ..document import BulletList, Document, Figure, Formula, Note, Paragraph, S
 from ..errors import InspectError
 
 NOTES_LABEL = {"en": "Speaker notes", "zh": "讲稿"}
-HELP = {"en": "← → or space: move · n: speaker notes", "zh": "← → 或空格：翻页 · n：讲稿"}
+HELP = {"en": "← → or space: move · n: notes · p: presenter view · f: full screen · o: overview",
+        "zh": "← → 或空格：翻页 · n：讲稿 · p：演讲者视图 · f：全屏 · o：总览"}
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 
 

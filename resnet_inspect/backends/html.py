@@ -9,8 +9,8 @@ The same page, with ``paged=True``, is what the PDF backend lays out on A4.
 
 from __future__ import annotations
 
-import base64
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -25,13 +25,13 @@ from ..document import (
     Heading,
     Note,
     Paragraph,
+    RFView,
     Section,
     Slide,
     Table,
+    TableRow,
 )
 from .common import missing_reasons, rule_before, text_of
-
-_XML_PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.S)
 
 
 @cache
@@ -68,35 +68,126 @@ def _sort_key(cell: Cell) -> str:
     return ""
 
 
-def table_context(t: Table) -> dict[str, Any]:
-    """A table as plain data for the template."""
-    rows = []
-    for i, r in enumerate(t.rows):
-        classes = [*(["strong"] if r.strong else []), *(["rule"] if rule_before(t.rows, i) else []),
-                   *sorted(f"tag-{x}" for x in r.tags), f"level-{min(r.level, 6)}"]
-        cells = [{"text": text_of(c), "num": col.numeric, "sort": _sort_key(c), "link": c.link,
-                  "title": c.reason if c.missing else ""} for c, col in zip(r.cells, t.columns, strict=True)]
-        rows.append({"cells": cells, "cls": " ".join(classes), "level": r.level, "group": r.group})
+def _row_context(t: Table, i: int) -> dict[str, Any]:
+    r = t.rows[i]
+    classes = [*(["strong"] if r.strong else []), *(["rule"] if rule_before(t.rows, i) else []),
+               *sorted(f"tag-{x}" for x in r.tags), f"level-{min(r.level, 6)}"]
+    cells = [{"text": text_of(c), "num": col.numeric, "sort": _sort_key(c), "link": c.link,
+              "title": c.reason if c.missing else ""} for c, col in zip(r.cells, t.columns, strict=True)]
+    name = text_of(r.cells[0]) if t.role == "layers" and r.cells else ""
+    return {"cells": cells, "cls": " ".join(classes), "level": r.level, "group": r.group, "name": name}
+
+
+SAME_BLOCK_IGNORES = ("name", "rf", "jump")  # what may differ between two identical blocks of a stage
+
+
+def _signature(t: Table, rows: Sequence[TableRow], prefix: str) -> tuple[Any, ...]:
+    """What makes two blocks identical: every row's cells but its name, RF and jump, and its structure."""
+    keep = [j for j, c in enumerate(t.columns) if c.key not in SAME_BLOCK_IGNORES]
+    return tuple((r.level, r.tags, text_of(r.cells[0]).removeprefix(prefix), *(r.cells[j] for j in keep))
+                 for r in rows)
+
+
+def _blocks(t: Table) -> list[tuple[int, int]]:
+    """The (start, end) row ranges of a layer table's blocks: a block row and the rows of its group."""
+    out = []
+    i = 0
+    while i < len(t.rows):
+        r = t.rows[i]
+        if "container" in r.tags and "shortcut" not in r.tags and r.group and text_of(r.cells[0]) == r.group \
+                and r.level >= 2:
+            j = i + 1
+            while j < len(t.rows) and t.rows[j].group == r.group and t.rows[j].level > r.level:
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def fold_runs(t: Table) -> list[tuple[int, int, int]]:
+    """Runs of two or more consecutive identical blocks in a layer table: (first row, end row, blocks)."""
+    blocks = _blocks(t)
+    runs: list[tuple[int, int, int]] = []
+    k = 0
+    while k < len(blocks):
+        a, b = blocks[k]
+        sig = _signature(t, t.rows[a:b], text_of(t.rows[a].cells[0]))
+        m = k + 1
+        while m < len(blocks) and blocks[m][0] == blocks[m - 1][1] and _signature(
+                t, t.rows[blocks[m][0]:blocks[m][1]], text_of(t.rows[blocks[m][0]].cells[0])) == sig:
+            m += 1
+        if m - k >= 2:
+            runs.append((a, blocks[m - 1][1], m - k))
+        k = m
+    return runs
+
+
+def _fold_text(t: Table, start: int, end: int, n: int) -> str:
+    """``layer3.1–layer3.5: 5 × identical, 1,117,184 params each``."""
+    first = text_of(t.rows[start].cells[0])
+    last = next(text_of(r.cells[0]) for r in reversed(t.rows[start:end]) if r.level == t.rows[start].level)
+    keys = [c.key for c in t.columns]
+    params = text_of(t.rows[start].cells[keys.index("params")]) if "params" in keys else ""
+    return f"{first}–{last}: {n} × identical" + (f", {params} params each" if params else "")
+
+
+def table_context(t: Table, paged: bool = False) -> dict[str, Any]:
+    """A table as plain data for the template; in a layer table on screen, runs of identical blocks are
+    folded under one line (``layer3.1–layer3.5: 5 × identical, …``) that opens them."""
+    rows = [_row_context(t, i) for i in range(len(t.rows))]
+    bodies: list[dict[str, Any]] = []
+    at = 0
+    for start, end, n in ([] if paged or t.role != "layers" else fold_runs(t)):
+        if start > at:
+            bodies.append({"rows": rows[at:start], "fold": ""})
+        bodies.append({"rows": rows[start:end], "fold": _fold_text(t, start, end, n)})
+        at = end
+    if at < len(rows) or not bodies:
+        bodies.append({"rows": rows[at:], "fold": ""})
     return {
         "type": "table", "caption": t.caption, "id": t.id, "role": t.role,
         "columns": [{"title": c.title, "num": c.numeric, "unit": c.unit} for c in t.columns],
-        "rows": rows, "notes": [n for n in t.notes if n.strip()] + [f"n/a: {x}" for x in missing_reasons(t)],
+        "rows": rows, "bodies": bodies,
+        "notes": [n for n in t.notes if n.strip()] + [f"n/a: {x}" for x in missing_reasons(t)],
         "sortable": t.role in ("layers", "stages", "family"),
     }
 
 
 def figure_context(f: Figure) -> dict[str, Any]:
-    """A figure drawn now, as an inline SVG data URI (each figure isolated from the page and the others)."""
-    svg = _XML_PROLOGUE.sub("", f.draw("svg").decode("utf-8"), count=1)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    """A figure drawn now, inline: the whole SVG for the screen, and its A4 layout (page orientation, scale,
+    panels) that keeps its smallest text legible on paper."""
+    from markupsafe import Markup
+
+    from . import svg
+
+    image = svg.parse(f.draw("svg").decode("utf-8"))
+    plan = svg.layout(image, splittable=f.kind == "diagram")
+    panels = [Markup(svg.panel(image, f"{f.id}-p{i}", part, plan.scale, plan.lifted))
+              for i, part in enumerate(plan.panels, start=1)]
     return {"type": "figure", "id": f.id, "caption": f.caption, "alt": f.alt, "kind": f.kind,
-            "src": f"data:image/svg+xml;base64,{data}"}
+            "svg": Markup(svg.inline(image, f.id, f.alt)), "page": plan.page, "panels": panels,
+            "lifted": [image.texts[i].strip() for i in sorted(plan.lifted) if image.texts[i].strip()]}
 
 
-def block_context(b: Block) -> dict[str, Any]:
+def rfview_context(v: RFView) -> dict[str, Any]:
+    """The receptive-field view: its numbers as JSON (read by the page's script, which only places them)."""
+    import json
+
+    data = {"input": list(v.input_hw), "layers": [
+        {"name": x.name, "out": list(x.out_hw), "rf": list(x.rf), "jump": list(x.jump), "pad": list(x.padding)}
+        for x in v.layers]}
+    return {"type": "rfview", "id": v.id, "caption": v.caption, "layers": [x.name for x in v.layers],
+            "data": json.dumps(data, separators=(",", ":")), "input": "×".join(map(str, v.input_hw))}
+
+
+def block_context(b: Block, paged: bool = False) -> dict[str, Any]:
     """Any block as plain data; sections and slides nest."""
     if isinstance(b, Table):
-        return table_context(b)
+        return table_context(b, paged)
+    if isinstance(b, RFView):
+        return rfview_context(b)
     if isinstance(b, Figure):
         return figure_context(b)
     if isinstance(b, Heading):
@@ -111,16 +202,16 @@ def block_context(b: Block) -> dict[str, Any]:
         return {"type": "list", "items": list(b.items)}
     if isinstance(b, Section):
         return {"type": "section", "title": b.title, "id": b.id or slug(b.title), "level": min(b.level + 1, 6),
-                "collapsible": b.collapsible, "blocks": [block_context(x) for x in b.blocks]}
+                "collapsible": b.collapsible, "blocks": [block_context(x, paged) for x in b.blocks]}
     if isinstance(b, Slide):
         return {"type": "section", "title": b.title, "id": b.id or slug(b.title), "level": 2,
-                "collapsible": False, "blocks": [block_context(x) for x in b.blocks]}
+                "collapsible": False, "blocks": [block_context(x, paged) for x in b.blocks]}
     raise TypeError(f"no HTML rendering for {type(b).__name__}")
 
 
 def context(doc: Document, paged: bool = False, fragment: bool = False) -> dict[str, Any]:
     """The whole page as plain data: title, metadata, table of contents, blocks, sources."""
-    blocks = [block_context(b) for b in doc.blocks]
+    blocks = [block_context(b, paged) for b in doc.blocks]
     toc = [{"id": b["id"], "title": b["title"]} for b in blocks if b["type"] == "section"]
     return {"title": doc.title, "subtitle": doc.subtitle, "lang": doc.lang, "meta": list(doc.meta),
             "blocks": blocks, "toc": toc if len(toc) > 2 else [],

@@ -140,7 +140,31 @@ class Source:
     url: str = ""
 
 
-Block: TypeAlias = "Heading | Paragraph | BulletList | Formula | Note | Table | Figure | Section | Slide"
+@dataclass(frozen=True)
+class RFLayer:
+    """One layer of an :class:`RFView`: its output map (h, w) and, per axis (h, w), its receptive field, jump
+    and effective padding, all in input pixels, as the analysis computed them."""
+
+    name: str
+    out_hw: tuple[int, int]
+    rf: tuple[int, int]
+    jump: tuple[int, int]
+    padding: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class RFView:
+    """An interactive receptive-field view over an input of ``input_hw`` (h, w): pick a layer and a unit,
+    see the input pixels it depends on.  Backends that cannot interact leave it out."""
+
+    input_hw: tuple[int, int]
+    layers: tuple[RFLayer, ...]
+    caption: str = ""
+    id: str = "rf-view"
+
+
+Block: TypeAlias = ("Heading | Paragraph | BulletList | Formula | Note | Table | Figure | RFView | Section | "
+                    "Slide")
 
 
 @dataclass(frozen=True)
@@ -178,5 +202,5 @@ class Document:
 
 __all__ = [
     "NUMERIC_KINDS", "Block", "BulletList", "Cell", "CellKind", "Column", "Document", "Figure", "Formula",
-    "Heading", "Note", "Paragraph", "Section", "Slide", "Source", "Table", "TableRow", "Value",
+    "Heading", "Note", "Paragraph", "RFLayer", "RFView", "Section", "Slide", "Source", "Table", "TableRow", "Value",
 ]

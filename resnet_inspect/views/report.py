@@ -26,6 +26,8 @@ from ..document import (
     Formula,
     Note,
     Paragraph,
+    RFLayer,
+    RFView,
     Section,
     Source,
     Table,
@@ -303,7 +305,18 @@ def rf_section(a: ModelAnalysis) -> Section:
         Table(columns, tuple(rows), caption=f"Receptive field at each stage output (input {size} px)", id="rf",
               role="rf"),
         plot_figure("fig-rf", f"{r.model}: receptive field and jump per layer; the line is the input size.", build),
+        rf_view(r),
     ), id="rf")
+
+
+def rf_view(r: Inspection) -> RFView:
+    """Every main-path layer's receptive field, jump and padding, for the interactive view."""
+    h, w = r.input_shape[-2:]
+    layers = tuple(RFLayer(row.name, (row.output_shape[-2], row.output_shape[-1]), row.rf, row.jump,
+                           row.rf_padding) for row in spatial_rows(r)
+                   if row.rf is not None and row.jump is not None and row.rf_padding is not None)
+    return RFView((h, w), layers, caption=f"Pick a layer (or point at a row of the layer table) and drag the unit: "
+                  f"the input pixels one output unit sees, over the {fmt.pair((h, w))}-px input.")
 
 
 def conventions_section(a: ModelAnalysis) -> Section:
