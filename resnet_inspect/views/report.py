@@ -311,6 +311,8 @@ def rf_section(a: ModelAnalysis) -> Section:
 
 def rf_view(r: Inspection) -> RFView:
     """Every main-path layer's receptive field, jump and padding, for the interactive view."""
+    from ..analysis.facts import spatial_rows
+
     h, w = r.input_shape[-2:]
     layers = tuple(RFLayer(row.name, (row.output_shape[-2], row.output_shape[-1]), row.rf, row.jump,
                            row.rf_padding) for row in spatial_rows(r)
