@@ -199,7 +199,7 @@ def paper_table(paper: PaperTable, published: dict[str, tuple[str, str]] | None 
         size = " / ".join(_size_text(x) for x in r.output_sizes)
         rows.append(_row(Cell(r.key, text=" / ".join(r.labels)), Cell(size),
                          *[Cell(cell_text(c)) for c in r.cells]))
-    rows.append(_row(Cell("flops", text="FLOPs"), Cell(""),
+    rows.append(_row(Cell("flops", text="MACs (the paper's \"FLOPs\")"), Cell(""),
                      *[Cell(m, "int", text=fmt.power_of_ten(m, TABLE1_DECIMALS)) for m in paper.macs], strong=True))
     printed = _published_cells(paper, published)
     if any(c.text for c in printed):
@@ -235,7 +235,7 @@ def paper_notes(paper: PaperTable, published: dict[str, tuple[str, str]] | None 
     """What the FLOPs rows count, how to read a bracket, where each model downsamples and how its shortcuts
     join — every sentence from the stages of the models in the table."""
     sizes = ", ".join(_size_text(x) for x in paper.input_sizes)
-    notes = [f"FLOPs as in the paper: conv + fc multiply-adds (MACs, not 2 × MACs) at input {sizes}, computed "
+    notes = [f"MACs (the paper's \"FLOPs\"): conv + fc multiply-adds, not 2 × MACs, at input {sizes}, computed "
              f"from the built model and shown with {TABLE1_DECIMALS} decimals."]
     if published and any(m in published for m in paper.paper_models if m):
         notes.append(f"{PUBLISHED_LABEL.capitalize()}: the paper's printed value for its network of that depth, "
