@@ -189,10 +189,15 @@ SHORTCUT_WORDS = {"projection": "projection", "option_a": "option A (zero-pad)",
 
 
 def _kinds_title(insp: Inspection, kind: KindGroup) -> str:
+    """``conv3_1, conv4_1, conv5_1: projection, stride 2``, and on a second line which blocks a larger kind
+    holds and which one is drawn."""
     names = [paper_name(insp, p) or p or insp.model for p in kind.paths]
-    shown = ", ".join(names) if len(names) <= 3 else f"{len(names)} blocks ({summarize_paths(list(kind.paths))})"
-    drawn = f" — drawn: {names[0]}" if len(names) > 1 else ""
-    return f"{shown}: {SHORTCUT_WORDS[kind.shortcut]}, stride {kind.stride}{drawn}"
+    what = f"{SHORTCUT_WORDS[kind.shortcut]}, stride {kind.stride}"
+    if len(names) == 1:
+        return f"{names[0]}: {what}"
+    if len(names) <= 3:
+        return f"{', '.join(names)}: {what}\ndrawn: {names[0]}"
+    return f"{len(names)} blocks: {what}\n{summarize_paths(list(kind.paths))}; drawn: {names[0]}"
 
 
 def v1_vs_v15_diagram(v1: Inspection, v15: Inspection, base: str, block: str = "layer2.0") -> Diagram:

@@ -159,7 +159,7 @@ def draw_block(g: graphviz.Digraph, insp: Inspection, block: Block, key: str, ti
     names = {r.name: r for r in block.leaves}
     ids = {r.name: st.node_id(key, r.name) for r in block.leaves}
     x_id, out_id = st.node_id(key, "x"), st.node_id(key, "out")
-    heading = f"<b>{st.esc(title or block_title(insp, block))}</b>"
+    heading = "<br/>".join(f"<b>{st.esc(line)}</b>" for line in (title or block_title(insp, block)).split("\n"))
     landscape = caption and st.landscape()  # the numbers go under the title, not after the last node
     with g.subgraph(name=f"cluster_{key}") as c:
         under = f"<br/>{_caption_text(block, numbers)}" if landscape else ""
