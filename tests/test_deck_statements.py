@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,7 @@ from resnet_inspect.document import BulletList, Document, Figure, Formula, Note,
 from resnet_inspect.registry import build, names
 from resnet_inspect.views import slides as v
 
+Cli = Callable[..., tuple[int, str, str]]
 NUM = r"\d{1,3}(?:,\d{3})+|\d+"
 TOKEN = rf"(?:{NUM}|[+−\-·×/()⌊⌋ ])"
 ARITH = re.compile(rf"((?:{TOKEN})+)=\s*({NUM})(?![\d.,]\d)(?!\s*[+−\-·×/(⌊])")
@@ -143,6 +145,26 @@ def test_the_four_model_deck_writes_only_true_sums(lang: str) -> None:
     main_sizes = map_sizes(d.main.insp)
     for s in v.part8(d, lang)[:1] + v.part6(d, lang):
         assert foreign_sizes(Document("s", (s,)), main_sizes) == set(), s.id
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_four_model_html_deck_from_the_command(cli: Cli, tmp_path: Path, lang: str) -> None:
+    """The command builds the deck for the four models; the text of the written HTML holds only true sums."""
+    import html
+
+    from resnet_inspect.commands.slides_cmd import has_cjk_font
+
+    if lang == "zh" and not has_cjk_font():
+        pytest.skip("no CJK font")
+    code, _, err = cli("slides", "--models", "vgg19", "basic:2", "resnext50_32x4d", "preact-resnet1001",
+                       "--lang", lang, "--format", "html", "-o", str(tmp_path))
+    assert code == 0, err
+    page = (tmp_path / f"slides-{lang}.html").read_text("utf-8")
+    body = re.sub(r"<svg.*?</svg>|<script.*?</script>|<style.*?</style>", " ", page, flags=re.S)
+    lines = [html.unescape(x) for x in re.split(r"<[^>]+>", body) if x.strip()]
+    doc = Document("page", (Paragraph("\n".join(lines)),))
+    assert false_sums(doc) == []
+    assert "(2+2+4+4+4) + 3 = 19" in "\n".join(lines)
 
 
 # ============================================================================ random specs: decks and reports
