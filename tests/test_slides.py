@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from resnet_inspect.analysis import deck as facts
 from resnet_inspect.document import BulletList, Document, Figure, Formula, Note, Paragraph, Slide, Table
+from resnet_inspect.document.fmt import scaled
 from resnet_inspect.views import slides as v
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -26,12 +28,12 @@ EMU_PER_PT = 12700
 
 
 @cache
-def data(models: tuple[str, ...] = v.DEFAULT_MODELS) -> v.DeckData:
-    return v.gather(models)
+def data(models: tuple[str, ...] = facts.DEFAULT_MODELS) -> facts.DeckData:
+    return facts.gather(models)
 
 
 @cache
-def document(lang: str = "en", models: tuple[str, ...] = v.DEFAULT_MODELS) -> Document:
+def document(lang: str = "en", models: tuple[str, ...] = facts.DEFAULT_MODELS) -> Document:
     return v.deck(data(models), lang)
 
 
@@ -98,14 +100,14 @@ def built() -> Iterator[Path]:
 def test_fig5_is_the_papers_comparison() -> None:
     """He et al. 2015, Fig. 5: a basic block on 64-d maps, 2·(64·3·3·64) = 73,728 conv weights, beside a
     bottleneck on 256-d maps, 256·64 + 64·3·3·64 + 64·256 = 69,632; MACs are the weights × 56·56 positions."""
-    basic, bottleneck = (v.block_cost(i) for i in data().fig5)
-    assert (basic.channels, basic.weights, basic.formula) == (64, 73_728, "2·64·3·3·64")
-    assert (bottleneck.channels, bottleneck.weights) == (256, 69_632)
-    assert bottleneck.formula == "256·64 + 64·3·3·64 + 64·256"
+    basic, bottleneck = data().fig5
+    assert (v.channels(basic), basic.conv_weights, v.weights_formula(basic.convs)) == (64, 73_728, "2·64·3·3·64")
+    assert (v.channels(bottleneck), bottleneck.conv_weights) == (256, 69_632)
+    assert v.weights_formula(bottleneck.convs) == "256·64 + 64·3·3·64 + 64·256"
     assert basic.macs == 73_728 * 56 * 56 and bottleneck.macs == 69_632 * 56 * 56
     assert basic.params == 73_728 + 2 * 2 * 64  # two BNs of 64 channels: a scale and a shift each
-    same = [v.block_cost(i) for i in data().same_width]
-    assert (same[0].channels, same[0].weights, same[1].weights) == (256, 1_179_648, 69_632)  # 2·256·3·3·256
+    same = data().same_width
+    assert (v.channels(same[0]), same[0].conv_weights, same[1].conv_weights) == (256, 1_179_648, 69_632)
     slide = next(s for s in slides(document()) if s.id == "p2-same-width")
     assert "16.9× fewer" in " ".join(texts(slide))  # 1,179,648 / 69,632 = 16.94
 
@@ -137,11 +139,11 @@ def test_worked_layer_by_hand() -> None:
     589,824 · 14 · 14 = 115,605,504 MACs; the receptive field grows by (3 − 1) steps of the input's jump 8."""
     text = all_text(document())
     assert "⌊(28 + 2·1 − 3)/2⌋ + 1 = 14" in text
-    assert "256·3·3·256 = 589,824" in text
-    assert "589,824 × 14·14 = 115,605,504" in text
+    assert "256/1 · 3 · 3 · 256 = 589,824" in text
+    assert "589,824 · 1·14·14 = 115,605,504" in text
     insp = data().main.insp
     src = insp.row(insp.row("layer3.0.conv2").inputs[0])
-    assert f"{src.rf[0]} + (3 − 1)·8 = {src.rf[0] + 16}" in text  # type: ignore[index]
+    assert f"{src.rf[0]} + (3 − 1) · 8 = {src.rf[0] + 16}" in text  # type: ignore[index]
     assert insp.row("layer3.0.conv2").rf == (src.rf[0] + 16,) * 2  # type: ignore[index]
 
 
@@ -179,11 +181,11 @@ def test_custom_spec_deck_carries_its_own_numbers() -> None:
     assert f"{params:,}" in text
     summary = " ".join(texts(next(s for s in slides(doc) if s.id == "p10-summary")))
     assert f"{params:,} parameters" in summary
-    assert v.si(macs) in summary
+    assert scaled(macs) in summary
     assert "1 + 2·(1+1+1+1) + 1 = 10" in text  # one basic block per stage: 1 + 2·4 + 1
     layer = next(s for s in slides(doc) if s.id == "p6-layer-size")
     assert "layer3.0.conv1" in layer.title  # the first stride-2 3×3 of the third stage of a basic net
-    assert "64·3·3·128 = 73,728" in " ".join(texts(layer))  # width 32 doubles to 64, then 128
+    assert "64/1 · 3 · 3 · 128 = 73,728" in " ".join(texts(layer))  # width 32 doubles to 64, then 128
 
 
 def test_chinese_deck_has_the_english_numbers() -> None:
@@ -202,13 +204,15 @@ def test_plots_have_every_glyph(lang: str) -> None:
     """matplotlib warns when a label's character is missing from every font it may use (drawn as a box)."""
     import warnings
 
-    from resnet_inspect.views.slides_render import plot_bytes
+    from resnet_inspect.figures.deck import plot_bytes
+    from resnet_inspect.views.slides_text import plot_words
 
     insps = [m.insp for m in data().core[:2]]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for kind in ("stages", "rf", "family"):
-            assert plot_bytes(kind, insps[:1] if kind == "rf" else insps, "png", lang).startswith(b"\x89PNG")
+            drawn = plot_bytes(kind, insps[:1] if kind == "rf" else insps, "png", plot_words(lang), lang == "zh")
+            assert drawn.startswith(b"\x89PNG")
 
 
 def test_golden_outlines(golden: Callable[[str, str], None]) -> None:

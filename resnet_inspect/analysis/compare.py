@@ -444,8 +444,9 @@ def contrast_nets(channels: int = 256) -> tuple[Inspection, Inspection, Inspecti
             inspect(f"basic:2,widths={channels},stem_width={channels}"))
 
 
-def stride_variants(model: str = "resnet50") -> tuple[Inspection, Inspection, str]:
-    """A bottleneck network with its stride on the first 1×1 (v1) and on the 3×3 (v1.5), and its base name."""
+def stride_variants(model: str = "resnet50", input_size: Any = None) -> tuple[Inspection, Inspection, str]:
+    """A bottleneck network with its stride on the first 1×1 (v1) and on the 3×3 (v1.5), and its base name,
+    inspected at ``input_size`` (the network's default when ``None``)."""
     from ..registry import get_spec
     from .engine import inspect
 
@@ -454,5 +455,5 @@ def stride_variants(model: str = "resnet50") -> tuple[Inspection, Inspection, st
         raise InspectError(f"{model} has {spec.block} blocks; v1-vs-v15 compares bottleneck layouts, "
                            "e.g. resnet50, resnet101 or resnext50_32x4d")
     base = spec.name.removesuffix("-v1")
-    return (inspect(spec.replace(stride_on="1x1", name=f"{base} (v1)")),
-            inspect(spec.replace(stride_on="3x3", name=f"{base} (v1.5)")), base)
+    return (inspect(spec.replace(stride_on="1x1", name=f"{base} (v1)"), input_size),
+            inspect(spec.replace(stride_on="3x3", name=f"{base} (v1.5)"), input_size), base)

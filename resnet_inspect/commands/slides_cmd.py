@@ -71,7 +71,7 @@ def check_folder(path: str) -> Path:
 
 
 def _models(args: argparse.Namespace) -> list[str]:
-    from ..views.slides import DEFAULT_MODELS
+    from ..analysis.deck import DEFAULT_MODELS
 
     if not args.models:
         return list(DEFAULT_MODELS)
@@ -84,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
     target = check_folder(args.output)
     if args.lang == "zh" and not has_cjk_font():
         raise InspectError(NO_CJK)
+    from ..analysis.deck import gather
     from ..io import said, write_tree_atomic
-    from ..views.slides import deck, gather
+    from ..views.slides import deck
 
     document = deck(gather(_models(args), args.input), args.lang)
     formats = ("html", "pdf", "pptx") if args.format == "all" else (args.format,)

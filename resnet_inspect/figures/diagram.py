@@ -68,15 +68,15 @@ def check_renderer(fmt: str) -> None:
         raise InspectError(NO_DOT.format(fmt=f".{fmt}"))
 
 
-def render(source: str, fmt: str) -> bytes:
-    """Run Graphviz on DOT source (PNG at ``PNG_DPI``); ``dot`` returns the source itself."""
+def render(source: str, fmt: str, dpi: int = PNG_DPI) -> bytes:
+    """Run Graphviz on DOT source (PNG at ``dpi``); ``dot`` returns the source itself."""
     fmt = check_format(fmt)
     if fmt == "dot":
         return source.encode("utf-8")
     check_renderer(fmt)
     if fmt == "png":
         head, sep, body = source.partition("{\n")
-        source = f"{head}{sep}\tdpi={PNG_DPI}\n{body}"
+        source = f"{head}{sep}\tdpi={dpi}\n{body}"
     from ..dot import run_dot
 
     return run_dot(source, fmt)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -35,6 +35,34 @@ STYLE: dict[str, Any] = {
     "grid.alpha": 0.3, "svg.hashsalt": "resnet-inspect", "savefig.dpi": 150,
 }
 INPUT_COLOUR = "#d62728"
+# The words of the stages, rf and family plots as ``str.format`` templates: a caller passes its own (another
+# language, or "" to leave a title or note out) as ``words``; keys it does not pass keep these.
+WORDS: dict[str, str] = {
+    "params_per_stage": "parameters per stage",
+    "macs_per_stage": "MACs per stage (conv + fc)",
+    "stage": "stage",
+    "rf_line": "receptive field (px)",
+    "rf_height_line": "receptive field, height (px)",
+    "rf_width_line": "receptive field, width (px)",
+    "input_size": "input size {n} px",
+    "input_height": "input height {n} px",
+    "input_width": "input width {n} px",
+    "jump_line": "effective stride (px)",
+    "jump_axis": "effective stride (jump, px)",
+    "layer_axis": "layer index (main-path conv and pool layers, in execution order)",
+    "rf_axis": "receptive field (px)",
+    "rf_title": "{model}: receptive field grows to {rf} px (input {h}×{w} px, stride {jump})",
+    "rf_note": "yes",  # "": leave the note on who sees the whole image out
+    "params_axis": "parameters",
+    "macs_axis": "MACs (conv + fc)",
+    "log_scale": " (log scale)",
+    "family_title": "the family {where}: point area ∝ depth",
+    "family_at": "at {size}",
+    "family_each": "each at its default input",
+    "family": "family",
+    "depth": "depth",
+    "layers": "{n} layers",
+}
 RF_COLOUR = "#1f77b4"
 JUMP_COLOUR = "#ff7f0e"
 
@@ -129,6 +157,11 @@ def stage_colours(names: Sequence[str]) -> dict[str, Any]:
     return colours
 
 
+def word(words: Mapping[str, str] | None, key: str, **fields: object) -> str:
+    """The plot word ``key`` from ``words`` (else the English of :data:`WORDS`), with ``fields`` filled in."""
+    return (words or {}).get(key, WORDS[key]).format(**fields)
+
+
 def _stacked(ax: Axes, insps: Sequence[Inspection], field: str, title: str) -> None:
     names = stage_order(insps)
     colours = stage_colours(names)
@@ -149,15 +182,16 @@ def _stacked(ax: Axes, insps: Sequence[Inspection], field: str, title: str) -> N
     si_axis(ax)
 
 
-def stages_figure(insps: Sequence[Inspection]) -> Figure:
-    """Per-stage parameters and MACs as stacked bars, one bar per model (one container per stage)."""
+def stages_figure(insps: Sequence[Inspection], words: Mapping[str, str] | None = None) -> Figure:
+    """Per-stage parameters and MACs as stacked bars, one bar per model (one container per stage); ``words``
+    replace the English of :data:`WORDS`."""
     with style():
         fig = new_figure(max(10.0, 2.2 * len(insps) + 5), 6.5)
         ax_p, ax_m = fig.subplots(1, 2)
-        _stacked(ax_p, insps, "params", "parameters per stage")
-        _stacked(ax_m, insps, "macs", "MACs per stage (conv + fc)")
+        _stacked(ax_p, insps, "params", word(words, "params_per_stage"))
+        _stacked(ax_m, insps, "macs", word(words, "macs_per_stage"))
         handles, labels = ax_m.get_legend_handles_labels()
-        fig.legend(handles[::-1], labels[::-1], loc="outside right center", title="stage")
+        fig.legend(handles[::-1], labels[::-1], loc="outside right center", title=word(words, "stage"))
     return fig
 
 
@@ -235,11 +269,12 @@ def _mark_stages(ax: Axes, insp: Inspection, layers: Sequence[Row], labels: bool
                     rotation=90 if narrow else 0)
 
 
-def rf_figure(insp: Inspection) -> Figure:
+def rf_figure(insp: Inspection, words: Mapping[str, str] | None = None) -> Figure:
     """Receptive field (and effective stride) of each main-path layer, with the input size as a line.
 
     Height and width are drawn apart when they differ (a non-square input or kernel); the legend sits under
     the axes, so no line runs through it; the note on who sees the whole image goes where no data is.
+    ``words`` replace the English of :data:`WORDS` (an empty title or note is left out).
     """
     layers = spatial_layers(insp)
     x = list(range(1, len(layers) + 1))
@@ -251,28 +286,33 @@ def rf_figure(insp: Inspection) -> Figure:
         fig = new_figure(12, 7)
         ax = fig.subplots()
         ax.plot(x, [h for h, _ in rf], color=RF_COLOUR, marker="o", markersize=3, linewidth=2,
-                label="receptive field (px)" if same_rf else "receptive field, height (px)")
+                label=word(words, "rf_line" if same_rf else "rf_height_line"))
         if not same_rf:
             ax.plot(x, [w for _, w in rf], color=RF_COLOUR, linestyle=":", linewidth=2,
-                    label="receptive field, width (px)")
+                    label=word(words, "rf_width_line"))
         if height == width:
-            ax.axhline(height, color=INPUT_COLOUR, linestyle="--", linewidth=2, label=f"input size {height} px")
+            ax.axhline(height, color=INPUT_COLOUR, linestyle="--", linewidth=2,
+                       label=word(words, "input_size", n=height))
         else:
-            ax.axhline(height, color=INPUT_COLOUR, linestyle="--", linewidth=2, label=f"input height {height} px")
-            ax.axhline(width, color=INPUT_COLOUR, linestyle="-.", linewidth=1.6, label=f"input width {width} px")
+            ax.axhline(height, color=INPUT_COLOUR, linestyle="--", linewidth=2,
+                       label=word(words, "input_height", n=height))
+            ax.axhline(width, color=INPUT_COLOUR, linestyle="-.", linewidth=1.6,
+                       label=word(words, "input_width", n=width))
         ax2 = ax.twinx()
-        ax2.step(x, jump, where="post", color=JUMP_COLOUR, linewidth=1.8, label="effective stride (px)")
+        ax2.step(x, jump, where="post", color=JUMP_COLOUR, linewidth=1.8, label=word(words, "jump_line"))
         ax2.set_yscale("log", base=2)
         ax2.set_yticks(sorted(set(jump)), [str(j) for j in sorted(set(jump))])
         ax2.minorticks_off()
-        ax2.set_ylabel("effective stride (jump, px)", color=JUMP_COLOUR)
+        ax2.set_ylabel(word(words, "jump_axis"), color=JUMP_COLOUR)
         ax2.grid(False)
         ax2.spines["right"].set_visible(True)
         _mark_stages(ax, insp, layers)
-        ax.set_xlabel("layer index (main-path conv and pool layers, in execution order)")
-        ax.set_ylabel("receptive field (px)")
-        ax.set_title(plain(f"{insp.model}: receptive field grows to {pair(insp.totals.rf)} px "
-                           f"(input {height}×{width} px, stride {pair(insp.totals.jump)})"))
+        ax.set_xlabel(word(words, "layer_axis"))
+        ax.set_ylabel(word(words, "rf_axis"))
+        title = word(words, "rf_title", model=insp.model, rf=pair(insp.totals.rf), h=height, w=width,
+                     jump=pair(insp.totals.jump))
+        if title:
+            ax.set_title(plain(title))
         ax.set_xlim(0, len(layers) + 1)
         _integer_ticks(ax)
         ax.set_ylim(0, max([*(max(p) for p in rf), height, width]) * 1.15)
@@ -280,7 +320,8 @@ def rf_figure(insp: Inspection) -> Figure:
         lines2 = ax2.get_legend_handles_labels()
         fig.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="outside lower center",
                    ncols=min(3, len(lines[0]) + 1), frameon=False)
-        _note_whole_image(fig, ax, ax2, insp, layers)
+        if word(words, "rf_note"):
+            _note_whole_image(fig, ax, ax2, insp, layers)
     return fig
 
 
@@ -429,9 +470,10 @@ def _block_channels(ax: Axes, insp: Inspection, layers: Sequence[Row]) -> None:
 # --------------------------------------------------------------------------- the family
 
 
-def family_figure(insps: Sequence[Inspection], log: bool = False) -> Figure:
+def family_figure(insps: Sequence[Inspection], log: bool = False, words: Mapping[str, str] | None = None) -> Figure:
     """MACs vs parameters, one labelled point per model, point area by depth, colour by family; ``log``:
-    logarithmic axes (VGG-19 beside ResNet-18 stays readable).  Models at the same spot share one label."""
+    logarithmic axes (VGG-19 beside ResNet-18 stays readable).  Models at the same spot share one label;
+    ``words`` replace the English of :data:`WORDS` (an empty title is left out)."""
     families = [_family(i.model) for i in insps]
     palette = {f: c for f, c in zip(dict.fromkeys(families), _tab10(), strict=False)}
     with style():
@@ -447,13 +489,17 @@ def family_figure(insps: Sequence[Inspection], log: bool = False) -> Figure:
         else:
             si_axis(ax, "x")
             si_axis(ax, "y")
-        ax.set_xlabel("parameters" + (" (log scale)" if log else ""))
-        ax.set_ylabel("MACs (conv + fc)" + (" (log scale)" if log else ""))
+        scale = word(words, "log_scale") if log else ""
+        ax.set_xlabel(word(words, "params_axis") + scale)
+        ax.set_ylabel(word(words, "macs_axis") + scale)
         sizes = {tuple(i.input_shape[2:]) for i in insps}
-        where = "at " + shape(sizes.pop(), drop_batch=False) if len(sizes) == 1 else "each at its default input"
-        ax.set_title(f"the family {where}: point area ∝ depth")
+        where = (word(words, "family_at", size=shape(sizes.pop(), drop_batch=False)) if len(sizes) == 1
+                 else word(words, "family_each"))
+        title = word(words, "family_title", where=where)
+        if title:
+            ax.set_title(title)
         ax.margins(0.12)
-        _depth_key(ax, insps)
+        _depth_key(ax, insps, words)
         place_labels(fig, ax, [(i.totals.params, i.totals.macs) for i in insps], [plain(i.model) for i in insps],
                      [_area(i.totals.depth) for i in insps])
     return fig
@@ -491,15 +537,15 @@ def _area(depth: int) -> float:
     return 40 + 3.0 * depth
 
 
-def _depth_key(ax: Axes, insps: Sequence[Inspection]) -> None:
+def _depth_key(ax: Axes, insps: Sequence[Inspection], words: Mapping[str, str] | None = None) -> None:
     """The family legend, and a second legend of three point sizes."""
-    fam_legend = ax.legend(loc="upper left", title="family", markerscale=0.6)
+    fam_legend = ax.legend(loc="upper left", title=word(words, "family"), markerscale=0.6)
     ax.add_artist(fam_legend)
     depths = sorted({i.totals.depth for i in insps})
     samples = sorted({depths[0], depths[len(depths) // 2], depths[-1]})
     handles = [ax.scatter([], [], s=_area(d), color="#cccccc", edgecolor="black", linewidth=0.6) for d in samples]
-    ax.legend(handles, [f"{d} layers" for d in samples], loc="lower right", title="depth", labelspacing=1.2,
-              borderpad=1.0)
+    ax.legend(handles, [word(words, "layers", n=d) for d in samples], loc="lower right", title=word(words, "depth"),
+              labelspacing=1.2, borderpad=1.0)
 
 
 DIRECTIONS = ((1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),

@@ -1,9 +1,9 @@
-"""The teaching deck: analysis results → a :class:`~resnet_inspect.document.Document` of slides.
+"""The teaching deck: the facts of :mod:`resnet_inspect.analysis.deck` → a Document of slides.
 
-:func:`gather` runs the analyses a deck needs (the chosen networks, VGG-19, the blocks of He et al. 2015
-Fig. 5, a bottleneck network with its stride on the 1×1 and on the 3×3); :func:`deck` turns them into
-slides in teaching order, in English or Chinese.  Every number on a slide is a field of those results or
-arithmetic on them, and the speaker notes say which.  The ten parts:
+:func:`deck` turns a :class:`~resnet_inspect.analysis.deck.DeckData` into slides in teaching order, in English or
+Chinese.  Every sentence is written from the facts of the network it names (its blocks, stages, shortcut kinds,
+map sizes, receptive field), and a sentence that would not hold for that network is not written.  Every number
+is a field of those facts or arithmetic on them, and the speaker notes say which.  The ten parts:
 
 1. degradation and the residual unit; 2. basic block vs bottleneck (Fig. 5, then the same width);
 3. shortcuts and the stride placement; 4. the architecture table; 5. depth accounting;
@@ -13,13 +13,17 @@ arithmetic on them, and the speaker notes say which.  The ten parts:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from ..analysis.blocks import Block, ConvTerm, KindGroup
+from ..analysis.compare import PaperCell, PaperLayer, model_rows
+from ..analysis.deck import DEFAULT_MODELS, DeckData, Model, PaperColumn, gather
 from ..analysis.depth import DepthAccount, StageDepth, account
-from ..analysis.groups import Group, is_weighted, partition
+from ..analysis.explain import Step, explain
+from ..analysis.facts import StageFacts, first_downsampling
 from ..analysis.result import Inspection, Row
 from ..document import (
     BulletList,
@@ -35,21 +39,24 @@ from ..document import (
     Table,
     TableRow,
 )
+from ..document.fmt import grouped as num
+from ..document.fmt import pair as size
+from ..document.fmt import power_of_ten
+from ..document.fmt import scaled as si
+from ..document.fmt import shape as chw
 from ..errors import InspectError
-from ..specs import Spec
-from .slides_figures import Panel, block_leaves, blocks_dot, residual_unit_dot
-from .slides_render import chw, num, plot_bytes, render_dot, si, size
-from .slides_text import LANGS, t, words
+from ..figures.deck import Panel, blocks_dot, plot_bytes, render_dot, residual_unit_dot
+from ..reference import Figure as RefFigure
+from .depth import formula as depth_formula
+from .depth import seed_formula
+from .explain import show
+from .slides_text import LANGS, diagram_words, plot_words, t
 
-DEFAULT_MODELS = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnext50_32x4d",
-                  "wide_resnet50_2", "cifar-resnet56", "preact-resnet1001")
-VARIANT_FAMILIES = ("resnext", "wide-resnet", "cifar-resnet", "resnet-cifar", "preact-resnet")
-FIG5_BASIC = "basic:2,widths=64,stem_width=64"  # a one-stage net: layer1.1 is a basic block on 64×56×56
-FIG5_BOTTLENECK = "bottleneck:2,widths=64,stem_width=256"  # layer1.1: a bottleneck on 256×56×56
-WIDE_BASIC = "basic:2,widths=256,stem_width=256"  # layer1.1: a basic block on 256×56×56
-FIG5_BLOCK = "layer1.1"
+__all__ = ["DEFAULT_MODELS", "DeckData", "deck", "gather"]
+
 MAX_TABLE_MODELS = 3
 MAX_FORMULAS = 6
+TABLE1_DECIMALS = 3  # the paper printed one decimal; three show the layouts apart (3.858 vs 4.089)
 
 SOURCES = (
     Source("he2015", "K. He, X. Zhang, S. Ren, J. Sun. Deep Residual Learning for Image Recognition. CVPR 2016, "
@@ -65,82 +72,6 @@ SOURCES = (
     Source("torchvision", "torchvision.models.resnet: the ResNet layouts with the bottleneck stride on the 3×3 "
            "(\"v1.5\").", "https://github.com/pytorch/vision"),
 )
-
-
-# ============================================================================ the analyses a deck needs
-
-
-@dataclass(frozen=True)
-class Model:
-    """One chosen network: its spec, its inspection and its depth account."""
-
-    spec: Spec
-    insp: Inspection
-    depth: DepthAccount
-
-    @property
-    def name(self) -> str:
-        return self.insp.model
-
-    @property
-    def variant(self) -> bool:
-        """ResNeXt, wide, CIFAR and pre-activation nets go to the variants part."""
-        return self.spec.family in VARIANT_FAMILIES
-
-
-@dataclass(frozen=True)
-class DeckData:
-    """Everything a deck shows, computed once: the views only read it."""
-
-    models: tuple[Model, ...]
-    vgg: Model
-    fig5: tuple[Inspection, Inspection]  # basic block on 64 channels, bottleneck on 256 (He et al. Fig. 5)
-    same_width: tuple[Inspection, Inspection]  # basic block and bottleneck, both on 256 channels
-    stride: tuple[Inspection, Inspection]  # one bottleneck net with its stride on the 1×1 (v1) and on the 3×3
-    input_size: str
-    version: str
-
-    @property
-    def core(self) -> list[Model]:
-        """The chosen networks that are not variants (ResNet-18 … 152, the -v1 layouts, custom specs)."""
-        return [m for m in self.models if not m.variant] or list(self.models)
-
-    @property
-    def main(self) -> Model:
-        """The network the per-layer slides use: ResNet-50 when chosen, else the first bottleneck, else the first."""
-        core = self.core
-        return next((m for m in core if m.name == "resnet50"),
-                    next((m for m in core if m.spec.block == "bottleneck"), core[0]))
-
-
-def _inspect(spec: Spec, input_size: Any) -> Model:
-    from ..analysis.compare import inspect_named
-
-    insp = inspect_named(spec, input_size)
-    return Model(spec, insp, account(insp))
-
-
-def gather(models: Sequence[str] = DEFAULT_MODELS, input_size: str | None = None) -> DeckData:
-    """Inspect everything the deck shows; unknown names fail here, before anything is drawn."""
-    from .. import __version__
-    from ..analysis import inspect
-    from ..registry import get_spec
-
-    if not models:
-        raise InspectError("--models is empty; name at least one network, e.g. --models resnet50")
-    specs = list({s.name: s for s in (get_spec(m) for m in models)}.values())
-    chosen = tuple(_inspect(s, input_size) for s in specs)
-    stride_spec = next((m.spec for m in chosen if not m.variant and m.spec.block == "bottleneck"),
-                       get_spec("resnet50"))
-    base = stride_spec.name.removesuffix("-v1")
-    v1 = inspect(stride_spec.replace(stride_on="1x1", name=base), input_size)
-    v15 = inspect(stride_spec.replace(stride_on="3x3", name=base), input_size)
-    return DeckData(
-        models=chosen, vgg=_inspect(get_spec("vgg19"), input_size),
-        fig5=(inspect(FIG5_BASIC), inspect(FIG5_BOTTLENECK)),
-        same_width=(inspect(WIDE_BASIC), inspect(FIG5_BOTTLENECK)),
-        stride=(v1, v15), input_size=input_size or "", version=__version__,
-    )
 
 
 # ============================================================================ small helpers
@@ -160,8 +91,9 @@ def times(a: int | float, b: int | float) -> str:
 
 
 def hw(shape: Sequence[int]) -> str:
-    """``56×56`` from an N×C×H×W shape."""
-    return "×".join(str(d) for d in shape[2:])
+    """``56×56`` from an N×C×H×W shape (or an (h, w) pair)."""
+    dims = shape[2:] if len(shape) == 4 else shape
+    return "×".join(str(d) for d in dims)
 
 
 def input_text(data: DeckData, lang: str, models: Sequence[Model] | None = None) -> str:
@@ -173,61 +105,20 @@ def input_text(data: DeckData, lang: str, models: Sequence[Model] | None = None)
     return t(lang, "input_default", sizes=", ".join(sizes))
 
 
-def conv_term(r: Row) -> str:
-    """``64·3·3·64`` (C_in/groups · k_h · k_w · C_out) or ``256·64`` for a 1×1."""
-    k = r.kernel or (1, 1)
-    cin = r.input_shape[1] // (r.groups or 1)
-    if k == (1, 1):
-        return f"{cin}·{r.output_shape[1]}"
-    return f"{cin}·{k[0]}·{k[1]}·{r.output_shape[1]}"
+def term_text(c: ConvTerm) -> str:
+    """``64·3·3·64`` (C_in/groups · k_h · k_w · C_out), ``256·64`` for a 1×1, ``128/32·3·3·128`` grouped."""
+    cin = f"{c.in_channels}/{c.groups}" if c.groups > 1 else str(c.in_channels)
+    if c.kernel == (1, 1):
+        return f"{cin}·{c.out_channels}"
+    return f"{cin}·{c.kernel[0]}·{c.kernel[1]}·{c.out_channels}"
 
 
-def weights_formula(convs: Sequence[Row]) -> str:
+def weights_formula(convs: Sequence[ConvTerm]) -> str:
     """``2·64·3·3·64`` when the convs are alike, else ``256·64 + 64·3·3·64 + 64·256``."""
-    terms = [conv_term(r) for r in convs]
+    terms = [term_text(c) for c in convs]
     if len(terms) > 1 and len(set(terms)) == 1:
         return f"{len(terms)}·{terms[0]}"
     return " + ".join(terms)
-
-
-def conv_weights(r: Row) -> int:
-    """The weights of a conv (its parameters without a bias)."""
-    k = r.kernel or (1, 1)
-    return r.input_shape[1] // (r.groups or 1) * k[0] * k[1] * r.output_shape[1]
-
-
-def main_convs(insp: Inspection, path: str) -> list[Row]:
-    """The convs on the residual branch of the block at ``path``."""
-    return [r for r in block_leaves(insp, path) if r.kind == "conv" and not r.on_shortcut]
-
-
-def depth_formula(acc: DepthAccount) -> str:
-    """``1 + 3·(3+4+6+3) + 1 = 50`` from the per-stage counts of the account."""
-    stages = [s for s in acc.stages if s.role == "stage" and s.layers]
-    terms = [str(s.layers) for s in acc.stages if s.role == "stem" and s.layers]
-    per = {s.layers_per_block for s in stages}
-    if stages and len(per) == 1 and None not in per and all(s.blocks for s in stages):
-        inner = "+".join(str(s.blocks) for s in stages)
-        terms.append(f"{stages[0].layers_per_block}·({inner})" if len(stages) > 1 else f"{per.pop()}·{inner}")
-    else:
-        terms += [f"{s.layers_per_block}·{s.blocks}" if s.layers_per_block and s.blocks else str(s.layers)
-                  for s in stages]
-    terms += [str(s.layers) for s in acc.stages if s.role == "head" and s.layers]
-    return " + ".join(terms or ["0"]) + f" = {sum(s.layers for s in acc.stages)}"
-
-
-def other_count(acc: DepthAccount) -> tuple[int, str]:
-    """The tutorials' count: the stem conv, the max pool, blocks × layers, no fc (``1 + 1 + 3·3 + … = 50``)."""
-    terms: list[str] = []
-    total = 0
-    for s in acc.stages:
-        if s.role == "stem":
-            terms += [str(n) for n in (s.layers, s.max_pools) if n]
-            total += s.layers + s.max_pools
-        elif s.role == "stage" and s.layers:
-            terms.append(f"{s.blocks}·{s.layers_per_block}" if s.blocks and s.layers_per_block else str(s.layers))
-            total += s.layers + s.max_pools
-    return total, " + ".join(terms or ["0"]) + f" = {total}"
 
 
 def stage_label(acc: DepthAccount, name: str) -> str:
@@ -236,6 +127,16 @@ def stage_label(acc: DepthAccount, name: str) -> str:
         if s.name == name:
             return s.paper_name or s.name
     return name
+
+
+def block_label(m: Model, path: str) -> str:
+    """``conv3_1`` for ``layer2.0`` of an ImageNet ResNet, else the path (the module's name when it is one
+    block)."""
+    stage, _, index = path.partition(".")
+    label = stage_label(m.depth, stage)
+    if label != stage and index.isdigit():
+        return f"{label.removesuffix('_x')}_{int(index) + 1}"
+    return path or m.name
 
 
 def model_list(models: Sequence[Model]) -> str:
@@ -252,7 +153,8 @@ def dot_figure(fid: str, caption: str, source: str) -> Figure:
 
 def plot_figure(fid: str, caption: str, kind: str, insps: Sequence[Inspection], lang: str) -> Figure:
     shown = tuple(insps)
-    return figure(fid, caption, lambda fmt: plot_bytes(kind, shown, fmt, lang), "plot")
+    words = plot_words(lang)
+    return figure(fid, caption, lambda fmt: plot_bytes(kind, shown, fmt, words, lang == "zh"), "plot")
 
 
 def text_cell(text: str) -> Cell:
@@ -261,6 +163,20 @@ def text_cell(text: str) -> Cell:
 
 def num_cell(value: int | str, text: str) -> Cell:
     return Cell(value, "int" if isinstance(value, int) else "text", text=text)
+
+
+def published_params(m: Model, lang: str) -> list[str]:
+    """The published parameter count beside the tool's, with the reason when they count different things."""
+    pub = m.published_params
+    if pub is None:
+        return []
+    fig = pub.figure
+    where = fig.source.short or fig.source.cite()
+    printed = num(fig.exact) if fig.rounding == "exact" else f"{fig.value:.{fig.decimals}f} {fig.unit.split()[0]}"
+    if pub.computed == pub.total:
+        return [t(lang, "published_same", model=m.name, printed=printed, source=where, params=num(pub.total))]
+    return [t(lang, "published_conv_fc", printed=printed, source=where, cf=num(pub.computed),
+              bn=num(pub.total - pub.computed), params=num(pub.total))]
 
 
 # ============================================================================ part 1: the idea
@@ -275,7 +191,7 @@ def cover(data: DeckData, lang: str) -> Slide:
 
 
 def part1(data: DeckData, lang: str) -> list[Slide]:
-    unit = dot_figure("residual-unit", t(lang, "unit_caption"), residual_unit_dot(words(lang), lang))
+    unit = dot_figure("residual-unit", t(lang, "unit_caption"), residual_unit_dot(diagram_words(lang)))
     return [
         Slide(t(lang, "deg_title"), (BulletList((t(lang, "deg_1"), t(lang, "deg_2"), t(lang, "deg_3"))),),
               (t(lang, "deg_notes"),), id="p1-degradation"),
@@ -287,219 +203,198 @@ def part1(data: DeckData, lang: str) -> list[Slide]:
 # ============================================================================ part 2: basic vs bottleneck
 
 
-@dataclass(frozen=True)
-class BlockCost:
-    """A block's conv weights (with the formula), parameters and MACs, from its inspected rows."""
-
-    insp: Inspection
-    formula: str
-    weights: int
-    params: int
-    macs: int
-    channels: int
-    size: str
+def channels(b: Block) -> int:
+    return b.row.input_shape[1]
 
 
-def block_cost(insp: Inspection, path: str = FIG5_BLOCK) -> BlockCost:
-    convs = main_convs(insp, path)
-    row = insp.row(path)
-    return BlockCost(insp, weights_formula(convs), sum(conv_weights(r) for r in convs), row.params,
-                     row.macs or 0, row.input_shape[1], hw(row.input_shape))
+def _panel(b: Block, title: str, lang: str) -> Panel:
+    caption = t(lang, "panel_caption", weights=num(b.conv_weights), params=num(b.params), macs=si(b.macs),
+                hw=hw(b.row.input_shape))
+    return Panel(b, title, caption)
 
 
-def _panel(cost: BlockCost, title: str, lang: str) -> Panel:
-    caption = t(lang, "panel_caption", weights=num(cost.weights), params=num(cost.params), macs=si(cost.macs),
-                hw=cost.size)
-    return Panel(cost.insp, FIG5_BLOCK, title, caption)
+def _pair_panels(a: Block, b: Block, lang: str) -> list[Panel]:
+    return [_panel(a, t(lang, "fig5_basic_panel", c=channels(a)), lang),
+            _panel(b, t(lang, "fig5_bottleneck_panel", c=channels(b)), lang)]
 
 
 def part2(data: DeckData, lang: str) -> list[Slide]:
-    a, b = block_cost(data.fig5[0]), block_cost(data.fig5[1])
-    panels = [_panel(a, t(lang, "fig5_basic_panel", c=a.channels), lang),
-              _panel(b, t(lang, "fig5_bottleneck_panel", c=b.channels), lang)]
-    fig5 = Slide(t(lang, "fig5_title"), (
-        dot_figure("fig5", t(lang, "fig5_title"), blocks_dot("fig5", panels, words(lang), lang)),
-        BulletList((t(lang, "fig5_1", formula=a.formula, weights=num(a.weights)),
-                    t(lang, "fig5_2", formula=b.formula, weights=num(b.weights)),
-                    t(lang, "fig5_3", macs_a=si(a.macs), macs_b=si(b.macs), ratio=times(b.channels, a.channels)))),
-    ), (t(lang, "fig5_notes", ca=a.channels, cb=b.channels, hw=a.size),), id="p2-fig5")
-    c, d = block_cost(data.same_width[0]), block_cost(data.same_width[1])
-    mid = main_convs(d.insp, FIG5_BLOCK)[0].output_shape[1]
-    panels = [_panel(c, t(lang, "fig5_basic_panel", c=c.channels), lang),
-              _panel(d, t(lang, "fig5_bottleneck_panel", c=d.channels), lang)]
-    same = Slide(t(lang, "same_title", c=c.channels, wa=num(c.weights), wb=num(d.weights)), (
-        dot_figure("same-width", t(lang, "same_title", c=c.channels, wa=num(c.weights), wb=num(d.weights)),
-                   blocks_dot("same_width", panels, words(lang), lang)),
-        BulletList((t(lang, "same_1", c=c.channels, formula=c.formula, weights=num(c.weights)),
-                    t(lang, "same_2", mid=mid, weights=num(d.weights), ratio=times(c.weights, d.weights)),
+    a, b = data.fig5
+    words = diagram_words(lang)
+    fig5 = Slide(t(lang, "fig5_title", ca=channels(a), cb=channels(b)), (
+        dot_figure("fig5", t(lang, "fig5_title", ca=channels(a), cb=channels(b)),
+                   blocks_dot("fig5", _pair_panels(a, b, lang), words)),
+        BulletList((t(lang, "fig5_1", formula=weights_formula(a.convs), weights=num(a.conv_weights)),
+                    t(lang, "fig5_2", formula=weights_formula(b.convs), weights=num(b.conv_weights)),
+                    t(lang, "fig5_3", macs_a=si(a.macs), macs_b=si(b.macs), ratio=times(channels(b), channels(a))))),
+    ), (t(lang, "fig5_notes", ca=channels(a), cb=channels(b), hw=hw(a.row.input_shape)),), id="p2-fig5")
+    c, d = data.same_width
+    title = t(lang, "same_title", c=channels(c), wa=num(c.conv_weights), wb=num(d.conv_weights))
+    same = Slide(title, (
+        dot_figure("same-width", title, blocks_dot("same_width", _pair_panels(c, d, lang), words)),
+        BulletList((t(lang, "same_1", c=channels(c), formula=weights_formula(c.convs), weights=num(c.conv_weights)),
+                    t(lang, "same_2", mid=d.convs[0].out_channels, weights=num(d.conv_weights),
+                      ratio=times(c.conv_weights, d.conv_weights)),
                     t(lang, "same_3"))),
-    ), (t(lang, "same_notes", c=c.channels, hw=c.size, wa=num(c.weights), wb=num(d.weights), ma=num(c.macs),
-          mb=num(d.macs)),), id="p2-same-width")
+    ), (t(lang, "same_notes", c=channels(c), hw=hw(c.row.input_shape), wa=num(c.conv_weights),
+          wb=num(d.conv_weights), ma=num(c.macs), mb=num(d.macs)),), id="p2-same-width")
     return [fig5, same]
 
 
 # ============================================================================ part 3: shortcuts, stride
 
 
-@dataclass(frozen=True)
-class BlockKind:
-    """Blocks of a network that share a shortcut kind and a stride."""
-
-    shortcut: str  # projection | option_a | identity | none
-    stride: int
-    paths: tuple[str, ...]
+def _kind_title(m: Model, kind: KindGroup, lang: str) -> str:
+    names = [block_label(m, p) for p in kind.paths]
+    shown = ", ".join(names) if len(names) <= 3 else t(lang, "n_blocks", n=len(names))
+    title = t(lang, f"kind_{kind.shortcut}", blocks=shown, stride=kind.stride)
+    return title + (t(lang, "kind_drawn", block=names[0]) if len(names) > 1 else "")
 
 
-def _shortcut(leaves: Sequence[Row]) -> str:
-    side = [r for r in leaves if r.on_shortcut]
-    if any(r.params for r in side):
-        return "projection"
-    if any(r.kind == "shortcut" for r in side):
-        return "option_a"
-    return "identity" if any(r.kind == "add" for r in leaves) else "none"
+def kind_caption(kind: KindGroup, lang: str) -> str:
+    """The numbers of a kind of block: each block's when they are alike, else the range and the sum."""
+    first, n = kind.blocks[0], len(kind.blocks)
+    if kind.alike:
+        key = "kind_alike" if n > 1 else "kind_one"
+        return t(lang, key, weights=num(first.conv_weights + first.shortcut_weights), params=num(first.params),
+                 macs=si(first.macs))
+    params = kind.params
+    macs = [b.macs or 0 for b in kind.blocks]
+    cost = (t(lang, "kind_macs_each", macs=si(macs[0])) if len(set(macs)) == 1
+            else t(lang, "kind_macs_range", mlo=si(min(macs)), mhi=si(max(macs))))
+    return t(lang, "kind_range", lo=num(min(params)), hi=num(max(params)), total=num(sum(params)), n=n, macs=cost)
 
 
-def _block_stride(leaves: Sequence[Row]) -> int:
-    out = 1
-    for r in leaves:
-        if not r.on_shortcut and r.stride:
-            out *= max(r.stride)
-    return out
-
-
-def block_kinds(insp: Inspection) -> list[BlockKind]:
-    """The kinds of block in a network, projections first (stride 1, then 2), then the others."""
-    kinds: dict[tuple[str, int], list[str]] = {}
-    for g in partition(insp.rows):
-        for b in g.blocks:
-            kinds.setdefault((_shortcut(b.leaves), _block_stride(b.leaves)), []).append(b.row.name)
-    order = ("projection", "option_a", "identity", "none")
-    return [BlockKind(k[0], k[1], tuple(v)) for k, v in sorted(kinds.items(), key=lambda kv: (order.index(kv[0][0]),
-                                                                                               kv[0][1]))]
-
-
-def paper_block(m: Model, path: str) -> str:
-    """``conv3_1`` for ``layer2.0`` of an ImageNet ResNet, else the path."""
-    stage, _, index = path.partition(".")
-    label = stage_label(m.depth, stage)
-    return f"{label.removesuffix('_x')}_{int(index) + 1}" if label != stage and index.isdigit() else path
-
-
-def _kind_title(m: Model, kind: BlockKind, lang: str) -> str:
-    names = [paper_block(m, p) for p in kind.paths]
-    shown = ", ".join(names) if len(names) <= 3 else t(lang, "the_other_blocks", n=len(names))
-    return t(lang, f"kind_{kind.shortcut}", blocks=shown, stride=kind.stride)
+def kinds_lines(m: Model, lang: str) -> list[str]:
+    """What each line style of the drawing means, for the kinds this network has, and what the projections
+    hold."""
+    present = {k.shortcut for k in m.kinds}
+    total = sum(len(k.blocks) for k in m.kinds)
+    lines = []
+    if "identity" in present:
+        lines.append(t(lang, "kinds_identity"))
+    projections = [b for k in m.kinds if k.shortcut == "projection" for b in k.blocks]
+    if projections:
+        changes = all(b.row.input_shape != b.row.output_shape for b in projections)
+        kernels = sorted({f"{c.kernel[0]}×{c.kernel[1]}" for b in projections for c in b.shortcut_convs})
+        lines.append(t(lang, "kinds_projection_where" if changes else "kinds_projection", k="/".join(kernels),
+                       n=len(projections), total=total))
+        w = sum(b.shortcut_weights for b in projections)
+        p = sum(b.shortcut_params for b in projections)
+        lines.append(t(lang, "kinds_2", n=len(projections), w=num(w), p=num(p), pct=pct(p, m.insp.totals.params)))
+    if "option_a" in present:
+        lines.append(t(lang, "kinds_option_a"))
+    if "none" in present:
+        lines.append(t(lang, "kinds_none"))
+    return lines
 
 
 def part3(data: DeckData, lang: str) -> list[Slide]:
     m = data.main
-    kinds = block_kinds(m.insp)
-    total = sum(len(k.paths) for k in kinds)
     slides: list[Slide] = []
-    if kinds:
-        panels = [Panel(m.insp, k.paths[0], _kind_title(m, k, lang), t(lang, "kind_caption", n=len(k.paths),
-                                                                          total=total)) for k in kinds]
-        side = [r for r in m.insp.rows if r.is_leaf and r.on_shortcut and r.params]
-        n_proj = len({r.name.rsplit(".", 2)[0] for r in side})
-        w_proj = sum(r.params for r in side)
-        bullets = [t(lang, "kinds_1")]
-        if n_proj:
-            bullets.append(t(lang, "kinds_2", n=n_proj, w=num(w_proj), pct=pct(w_proj, m.insp.totals.params)))
+    if m.kinds:
+        panels = [Panel(k.blocks[0], _kind_title(m, k, lang), kind_caption(k, lang)) for k in m.kinds]
         slides.append(Slide(t(lang, "kinds_title", model=m.name), (
             dot_figure("block-kinds", t(lang, "kinds_title", model=m.name),
-                       blocks_dot("block_kinds", panels, words(lang), lang)),
-            BulletList(tuple(bullets))), (t(lang, "kinds_notes", model=m.name),), id="p3-shortcuts"))
+                       blocks_dot("block_kinds", panels, diagram_words(lang))),
+            BulletList(tuple(kinds_lines(m, lang)))), (t(lang, "kinds_notes", model=m.name),), id="p3-shortcuts"))
     slides.append(stride_slide(data, lang))
     return slides
 
 
-def first_downsampling_block(insp: Inspection) -> str:
-    """The first block whose main path has a stride above 1 (``layer2.0``)."""
-    for g in partition(insp.rows):
-        for b in g.blocks:
-            if _block_stride(b.leaves) > 1:
-                return b.row.name
-    raise InspectError(f"{insp.model} has no downsampling block")
+def stride_lines(v1: Inspection, v15: Inspection, block: Block, lang: str) -> list[str]:
+    a, b = v1.totals, v15.totals
+    lines = []
+    delta = b.macs - a.macs
+    if a.params == b.params:
+        lines.append(t(lang, "stride_1", params=num(b.params), delta=num(delta), macs_a=si(a.macs),
+                       macs_b=si(b.macs), pct=pct(delta, a.macs)))
+    strided = next((c for c in block.convs if c.stride > 1), None)
+    if strided is not None and strided.kernel == (1, 1):
+        s = strided.stride
+        lines.append(t(lang, "stride_2", s=s, n=s * s - 1, of=s * s))
+    lines.append(t(lang, "stride_3", rf_a=size(a.rf), rf_b=size(b.rf)))
+    return lines
 
 
 def stride_slide(data: DeckData, lang: str) -> Slide:
     v1, v15 = data.stride
-    block = first_downsampling_block(v1)
-    base = v1.model
-    panels = [Panel(v1, block, t(lang, "stride_panel_v1", model=base),
+    base = data.stride_base
+    first = first_downsampling(v1)
+    if first is None:
+        raise InspectError(f"{base} has no downsampling block to show the stride placement on")
+    from ..analysis.facts import blocks_of
+
+    other = blocks_of(v15)[first.path]
+    panels = [Panel(first, t(lang, "stride_panel_v1", model=base),
                     t(lang, "stride_caption", macs=num(v1.totals.macs), rf=size(v1.totals.rf))),
-              Panel(v15, block, t(lang, "stride_panel_v15", model=base),
+              Panel(other, t(lang, "stride_panel_v15", model=base),
                     t(lang, "stride_caption", macs=num(v15.totals.macs), rf=size(v15.totals.rf)))]
-    delta = v15.totals.macs - v1.totals.macs
-    bullets = (t(lang, "stride_1", params=num(v15.totals.params), delta=num(delta), macs_a=si(v1.totals.macs),
-                 macs_b=si(v15.totals.macs), pct=pct(delta, v1.totals.macs)),
-               t(lang, "stride_2"),
-               t(lang, "stride_3", rf_a=size(v1.totals.rf), rf_b=size(v15.totals.rf)))
     return Slide(t(lang, "stride_title"), (
-        dot_figure("stride", t(lang, "stride_title"), blocks_dot("stride", panels, words(lang), lang)),
-        BulletList(bullets)), (t(lang, "stride_notes", model=base, input=hw(v1.input_shape), block=block),),
-        id="p3-stride")
+        dot_figure("stride", t(lang, "stride_title"), blocks_dot("stride", panels, diagram_words(lang))),
+        BulletList(tuple(stride_lines(v1, v15, first, lang)))),
+        (t(lang, "stride_notes", model=base, input=hw(v1.input_shape), block=first.path),), id="p3-stride")
 
 
 # ============================================================================ part 4: the architecture table
 
 
-def _stage_cell(g: Group) -> str:
-    """``[1×1, 64; 3×3, 64; 1×1, 256] × 3`` from the first block's main-path convs and the block count."""
-    if not g.blocks:
-        convs = [r for r in g.leaves if is_weighted(r)]
-        return f"[{convs[0].kernel[0] if convs and convs[0].kernel else 1}×…] × {len(convs)}" if convs else ""
-    convs = [r for r in g.blocks[0].leaves if is_weighted(r)]
-    parts = []
-    for r in convs:
-        k = r.kernel or (1, 1)
-        groups = f", C={r.groups}" if r.groups and r.groups > 1 else ""
-        parts.append(f"{k[0]}×{k[1]}, {r.output_shape[1]}{groups}")
-    return "[" + "\n ".join(parts) + f"] × {len(g.blocks)}"
+def layer_text(layer: PaperLayer, lang: str) -> str:
+    """``3×3, 64`` (with ``C=32`` and ``/2``), ``3×3 max pool, /2``, ``avg pool``, ``1000-d fc``."""
+    if layer.kind == "fc":
+        return t(lang, "arch_fc", n=layer.channels)
+    k = f"{layer.kernel[0]}×{layer.kernel[1]}" if layer.kernel else ""
+    if layer.kind in ("max pool", "average pool"):
+        stride = f"{t(lang, 'sep')}/{layer.stride}" if layer.stride > 1 else ""
+        return (t(lang, "arch_maxpool", k=k) if layer.kind == "max pool" else t(lang, "arch_avgpool")) + stride
+    groups = f", C={layer.groups}" if layer.groups > 1 else ""
+    stride = f", /{layer.stride}" if layer.stride > 1 else ""
+    return f"{k}, {layer.channels}{groups}{stride}"
 
 
-def _stem_cell(g: Group) -> str:
-    convs = [r for r in g.leaves if r.kind == "conv"]
+def cell_text(cells: Sequence[PaperCell], lang: str) -> str:
+    """The lines of a Table 1 cell: layers joined, a bracket ``[…] × n`` per repeated block."""
     out = []
-    for r in convs:
-        k = r.kernel or (1, 1)
-        s = max(r.stride) if r.stride else 1
-        out.append(f"{k[0]}×{k[1]}, {r.output_shape[1]}" + (f", /{s}" if s > 1 else ""))
-    return "; ".join(out)
-
-
-def _pool_cell(r: Row, lang: str) -> str:
-    """``3×3 max pool, /2`` from the pool's own kernel and stride."""
-    k = r.kernel or (1, 1)
-    s = max(r.stride) if r.stride else 1
-    return t(lang, "arch_maxpool", k=f"{k[0]}×{k[1]}", s=s)
+    for c in cells:
+        if c.repeat is None:
+            out.append(t(lang, "sep").join(layer_text(x, lang) for x in c.layers))
+        else:
+            out.append("[" + "\n ".join(layer_text(x, lang) for x in c.layers) + f"] × {c.repeat}")
+    return "\n".join(out)
 
 
 def arch_rows(m: Model, lang: str) -> dict[str, tuple[str, str]]:
-    """Row key → (output size, cell) for one model: conv1, the stages, the head."""
-    out: dict[str, tuple[str, str]] = {}
-    groups = partition(m.insp.rows)
-    stem_pools = [r for g in groups if g.role == "stem" for r in g.leaves if "MaxPool" in r.type]
-    first_stage = next((i for i, g in enumerate(groups) if g.role == "stage"), -1)
-    for i, g in enumerate(groups):
-        if g.role == "stem":
-            convs = [r for r in g.leaves if r.kind == "conv"]
-            out[stage_label(m.depth, "stem")] = (hw(convs[-1].output_shape) if convs else "", _stem_cell(g))
-        elif g.role == "stage":
-            cell = _stage_cell(g)
-            if i == first_stage and stem_pools:  # Table 1 lists the stem's max pool under conv2_x
-                cell = _pool_cell(stem_pools[0], lang) + "\n" + cell
-            out[stage_label(m.depth, g.name)] = (hw(g.leaves[-1].output_shape), cell)
-        else:
-            fcs = [r for r in g.leaves if r.kind == "linear"]
-            if fcs:
-                out["head"] = ("1×1", t(lang, "arch_head", n=fcs[-1].output_shape[-1]))
-    return out
+    """Row key → (output size, cell) for one model, from the Table 1 rows of its analysis."""
+    return {("head" if key == "head" else key): (hw(out) if out else "", cell_text(cells, lang))
+            for key, _, out, cells in model_rows(m.insp)}
 
 
-def arch_table(models: Sequence[Model], lang: str) -> Table:
+def _printed(fig: RefFigure) -> str:
+    """``3.8×10⁹``: the paper's value as printed."""
+    return f"{fig.value:.{fig.decimals}f}×10⁹"
+
+
+def _paper_rows(cols: Sequence[PaperColumn], lang: str) -> list[TableRow]:
+    """The paper's layout (stride on the first 1×1) computed, beside the paper's printed FLOPs, when any column
+    has them; the printed values alone when no column needs the other layout."""
+    if any(c.v1_macs is not None for c in cols):
+        cells = []
+        for c in cols:
+            macs = c.v1_macs if c.v1_macs is not None else c.macs
+            text = power_of_ten(macs, TABLE1_DECIMALS) + (f" ({_printed(c.published)})" if c.published else "")
+            cells.append(num_cell(macs, text))
+        return [TableRow((text_cell(t(lang, "arch_v1")), text_cell(""), *cells), tags=frozenset({"total"}))]
+    if any(c.published is not None for c in cols):
+        return [TableRow((text_cell(t(lang, "arch_published")), text_cell(""), *(
+            text_cell(_printed(c.published)) if c.published is not None else text_cell("") for c in cols)),
+            tags=frozenset({"published"}))]
+    return []
+
+
+def arch_table(models: Sequence[Model], cols: Sequence[PaperColumn], lang: str) -> Table:
     per = [arch_rows(m, lang) for m in models]
     keys = list(dict.fromkeys(k for rows in per for k in rows))
+    keys.sort(key=lambda k: k == "head")
     columns = (Column("layer", t(lang, "arch_layer")), Column("output", t(lang, "arch_output")),
                *(Column(m.name, m.name) for m in models))
     rows = []
@@ -512,9 +407,27 @@ def arch_table(models: Sequence[Model], lang: str) -> Table:
                           *(num_cell(m.insp.totals.params, si(m.insp.totals.params)) for m in models)),
                          tags=frozenset({"total"})))
     rows.append(TableRow((text_cell(t(lang, "arch_macs")), text_cell(""),
-                          *(num_cell(m.insp.totals.macs, f"{m.insp.totals.macs / 1e9:.3f}×10⁹") for m in models)),
-                         tags=frozenset({"total"})))
+                          *(num_cell(m.insp.totals.macs, power_of_ten(m.insp.totals.macs, TABLE1_DECIMALS))
+                            for m in models)), tags=frozenset({"total"})))
+    rows += _paper_rows(cols, lang)
     return Table(columns, tuple(rows), id="architecture", role="architecture")
+
+
+def _names(stages: Sequence[StageFacts], lang: str) -> str:
+    names = [s.paper_name or s.name for s in stages]
+    return names[0] if len(names) == 1 else t(lang, "names_range", a=names[0], b=names[-1])
+
+
+def downsampling_note(models: Sequence[Model], lang: str) -> str:
+    """Which stages' first blocks downsample, when every network of the slide agrees; else nothing."""
+    found = set()
+    for m in models:
+        down = [s for s in m.stages if s.first is not None and s.first.stride > 1]
+        found.add((_names(down, lang), tuple(sorted({s.first.stride for s in down if s.first}))) if down else None)
+    if len(found) != 1 or None in found:
+        return ""
+    names, strides = found.pop()  # type: ignore[misc]
+    return t(lang, "arch_down", names=names, s=strides[0]) if len(strides) == 1 else ""
 
 
 def part4(data: DeckData, lang: str) -> list[Slide]:
@@ -525,11 +438,17 @@ def part4(data: DeckData, lang: str) -> list[Slide]:
     for block, ms in groups.items():
         for i in range(0, len(ms), MAX_TABLE_MODELS):
             chunk = ms[i:i + MAX_TABLE_MODELS]
-            v15 = any(m.spec.block == "bottleneck" and m.spec.stride_on == "3x3" for m in chunk)
-            note = t(lang, "arch_note", input=input_text(data, lang, chunk), stride=t(lang, "arch_v15") if v15 else "")
+            cols = [data.paper[m.name] for m in chunk]
+            v15 = any(c.v1_macs is not None for c in cols)
+            source = next((c.published.source.short for c in cols if c.published is not None), "")
+            note = t(lang, "arch_note", input=input_text(data, lang, chunk), stride=t(lang, "arch_v15") if v15 else "",
+                     source=t(lang, "arch_source" if v15 else "arch_source_row", source=source) if source else "")
+            notes = [downsampling_note(chunk, lang), t(lang, "arch_notes")]
+            if any(c.published is not None for c in cols):
+                notes.append(t(lang, "arch_published_note"))
             slides.append(Slide(t(lang, "arch_title", models=", ".join(m.name for m in chunk)),
-                                (arch_table(chunk, lang), Note(note.strip())),
-                                (t(lang, "arch_notes", published=t(lang, "no_published")),),
+                                (arch_table(chunk, cols, lang), Note(note)),
+                                (t(lang, "sentence_sep").join(n for n in notes if n),),
                                 id=f"p4-architecture-{block}-{i // MAX_TABLE_MODELS + 1}"))
     return slides
 
@@ -574,13 +493,13 @@ def part5(data: DeckData, lang: str) -> list[Slide]:
             Formula(f"{a.name}: {depth_formula(a.depth)}"), Formula(f"{b.name}: {depth_formula(b.depth)}"),
         ), (t(lang, "diff_notes"),), id="p5-difference"))
     m = data.main
-    seed_total, seed_text = other_count(m.depth)
-    counts = m.depth.counts
-    title = (t(lang, "seed_title", depth=m.depth.depth) if seed_total == m.depth.depth
+    acc = m.depth
+    counts = acc.counts
+    title = (t(lang, "seed_title", depth=acc.depth) if acc.seed_depth == acc.depth
              else t(lang, "seed_title_diff", model=m.name))
     slides.append(Slide(title, (
-        Formula(seed_text, label=t(lang, "seed_label_other")), Paragraph(t(lang, "seed_1")),
-        Formula(depth_formula(m.depth), label=t(lang, "seed_label_paper")), Paragraph(t(lang, "seed_2")),
+        Formula(depth_formula(acc), label=t(lang, "seed_label_paper")),
+        Formula(seed_formula(acc), label=t(lang, "seed_label_other")),
         Paragraph(t(lang, "seed_3", convs=counts.convs, fcs=counts.linears, total=counts.all_weighted)),
         Note(t(lang, "seed_4"), kind="convention"),
     ), (t(lang, "seed_notes", model=m.name),), id="p5-other-count"))
@@ -602,17 +521,18 @@ def worked_layer(insp: Inspection) -> Row:
     raise InspectError(f"{insp.model} has no convolution to work through")
 
 
-def size_formula(n: int, k: int, s: int, p: int, d: int) -> tuple[str, int]:
-    """``⌊(28 + 2·1 − 3)/2⌋ + 1 = 14`` (dilation written out when it is not 1)."""
-    span = f"{k}" if d == 1 else f"{d}·({k} − 1) − 1"
-    out = (n + 2 * p - (d * (k - 1) + 1)) // s + 1
-    inner = f"({n} + 2·{p} − {span})" if d == 1 else f"({n} + 2·{p} − {d}·({k} − 1) − 1)"
-    return f"⌊{inner}/{s}⌋ + 1 = {out}", out
+def step_text(step: Step) -> str:
+    """``⌊(28 + 2·1 − 3)/2⌋ + 1 = 14``: the step's expression with the numbers put in, and its value."""
+    assert step.expr is not None and step.value is not None
+    return f"{show(step.expr, False)} = {num(step.value)}"
 
 
-def _axes(values: tuple[int, int] | None) -> list[int]:
-    v = values or (1, 1)
-    return [v[0]] if v[0] == v[1] else [v[0], v[1]]
+def _axis_steps(steps: Sequence[Step], target: str) -> list[Step]:
+    """The h and w steps of ``target`` with an expression (the h step alone when both read the same)."""
+    found = [s for s in steps if s.target == target and s.expr is not None and s.value is not None]
+    if len(found) == 2 and show(found[0].expr or 0, False) == show(found[1].expr or 0, False):
+        return found[:1]
+    return found
 
 
 def followed_by_norm(insp: Inspection, r: Row) -> bool:
@@ -623,39 +543,34 @@ def followed_by_norm(insp: Inspection, r: Row) -> bool:
 def part6(data: DeckData, lang: str) -> list[Slide]:
     m = data.main
     r = worked_layer(m.insp)
-    src = m.insp.row(r.inputs[0]) if r.inputs else None
-    k, s = r.kernel or (1, 1), r.stride or (1, 1)
-    p, d = r.padding or (0, 0), r.dilation or (1, 1)
-    ins = r.input_shape[2:]
-    square = ins[0] == ins[1] and k[0] == k[1] and s[0] == s[1] and p[0] == p[1]
-    axes = [0] if square else [0, 1]
-    sizes = [size_formula(ins[a], k[a], s[a], p[a], d[a])[0] for a in axes]
-    weights = conv_weights(r)
-    bias = r.params - weights
-    param_text = f"{r.input_shape[1]}/{r.groups}·" if r.groups and r.groups > 1 else f"{r.input_shape[1]}·"
-    param_text += f"{k[0]}·{k[1]}·{r.output_shape[1]}" + (f" + {bias}" if bias else "") + f" = {num(r.params)}"
+    e = explain(m.insp, r.name)
+    k, s, p = r.kernel or (1, 1), r.stride or (1, 1), r.padding or (0, 0)
     what = t(lang, "layer_what", kernel=f"{k[0]}×{k[1]}", stride=size(s), padding=size(p), cin=r.input_shape[1],
              cout=r.output_shape[1], hin=chw(r.input_shape))
-    out_hw = r.output_shape[2:]
-    macs_text = f"{num(weights)} × {out_hw[0]}·{out_hw[1]} = {num(r.macs)}"
+    sizes = [step_text(x) for x in _axis_steps(e.output, "h_out") + _axis_steps(e.output, "w_out")]
+    sizes = list(dict.fromkeys(sizes))
+    params = [step_text(x) for x in e.params if x.expr is not None and x.value is not None and x.target == "weights"]
+    bias = r.params - (next((x.value for x in e.params if x.target == "weights"), r.params) or 0)
+    if bias:
+        params += [step_text(x) for x in e.params if x.expr is not None and x.value is not None
+                   and x.target == "params"]
+    notes = (t(lang, "layer_notes", layer=r.name, model=m.name, input=hw(m.insp.input_shape),
+               src=e.rf_source or "—"),)
     first = Slide(t(lang, "layer_title", layer=r.name, model=m.name), (
         Paragraph(what),
-        Formula(" · ".join(sizes) if len(sizes) > 1 else sizes[0], label=t(lang, "layer_size")),
-        Formula(param_text, label=t(lang, "layer_params")),
+        *(Formula(x, label=t(lang, "layer_size")) for x in sizes[:2]),
+        *(Formula(x, label=t(lang, "layer_params")) for x in params),
         *((Note(t(lang, "layer_bias" if followed_by_norm(m.insp, r) else "layer_nobias")),) if not bias else ()),
-    ), (t(lang, "layer_notes", layer=r.name, model=m.name, input=hw(m.insp.input_shape),
-          src=src.name if src else "—"),), id="p6-layer-size")
-    blocks: list[Any] = [Formula(macs_text, label=t(lang, "layer_macs")), Note(t(lang, "layer_macs_note"))]
-    if src is not None and src.rf and src.jump and r.rf and r.jump:
-        span = d[0] * (k[0] - 1)
-        kk = f"({k[0]} − 1)" if d[0] == 1 else f"{d[0]}·({k[0]} − 1)"
-        blocks += [Formula(f"{src.rf[0]} + {kk}·{src.jump[0]} = {src.rf[0] + span * src.jump[0]}",
-                           label=t(lang, "layer_rf")),
-                   Formula(f"{src.jump[0]} · {s[0]} = {src.jump[0] * s[0]}", label=t(lang, "layer_jump")),
-                   Note(t(lang, "layer_rf_note"))]
-    second = Slide(t(lang, "layer_title2", layer=r.name), tuple(blocks),
-                   (t(lang, "layer_notes", layer=r.name, model=m.name, input=hw(m.insp.input_shape),
-                      src=src.name if src else "—"),), id="p6-layer-cost")
+    ), notes, id="p6-layer-size")
+    blocks: list[Any] = [Formula(step_text(x), label=t(lang, "layer_macs")) for x in e.macs
+                         if x.expr is not None and x.value is not None]
+    blocks.append(Note(t(lang, "layer_macs_note")))
+    rf = _axis_steps(e.rf, "rf")
+    if rf and all(x.basis == "rf_window" for x in rf):
+        blocks += [Formula(step_text(x), label=t(lang, "layer_rf")) for x in rf]
+        blocks += [Formula(step_text(x), label=t(lang, "layer_jump")) for x in _axis_steps(e.rf, "jump")]
+        blocks.append(Note(t(lang, "layer_rf_note")))
+    second = Slide(t(lang, "layer_title2", layer=r.name), tuple(blocks), notes, id="p6-layer-cost")
     return [first, second]
 
 
@@ -690,7 +605,9 @@ def part7(data: DeckData, lang: str) -> list[Slide]:
                         t(lang, "family_3", a=small.name, pa=si(small.insp.totals.params), b=big.name,
                           pb=si(big.insp.totals.params)))),
         ), (t(lang, "family_notes"),), id="p7-family"))
-    slides.append(vgg_slide(data, lang))
+    resnets = [x for x in data.core if not x.spec.is_vgg]
+    if resnets:
+        slides.append(vgg_slide(data, max(resnets, key=lambda x: x.depth.depth), lang))
     return slides
 
 
@@ -698,22 +615,20 @@ def same_cost_line(m: Model, lang: str) -> list[str]:
     """When the last 3×3 conv of every stage costs the same MACs (channels double as the map halves), say so,
     with the numbers; otherwise nothing."""
     convs = []
-    for g in partition(m.insp.rows):
-        if g.role == "stage" and g.blocks:
-            last = [r for r in g.blocks[-1].leaves if is_weighted(r) and r.kernel == (3, 3)]
-            if last:
-                convs.append(last[-1])
-    if len(convs) < 2 or len({r.macs for r in convs}) != 1:
+    for st in m.stages:
+        last = [c for c in st.blocks[-1].convs if c.kernel == (3, 3)] if st.blocks else []
+        if last:
+            convs.append(last[-1])
+    macs = [m.insp.row(c.name).macs for c in convs]
+    if len(convs) < 2 or len(set(macs)) != 1 or macs[0] is None:
         return []
-    ratios = {conv_weights(b) // conv_weights(a) for a, b in pairwise(convs)
-              if conv_weights(b) % conv_weights(a) == 0}
-    if len(ratios) != 1:
+    ratios = {b.weights // a.weights for a, b in pairwise(convs) if b.weights % a.weights == 0}
+    if len(ratios) != 1 or any(b.weights % a.weights for a, b in pairwise(convs)):
         return []
-    return [t(lang, "stages_3", macs=si(convs[0].macs), ratio=ratios.pop(), n=len(convs))]
+    return [t(lang, "stages_3", macs=si(macs[0]), ratio=ratios.pop(), n=len(convs))]
 
 
-def vgg_slide(data: DeckData, lang: str) -> Slide:
-    deep = max(data.core, key=lambda x: x.depth.depth)
+def vgg_slide(data: DeckData, deep: Model, lang: str) -> Slide:
     vgg = data.vgg
     a, b = deep.insp.totals, vgg.insp.totals
     columns = (Column("what", ""), Column(deep.name, deep.name, "int"), Column("vgg19", "VGG-19", "int"))
@@ -734,20 +649,35 @@ def vgg_slide(data: DeckData, lang: str) -> Slide:
 # ============================================================================ part 8: receptive fields
 
 
+def outgrowth_lines(m: Model, lang: str) -> list[str]:
+    """Where the receptive field outgrows the input and how many units then see all of it (true of every
+    unit only where the facts say so)."""
+    o = m.outgrowth
+    h, w = o.input_hw
+    shape = f"{h}×{w}"
+    if o.first_larger is None and o.first_all is None:
+        return [t(lang, "rf_2_inside", size=shape)]
+    lines = []
+    f = o.first_larger
+    if f is not None:
+        lines.append(t(lang, "rf_2", layer=f.layer, size=shape, n=num(f.seeing_all), units=num(f.units)))
+    if o.first_all is not None and o.first_all is not f:
+        lines.append(t(lang, "rf_all", layer=o.first_all.layer))
+    elif o.first_all is None and o.last is not None and (f is None or o.last.layer != f.layer):
+        lines.append(t(lang, "rf_last", layer=o.last.layer, n=num(o.last.seeing_all), units=num(o.last.units)))
+    return lines
+
+
 def part8(data: DeckData, lang: str) -> list[Slide]:
     m = data.main
     tot = m.insp.totals
-    height = m.insp.input_shape[2]
-    layers = [r for r in m.insp.rows if r.is_leaf and not r.on_shortcut and r.kind in ("conv", "pool") and r.rf
-              and len(r.output_shape) == 4 and r.output_shape[2:] != (1, 1)]
-    beyond = next((r for r in layers if r.rf and r.rf[0] > height), None)
-    second = (t(lang, "rf_2", layer=beyond.name, size=height) if beyond is not None
-              else t(lang, "rf_2_inside", size=height))
+    feature = tot.feature_layer.split(".")[0] if tot.feature_layer else ""
+    first = [t(lang, "rf_1", layer=stage_label(m.depth, feature), rf=size(tot.rf), jump=size(tot.jump))] if tot.rf \
+        else []
+    union = [t(lang, "rf_3")] if any(b.shortcut != "none" for b in m.blocks.values()) else []
     slides = [Slide(t(lang, "rf_title", model=m.name), (
         plot_figure("rf", t(lang, "rf_title", model=m.name), "rf", [m.insp], lang),
-        BulletList((t(lang, "rf_1", layer=stage_label(m.depth, tot.feature_layer.split(".")[0]), rf=size(tot.rf),
-                      jump=size(tot.jump)), second,
-                    t(lang, "rf_3"))),
+        BulletList((*first, *outgrowth_lines(m, lang), *union)),
     ), (t(lang, "rf_notes", model=m.name, input=hw(m.insp.input_shape)),), id="p8-rf")]
     v1, v15 = data.stride
     columns = (Column("stage", t(lang, "rfs_stage")), Column("v1", "v1 RF", "int"), Column("v15", "v1.5 RF", "int"),
@@ -757,10 +687,12 @@ def part8(data: DeckData, lang: str) -> list[Slide]:
                            num_cell(b.rf[0] if b.rf else "", size(b.rf)), num_cell(b.jump[0] if b.jump else "",
                                                                                    size(b.jump))))
                  for a, b in zip(v1.stages, v15.stages, strict=True) if a.name != "head")
+    ra, rb = v1.totals.rf, v15.totals.rf
+    key = "rfs_1" if ra and rb and ra[0] > rb[0] else "rfs_1_plain"
     slides.append(Slide(t(lang, "rfs_title"), (
         Table(columns, rows, id="rf-stride", role="comparison"),
-        Paragraph(t(lang, "rfs_1", rf_a=size(v1.totals.rf), rf_b=size(v15.totals.rf))),
-    ), (t(lang, "rfs_notes", model=v1.model, input=hw(v1.input_shape)),), id="p8-rf-stride"))
+        Paragraph(t(lang, key, rf_a=size(ra), rf_b=size(rb))),
+    ), (t(lang, "rfs_notes", model=data.stride_base, input=hw(v1.input_shape)),), id="p8-rf-stride"))
     return slides
 
 
@@ -771,15 +703,28 @@ def _resnet50(data: DeckData) -> Model | None:
     return next((m for m in data.models if m.name == "resnet50"), None)
 
 
+def group_width_lines(m: Model, lang: str) -> list[str]:
+    """The cardinality and each stage's group width, and which stage a name like ``32x4d`` describes."""
+    grouped = [s for s in m.stages if s.group_widths]
+    cards = {c for s in grouped for c in s.cardinalities}
+    widths = ", ".join(f"{s.paper_name or s.name} {'/'.join(map(str, s.group_widths))}" for s in grouped)
+    card = next(iter(cards)) if len(cards) == 1 else "/".join(map(str, sorted(cards)))
+    lines = [t(lang, "resnext_1", model=m.name, groups=card, widths=widths)]
+    match = re.search(r"_(\d+)x(\d+)d$", m.name)
+    if match and grouped and grouped[0].group_widths == (int(match.group(2)),) and len(grouped) > 1:
+        lines.append(t(lang, "resnext_name", tag=f"{match.group(2)}d", stage=grouped[0].paper_name or grouped[0].name))
+    return lines
+
+
 def resnext_slide(m: Model, data: DeckData, lang: str) -> Slide:
-    grouped = next(r for r in m.insp.rows if r.is_leaf and r.kind == "conv" and r.groups and r.groups > 1)
-    per = grouped.input_shape[1] // (grouped.groups or 1)
-    k = grouped.kernel or (1, 1)
-    dense = grouped.input_shape[1] * k[0] * k[1] * grouped.output_shape[1]
-    bullets = [t(lang, "resnext_1", model=m.name, groups=grouped.groups, per=per),
-               t(lang, "resnext_2", layer=grouped.name, formula=f"{grouped.input_shape[1]}/{grouped.groups}·"
-                 f"{k[0]}·{k[1]}·{grouped.output_shape[1]}", weights=num(conv_weights(grouped)), dense=num(dense)),
-               t(lang, "resnext_3", model=m.name, params=num(m.insp.totals.params), macs=si(m.insp.totals.macs))]
+    bullets = group_width_lines(m, lang)
+    first = next((b for b in m.blocks.values() if b.grouped is not None), None)
+    if first is not None and first.grouped is not None:
+        g = first.grouped
+        dense = ConvTerm(g.name, g.in_channels, g.out_channels, g.kernel, 1, g.stride, 0)
+        bullets.append(t(lang, "resnext_2", layer=g.name, formula=term_text(g), weights=num(g.weights),
+                         dense_formula=term_text(dense), dense=num(dense.weights)))
+    bullets.append(t(lang, "resnext_3", model=m.name, params=num(m.insp.totals.params), macs=si(m.insp.totals.macs)))
     ref = _resnet50(data)
     if ref is not None:
         bullets.append(t(lang, "resnext_3", model=ref.name, params=num(ref.insp.totals.params),
@@ -789,13 +734,22 @@ def resnext_slide(m: Model, data: DeckData, lang: str) -> Slide:
                  id=f"p9-{m.name}")
 
 
+def _inner_width(m: Model) -> int | None:
+    """The width of the first block's second conv (a bottleneck's inner width)."""
+    first = m.stages[0].first if m.stages else None
+    return first.convs[1].out_channels if first is not None and len(first.convs) > 1 else None
+
+
 def wide_slide(m: Model, data: DeckData, lang: str) -> Slide:
-    first = main_convs(m.insp, "layer1.0")
     ref = _resnet50(data)
-    base = main_convs(ref.insp, "layer1.0")[1].output_shape[1] if ref else 64
-    bullets = [t(lang, "wide_1", model=m.name, w=first[1].output_shape[1], base=base),
-               t(lang, "wide_2", model=m.name, depth=m.depth.depth, params=num(m.insp.totals.params),
-                 macs=si(m.insp.totals.macs))]
+    bullets = []
+    w = _inner_width(m)
+    if w is not None:
+        base = _inner_width(ref) if ref is not None else None
+        bullets.append(t(lang, "wide_1", model=m.name, w=w) +
+                       (t(lang, "wide_base", base=base, ref=ref.name) if base is not None and ref is not None else ""))
+    bullets.append(t(lang, "wide_2", model=m.name, depth=m.depth.depth, params=num(m.insp.totals.params),
+                     macs=si(m.insp.totals.macs)))
     if ref is not None:
         bullets.append(t(lang, "wide_2", model=ref.name, depth=ref.depth.depth, params=num(ref.insp.totals.params),
                          macs=si(ref.insp.totals.macs)))
@@ -803,45 +757,78 @@ def wide_slide(m: Model, data: DeckData, lang: str) -> Slide:
                  (t(lang, "variants_notes", models=m.name, input=hw(m.insp.input_shape)),), id=f"p9-{m.name}")
 
 
-def _n(m: Model) -> int | None:
-    blocks = {s.blocks for s in m.depth.stages if s.role == "stage"}
-    return blocks.pop() if len(blocks) == 1 else None
+def per_n(m: Model) -> tuple[int, int, int] | None:
+    """(c, n, d) when depth = c·n + d with n blocks in every stage (6n + 2 for a CIFAR ResNet)."""
+    body = [s for s in m.depth.stages if s.role == "stage" and s.layers]
+    blocks = {s.blocks for s in body}
+    per = {s.layers_per_block for s in body}
+    if len(blocks) != 1 or len(per) != 1 or None in per:
+        return None
+    n, lpb = blocks.pop(), per.pop()
+    assert lpb is not None
+    c = lpb * len(body)
+    return c, n, m.depth.depth - c * n
+
+
+def depth_line(m: Model, lang: str) -> str:
+    form = per_n(m)
+    if form is None:
+        return t(lang, "variant_depth", model=m.name, formula=depth_formula(m.depth))
+    c, n, d = form
+    return t(lang, "variant_depth_n", model=m.name, formula=depth_formula(m.depth), c=c, n=n, d=d,
+             depth=m.depth.depth)
+
+
+def stages_line(m: Model, lang: str) -> str:
+    """``3 stages of 16, 32, 64 channels on 32×32, 16×16, 8×8 maps; stem 3×3 conv, no max pool``."""
+    stem = next((s for s in m.depth.stages if s.role == "stem"), None)
+    kernels = "/".join(dict.fromkeys(f"{c.kernel[0]}×{c.kernel[1]}" for c in stem.convs)) if stem else ""
+    pooled = bool(m.stages) and m.stages[0].after_max_pool
+    return t(lang, "variant_stages", k=len(m.stages), widths=", ".join(str(s.channels) for s in m.stages),
+             sizes=", ".join(hw(s.out_hw) for s in m.stages), stem=kernels,
+             pool=t(lang, "with_max_pool" if pooled else "no_max_pool"))
 
 
 def cifar_slide(ms: Sequence[Model], lang: str) -> Slide:
     bullets: list[str] = []
     for m in ms:
         tot = m.insp.totals
-        n = _n(m)
         if m.spec.family == "resnet-cifar":
             bullets += [t(lang, "cifar_adapt", model=m.name),
                         t(lang, "cifar_3b", params=num(tot.params), macs=si(tot.macs), input=hw(m.insp.input_shape))]
             continue
-        body = [s for s in m.insp.stages if s.name not in ("stem", "head")]
-        bullets.append(t(lang, "cifar_1", model=m.name, formula=depth_formula(m.depth), n=n, depth=m.depth.depth))
-        bullets.append(t(lang, "cifar_2", widths=", ".join(str(s.output_shape[1]) for s in body),
-                         sizes=", ".join(str(s.output_shape[2]) for s in body)))
-        projections = sum(s.projections for s in m.depth.stages)
-        bullets.append(t(lang, "cifar_3", params=num(tot.params)) if not projections
-                       else t(lang, "cifar_3b", params=num(tot.params), macs=si(tot.macs),
-                              input=hw(m.insp.input_shape)))
-    return Slide(t(lang, "cifar_title"), (BulletList(tuple(bullets)),),
-                 (t(lang, "variants_notes", models=model_list(ms), input=input_text_of(ms, lang)),), id="p9-cifar")
+        bullets += [depth_line(m, lang), stages_line(m, lang)]
+        kinds = {k.shortcut for k in m.kinds}
+        if "option_a" in kinds and "projection" not in kinds:
+            bullets.append(t(lang, "cifar_3", params=num(tot.params)))
+        else:
+            bullets.append(t(lang, "cifar_3b", params=num(tot.params), macs=si(tot.macs), input=hw(m.insp.input_shape)))
+        bullets += published_params(m, lang)
+    form = per_n(ms[0])
+    title = t(lang, "cifar_title_n", c=form[0], d=form[2]) if form else t(lang, "cifar_title")
+    return Slide(title, (BulletList(tuple(bullets)),),
+                 (t(lang, "variants_notes", models=model_list(ms), input=input_text_of(ms)),), id="p9-cifar")
 
 
-def input_text_of(ms: Sequence[Model], lang: str) -> str:
-    sizes = list(dict.fromkeys(hw(m.insp.input_shape) for m in ms))
-    return ", ".join(sizes)
+def input_text_of(ms: Sequence[Model]) -> str:
+    return ", ".join(dict.fromkeys(hw(m.insp.input_shape) for m in ms))
+
+
+def preactivated(m: Model) -> bool:
+    """Every block with a shortcut starts its branch with a batch norm and ends it at the add."""
+    blocks = [b for b in m.blocks.values() if b.shortcut != "none"]
+    return bool(blocks) and all(b.main and b.main[0].kind == "norm" and b.main[-1].kind == "add" for b in blocks)
 
 
 def preact_slide(ms: Sequence[Model], lang: str) -> Slide:
-    bullets = [t(lang, "preact_1")]
+    bullets = [t(lang, "preact_1")] if all(preactivated(m) for m in ms) else []
     for m in ms:
-        bullets.append(t(lang, "preact_2", model=m.name, formula=depth_formula(m.depth), n=_n(m), depth=m.depth.depth))
+        bullets.append(depth_line(m, lang))
         bullets.append(t(lang, "preact_3", model=m.name, params=num(m.insp.totals.params),
                          macs=si(m.insp.totals.macs), input=hw(m.insp.input_shape)))
+        bullets += published_params(m, lang)
     return Slide(t(lang, "preact_title"), (BulletList(tuple(bullets)),),
-                 (t(lang, "variants_notes", models=model_list(ms), input=input_text_of(ms, lang)),), id="p9-preact")
+                 (t(lang, "variants_notes", models=model_list(ms), input=input_text_of(ms)),), id="p9-preact")
 
 
 def part9(data: DeckData, lang: str) -> list[Slide]:
@@ -868,10 +855,11 @@ def part9(data: DeckData, lang: str) -> list[Slide]:
 
 def part10(data: DeckData, lang: str) -> list[Slide]:
     m = data.main
-    a, b = block_cost(data.fig5[0]), block_cost(data.fig5[1])
+    a, b = data.fig5
     tot = m.insp.totals
     summary = Slide(t(lang, "summary_title"), (BulletList((
-        t(lang, "summary_1"), t(lang, "summary_2", wa=num(a.weights), wb=num(b.weights)),
+        t(lang, "summary_1"),
+        t(lang, "summary_2", cb=channels(b), ca=channels(a), wa=num(a.conv_weights), wb=num(b.conv_weights)),
         t(lang, "summary_3", formula=f"{m.name}: {depth_formula(m.depth)}"),
         t(lang, "summary_4", model=m.name, params=num(tot.params), macs=si(tot.macs), rf=size(tot.rf),
           jump=size(tot.jump)),
@@ -904,3 +892,4 @@ def deck(data: DeckData, lang: str = "en") -> Document:
     return Document(title=t(lang, "deck_title"), blocks=tuple(slides), subtitle=model_list(data.models),
                     sources=SOURCES, meta=(("models", model_list(data.models)), ("input", input_text(data, lang)),
                                            ("version", data.version)), lang=lang)
+

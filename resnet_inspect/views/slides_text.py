@@ -53,21 +53,17 @@ TEXT: dict[str, tuple[str, str]] = {
                    "numbers on real blocks.",
                    "这张图只表达论文图 2 的思想，上面没有数字。后面几页会在真实的残差块上标出具体数字。"),
     # ------------------------------------------------------------------ diagram words
-    "w_weights": ("weights", "个权重"),
-    "w_projection": ("projection", "投影捷径"),
-    "w_option_a": ("option A: subsample, zero-pad", "方案 A：下采样并补零"),
-    "w_identity": ("identity x", "恒等映射 x"),
-    "w_weight_layer": ("weight layer", "权重层"),
-    "w_identity_x": ("x (identity)", "x（恒等映射）"),
     # ------------------------------------------------------------------ part 2
-    "fig5_title": ("Fig. 5: a basic block at 64 channels, a bottleneck at 256",
-                   "论文图 5：64 通道的基本块与 256 通道的瓶颈结构"),
+    "fig5_title": ("Fig. 5: a basic block at {ca} channels, a bottleneck at {cb}",
+                   "论文图 5：{ca} 通道的基本块与 {cb} 通道的瓶颈结构"),
     "fig5_basic_panel": ("Basic block on {c}-channel maps", "基本块（{c} 通道特征图）"),
     "fig5_bottleneck_panel": ("Bottleneck on {c}-channel maps", "瓶颈结构（{c} 通道特征图）"),
     "panel_caption": ("{weights} conv weights · {params} parameters with BN · {macs} MACs at {hw}",
                       "卷积权重 {weights} 个 · 含 BN 参数 {params} 个 · 在 {hw} 上 {macs} 次乘加"),
-    "fig5_1": ("Basic: {formula} = {weights} weights", "基本块：{formula} = {weights} 个权重"),
-    "fig5_2": ("Bottleneck: {formula} = {weights} weights", "瓶颈结构：{formula} = {weights} 个权重"),
+    "fig5_1": ("Basic: {formula} = {weights} conv weights",
+               "基本块：{formula} = {weights} 个卷积权重"),
+    "fig5_2": ("Bottleneck: {formula} = {weights} conv weights",
+               "瓶颈结构：{formula} = {weights} 个卷积权重"),
     "fig5_3": ("About the same cost ({macs_a} vs {macs_b} MACs) on maps with {ratio}× the channels: that is "
                "why the deep nets use bottlenecks.",
                "计算量相当（{macs_a} 对 {macs_b} 次乘加），处理的特征图却宽了 {ratio} 倍，"
@@ -81,10 +77,10 @@ TEXT: dict[str, tuple[str, str]] = {
                    "特征图上的恒等瓶颈块（即 conv2_x 的尺寸）。卷积权重是块内各卷积参数之和；参数量再加上 BN 的缩放与"
                    "平移参数；MACs 是在 {hw} 上卷积的乘加次数。这就是论文自己的比较（图 5）：时间复杂度相近。"),
     "same_title": ("The same width, {c} channels: {wa} vs {wb}", "同样宽度 {c} 通道：{wa} 对 {wb}"),
-    "same_1": ("Two 3×3 convs at {c} channels: {formula} = {weights} weights",
-               "{c} 通道上两个 3×3 卷积：{formula} = {weights} 个权重"),
-    "same_2": ("The bottleneck squeezes to {mid} channels first: {weights} weights, {ratio}× fewer",
-               "瓶颈结构先把通道压缩到 {mid}：只有 {weights} 个权重，少 {ratio} 倍"),
+    "same_1": ("Two 3×3 convs at {c} channels: {formula} = {weights} conv weights",
+               "{c} 通道上两个 3×3 卷积：{formula} = {weights} 个卷积权重"),
+    "same_2": ("The bottleneck squeezes to {mid} channels first: {weights} conv weights, {ratio}× fewer",
+               "瓶颈结构先把通道压缩到 {mid}：只有 {weights} 个卷积权重，少 {ratio} 倍"),
     "same_3": ("This is the tutorials' comparison; Fig. 5 on the previous slide is the fair one.",
                "这是很多教程里的比较方式；上一页的论文图 5 才是公平的比较。"),
     "same_notes": ("A basic block and a bottleneck, both taking and giving {c} channels at {hw}, built and "
@@ -99,12 +95,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_option_a": ("{blocks}: option A (zero-pad), stride {stride}", "{blocks}：方案 A（补零），步长 {stride}"),
     "kind_identity": ("{blocks}: identity, stride {stride}", "{blocks}：恒等映射，步长 {stride}"),
     "kind_none": ("{blocks}: no shortcut, stride {stride}", "{blocks}：无捷径，步长 {stride}"),
-    "the_other_blocks": ("the other {n} blocks", "其余 {n} 个块"),
-    "kind_caption": ("{n} of {total} blocks", "共 {total} 个块中的 {n} 个"),
-    "kinds_1": ("Solid: identity, no weights. Dashed: a 1×1 projection, only where the shape changes.",
-                "实线：恒等映射，没有参数。虚线：1×1 投影捷径，只在形状改变时使用。"),
-    "kinds_2": ("The {n} projections hold {w} parameters with their BN: {pct}% of the network.",
-                "这 {n} 个投影捷径连同 BN 共有 {w} 个参数，占整个网络的 {pct}%。"),
+    "kinds_2": ("The {n} projections hold {w} conv weights, {p} parameters with their BN: {pct}% of the network.",
+                "这 {n} 个投影捷径有 {w} 个卷积权重，连同 BN 共 {p} 个参数，占整个网络的 {pct}%。"),
     "kinds_notes": ("Each block of {model} is classed by its shortcut (weights on it or not) and by its stride, "
                     "read from the inspected rows; one drawing per class. Projection weights are the parameters "
                     "of the shortcut convs and batch norms.",
@@ -117,9 +109,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "stride_caption": ("whole network: {macs} MACs, RF {rf} px", "整个网络：{macs} 次乘加，感受野 {rf} 像素"),
     "stride_1": ("Same parameters ({params}); v1.5 costs {delta} more MACs ({macs_a} → {macs_b}, +{pct}%).",
                  "参数量相同（{params}）；v1.5 多出 {delta} 次乘加（{macs_a} → {macs_b}，+{pct}%）。"),
-    "stride_2": ("A 1×1 conv with stride 2 skips three of every four positions; on the 3×3 the stride wastes "
-                 "nothing.",
-                 "步长为 2 的 1×1 卷积每四个位置就跳过三个；把步长放到 3×3 上就不会丢信息。"),
+    "stride_2": ("A 1×1 conv with stride {s} skips {n} of every {of} positions; on the 3×3 the stride wastes nothing.",
+                 "步长为 {s} 的 1×1 卷积每 {of} 个位置就跳过 {n} 个；把步长放到 3×3 上就不会丢信息。"),
     "stride_3": ("Receptive field of the last feature map: {rf_a} px (v1) vs {rf_b} px (v1.5).",
                  "最后一层特征图的感受野：{rf_a} 像素（v1）对 {rf_b} 像素（v1.5）。"),
     "stride_notes": ("{model} built twice from one spec, stride on the first 1×1 (v1, the paper's Table 1) and on "
@@ -131,24 +122,24 @@ TEXT: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ part 4
     "arch_title": ("Table 1, computed: {models}", "论文表 1 的格式，逐项计算：{models}"),
     "arch_layer": ("layer", "层"),
-    "arch_output": ("output", "输出尺寸"),
-    "arch_macs": ("MACs", "乘加次数"),
+    "arch_output": ("output",
+            "输出"),
+    "arch_macs": ("MACs",
+            "乘加次数"),
     "arch_params": ("params", "参数量"),
-    "arch_maxpool": ("{k} max pool, /{s}", "{k} 最大池化，/{s}"),
-    "arch_head": ("avg pool, {n}-d fc", "平均池化，{n} 维全连接"),
-    "arch_note": ("Output sizes computed at {input}. {stride}", "输出尺寸按 {input} 输入计算。{stride}"),
-    "arch_v15": ("Stride on the 3×3 (torchvision, v1.5); Table 1 has it on the first 1×1.",
-                 "步长在 3×3 上（torchvision，v1.5）；论文表 1 放在第一个 1×1 上。"),
-    "arch_notes": ("Each column is read from the inspected rows of the built model: the kernels and output "
-                   "channels of the first block of each stage (in brackets, × the number of blocks), the stage's "
-                   "output size, and the totals. The first block of conv3_x, conv4_x and conv5_x downsamples. "
-                   "The torchvision layouts (v1.5) put a bottleneck's stride on the 3×3, which costs more MACs "
-                   "than the paper's first-1×1 placement. {published}",
-                   "每一列都取自所构建模型的分析结果：各阶段第一个块的卷积核与输出通道（方括号内，× 块数）、"
-                   "阶段输出尺寸，以及总量。conv3_x、conv4_x、conv5_x 的第一个块负责下采样。torchvision 的结构（v1.5）"
-                   "把瓶颈结构的步长放在 3×3 上，比论文放在第一个 1×1 上的做法乘加次数更多。{published}"),
-    "no_published": ("The paper's printed FLOPs are not shown: this deck shows only computed numbers.",
-                     "这里没有列出论文印刷的 FLOPs：本讲义只展示计算得到的数字。"),
+    "arch_maxpool": ("{k} max pool",
+                     "{k} 最大池化"),
+    "arch_note": ("Computed at {input}.{stride}{source}",
+                  "按 {input} 输入计算。{stride}{source}"),
+    "arch_v15": (" Built as v1.5 (stride on the 3×3); Table 1 is v1.",
+            "所建模型为 v1.5（步长在 3×3 上）；论文表 1 为 v1。"),
+    "arch_notes": ("Each column is read from the inspected rows of the built model: the kernels and output channels "
+                   "of the first block of each stage (in brackets, × the number of blocks), the stage's output size, "
+                   "and the totals. The torchvision layouts (v1.5) put a bottleneck's stride on the 3×3, which costs "
+                   "more MACs than the paper's first-1×1 placement.",
+                   "每一列都取自所构建模型的分析结果：各阶段第一个块的卷积核与输出通道（方括号内，× 块数）、阶段输出"
+                   "尺寸，以及总量。torchvision 的结构（v1.5）把瓶颈结构的步长放在 3×3 上，比论文放在第一个 1×1 上的"
+                   "做法乘加次数更多。"),
     # ------------------------------------------------------------------ part 5
     "depth_title": ("Where 18, 34, 50, 101, 152 come from", "18、34、50、101、152 是怎么数出来的"),
     "depth_title_any": ("Where the depth in the name comes from", "名字里的层数是怎么数出来的"),
@@ -170,10 +161,10 @@ TEXT: dict[str, tuple[str, str]] = {
                    "the difference of the counts.",
                    "每阶段块数和每块卷积数都来自这两个模型的分析结果；差值就是计数之差。"),
     "seed_title": ("Another count that also lands on {depth}", "另一种数法，也得到 {depth}"),
-    "seed_label_other": ("A tutorial's count", "教程里的数法"),
-    "seed_label_paper": ("The paper's count", "论文的数法"),
-    "seed_1": ("The max pool counted as a layer, the fc left out.", "把最大池化算作一层，不算全连接层。"),
-    "seed_2": ("The stem conv and the fc counted, pooling not.", "算 stem 卷积和全连接层，不算池化。"),
+    "seed_label_other": ("A count found in tutorials: main-path convs + max pools, no fc",
+                         "教程里常见的数法：主路径卷积 + 最大池化，不算全连接层"),
+    "seed_label_paper": ("The paper's count: main-path convs + fc",
+            '论文的数法：主路径卷积 + 全连接层'),
     "seed_3": ("Every conv and fc, projections included: {convs} + {fcs} = {total}.",
                "所有卷积和全连接层都算上（包括投影捷径）：{convs} + {fcs} = {total}。"),
     "seed_4": ("A number is only meaningful with its convention: say what you count.",
@@ -242,11 +233,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "rf_title": ("Receptive field along {model}", "{model} 的感受野变化"),
     "rf_1": ("The last feature map ({layer}) sees {rf} px of the input, at an effective stride of {jump} px.",
              "最后一层特征图（{layer}）能看到输入上 {rf} 像素的区域，等效步长为 {jump} 像素。"),
-    "rf_2": ("From {layer} on, a unit's receptive field is wider than the {size} px input: the centre unit "
-             "sees the whole image, a unit near the border sees part of it and padding.",
-             "从 {layer} 开始，感受野已超过 {size} 像素的输入："
-             "中心的单元能看到整张图，边缘的单元只能看到一部分图像和填充。"),
-    "rf_2_inside": ("The receptive field stays inside the {size} px input.", "感受野始终小于 {size} 像素的输入。"),
+    "rf_2": ("From {layer} on, the receptive field is wider than the {size} input, yet there only {n} of {units} "
+             "units see the whole image: the others' windows hang over a border.",
+             "从 {layer} 开始，感受野已超过 {size} 的输入，但这一层只有 {units} 个单元中的 {n} 个能看到整张图：其余单"
+             "元的窗口有一部分落在边界之外。"),
+    "rf_2_inside": ("The receptive field stays inside the {size} input: no unit sees the whole image.",
+                    "感受野始终小于 {size} 的输入：没有单元能看到整张图。"),
     "rf_3": ("At a residual add the receptive field is the union of both paths, not a sum along the code.",
              "在残差相加处，感受野取两条路径的并集，而不是按代码顺序一路累加。"),
     "rf_notes": ("Receptive field and jump of every main-path conv and pool of {model} at {input}, computed "
@@ -267,22 +259,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "jump": ("jump", "步距"),
     # ------------------------------------------------------------------ part 9
     "resnext_title": ("ResNeXt: cardinality, a grouped 3×3", "ResNeXt：基数与分组 3×3 卷积"),
-    "resnext_1": ("{model}: the 3×3 conv of each block is split into {groups} groups of {per} channels "
-                  "(cardinality {groups}).",
-                  "{model}：每个块里的 3×3 卷积分成 {groups} 组，每组 {per} 个通道（基数为 {groups}）。"),
-    "resnext_2": ("{layer}: {formula} = {weights} weights; dense it would be {dense}.",
-                  "{layer}：{formula} = {weights} 个权重；若不分组则为 {dense} 个。"),
+    "resnext_1": ("{model}: the 3×3 conv of each block has {groups} groups (cardinality {groups}); channels per "
+                  "group, stage by stage: {widths}.",
+                  "{model}：每个块里的 3×3 卷积分成 {groups} 组（基数为 {groups}）；各阶段每组的通道数：{widths}。"),
+    "resnext_2": ("{layer}: {formula} = {weights} weights; dense it would be {dense_formula} = {dense}.",
+                  "{layer}：{formula} = {weights} 个权重；若不分组则为 {dense_formula} = {dense} 个。"),
     "resnext_3": ("{model}: {params} parameters, {macs} MACs.", "{model}：参数量 {params}，乘加次数 {macs}。"),
     "wide_title": ("Wide ResNets: wider bottlenecks, same depth", "Wide ResNet：更宽的瓶颈，深度不变"),
-    "wide_1": ("{model}: the bottleneck's inner width is {w} channels in the first stage ({base} in ResNet-50's).",
-               "{model}：第一阶段瓶颈结构内部宽度为 {w} 个通道（ResNet-50 是 {base}）。"),
+    "wide_1": ("{model}: the bottleneck's inner width is {w} channels in the first stage",
+            '{model}：第一阶段瓶颈结构内部宽度为 {w} 个通道'),
     "wide_2": ("{model}: depth {depth}, {params} parameters, {macs} MACs.",
                "{model}：深度 {depth}，参数量 {params}，乘加次数 {macs}。"),
-    "cifar_title": ("CIFAR ResNets: 6n + 2 layers", "CIFAR 上的 ResNet：6n + 2 层"),
-    "cifar_1": ("{model}: {formula}, so n = {n}: 6·{n} + 2 = {depth}.",
-                "{model}：{formula}，即 n = {n}：6·{n} + 2 = {depth}。"),
-    "cifar_2": ("Three stages of {widths} channels on {sizes} px maps, a 3×3 stem, no max pool.",
-                "三个阶段，通道数 {widths}，特征图 {sizes} 像素；stem 是一个 3×3 卷积，没有最大池化。"),
+    "cifar_title": ("CIFAR ResNets",
+                    "CIFAR 上的 ResNet"),
     "cifar_3": ("Option A shortcuts (zero-padding) add no parameters: {params} in all.",
                 "方案 A 的捷径（补零）不引入参数：总共 {params} 个参数。"),
     "cifar_3b": ("{params} parameters, {macs} MACs at {input}.", "参数量 {params}，在 {input} 输入下 {macs} 次乘加。"),
@@ -293,8 +282,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "preact_1": ("BN → ReLU → conv inside the branch; nothing after the add, so the identity path stays clean "
                  "from end to end.",
                  "分支内部是 BN → ReLU → 卷积；相加之后不再有激活，恒等通路从头到尾保持干净。"),
-    "preact_2": ("{model}: {formula}, so n = {n}: 9·{n} + 2 = {depth}.",
-                 "{model}：{formula}，即 n = {n}：9·{n} + 2 = {depth}。"),
     "preact_3": ("{model}: {params} parameters, {macs} MACs at {input}.",
                  "{model}：参数量 {params}，在 {input} 输入下 {macs} 次乘加。"),
     "resnext_notes": ("A grouped conv's weights: C_in/groups · k · k · C_out.",
@@ -314,8 +301,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary_title": ("Summary", "小结"),
     "summary_1": ("A block learns F(x); the shortcut carries x, free when the shapes match.",
                   "残差块学习 F(x)；捷径传递 x，形状一致时不需要任何参数。"),
-    "summary_2": ("A bottleneck on 256 channels costs what a basic block on 64 does: {wb} vs {wa} weights.",
-                  "256 通道上的瓶颈结构与 64 通道上的基本块代价相当：{wb} 对 {wa} 个权重。"),
+    "summary_2": ("A bottleneck on {cb} channels costs what a basic block on {ca} does: {wb} vs {wa} conv weights.",
+                  "{cb} 通道上的瓶颈结构与 {ca} 通道上的基本块代价相当：{wb} 对 {wa} 个卷积权重。"),
     "summary_3": ("Depth counts weighted main-path layers: {formula}.", "深度只数主路径上带权重的层：{formula}。"),
     "summary_4": ("{model}: {params} parameters, {macs} MACs, receptive field {rf} px at stride {jump}.",
                   "{model}：参数量 {params}，乘加次数 {macs}，感受野 {rf} 像素，等效步长 {jump}。"),
@@ -328,9 +315,85 @@ TEXT: dict[str, tuple[str, str]] = {
                      "MACs are conv + fc multiply-accumulates, bias excluded.",
                      "resnet-inspect {version}：本讲义中的所有数字，均由所构建的模型计算得出；"
                      "MACs 为卷积和全连接层的乘加次数，不含偏置。"),
-    "sources_notes": ("The papers are cited for what they observed and proposed; no published number is printed "
-                      "in this deck.",
-                      "引用这些论文是为了它们的观察与方法；本讲义没有印出任何论文中公布的数字。"),
+    "sources_notes": ("The papers are cited for what they observed and proposed; where a slide shows a published "
+                      "number, it is printed beside the computed one with its source and what it counts.",
+                      "引用这些论文是为了它们的观察与方法；幻灯片上出现的论文公布值，都与计算值并列，并注明来源和统计"
+                      "口径。"),
+    "n_blocks": ("{n} blocks",
+                 "{n} 个块"),
+    "kind_drawn": (" — drawn: {block}",
+                   "——图中画的是 {block}"),
+    "kind_one": ("{weights} conv weights · {params} parameters with BN · {macs} MACs",
+                 "卷积权重 {weights} 个 · 含 BN 参数 {params} 个 · {macs} 次乘加"),
+    "kind_alike": ("each: {weights} conv weights · {params} parameters with BN · {macs} MACs",
+                   "每个块：卷积权重 {weights} 个 · 含 BN 参数 {params} 个 · {macs} 次乘加"),
+    "kind_range": ("{lo}–{hi} parameters per block, {total} in all {n} · {macs}",
+            "每个块 {lo}–{hi} 个参数，{n} 个块共 {total} 个 · {macs}"),
+    "kinds_identity": ("Solid: the identity, no weights.",
+                       "实线：恒等映射，没有参数。"),
+    "kinds_projection_where": ("Dashed: a {k} projection, in the {n} of {total} blocks where the shape changes.",
+                               "虚线：{k} 投影捷径，只用在形状改变的 {n} 个块上（共 {total} 个块）。"),
+    "kinds_projection": ("Dashed: a {k} projection, in {n} of {total} blocks.",
+                         "虚线：{k} 投影捷径，用在 {total} 个块中的 {n} 个上。"),
+    "kinds_option_a": ("Option A: the identity, subsampled and zero-padded where the shape changes; no weights.",
+                       "方案 A：恒等映射，在形状改变处下采样并补零；没有参数。"),
+    "kinds_none": ("No shortcut: the block is a plain stack of layers.",
+                   "无捷径：这些块只是层的简单堆叠。"),
+    "sep": (", ", "，"),
+    "sentence_sep": (" ", ""),
+    "arch_avgpool": ("avg pool",
+                     "平均池化"),
+    "arch_fc": ("{n}-d fc",
+                "{n} 维全连接"),
+    "arch_v1": ("MACs, v1 (printed)",
+            "v1 乘加（印刷值）"),
+    "arch_published": ("printed in Table 1",
+                       "论文表 1 印刷值"),
+    "names_range": ("{a} to {b}",
+                    "{a} 至 {b}"),
+    "arch_down": ("The first block of {names} downsamples (stride {s}).",
+                  "{names} 的第一个块负责下采样（步长 {s}）。"),
+    "arch_published_note": ("The printed values are the paper's Table 1 FLOPs row (one decimal, some values rounded "
+                            "and some cut): multiply-adds of its own networks, which put the stride on the first "
+                            "1×1, so they compare with the v1 layout.",
+                            "印刷值是论文表 1 中 FLOPs 行的原样数字（一位小数，有的四舍五入，有的直接截断）：是论文"
+                            "自己网络的乘加次数，步长在第一个 1×1 上，所以应与 v1 结构比较。"),
+    "arch_source": (" In brackets: {source}, as printed.",
+            "括号内为 {source} 的印刷值。"),
+    "rf_all": ("Every unit sees the whole image from {layer} on.",
+               "从 {layer} 开始，每个单元都能看到整张图。"),
+    "rf_last": ("At the last feature map ({layer}), {n} of {units} units see the whole image.",
+                "到最后一层特征图（{layer}），{units} 个单元中有 {n} 个能看到整张图。"),
+    "rfs_1_plain": ("Receptive field of the last feature map: {rf_a} px (v1) vs {rf_b} px (v1.5).",
+                    "最后一层特征图的感受野：{rf_a} 像素（v1）对 {rf_b} 像素（v1.5）。"),
+    "resnext_name": ("The \"{tag}\" in the name is the group width of the first stage ({stage}) only.",
+                     "名字里的 “{tag}” 只是第一个阶段（{stage}）的每组宽度。"),
+    "wide_base": (" ({base} in {ref}).",
+                  "（{ref} 是 {base}）。"),
+    "cifar_title_n": ("CIFAR ResNets: {c}n + {d} layers",
+                      "CIFAR 上的 ResNet：{c}n + {d} 层"),
+    "variant_depth": ("{model}: {formula}.",
+                      "{model}：{formula}。"),
+    "variant_depth_n": ("{model}: {formula}, so n = {n}: {c}·{n} + {d} = {depth}.",
+                        "{model}：{formula}，即 n = {n}：{c}·{n} + {d} = {depth}。"),
+    "variant_stages": ("{k} stages of {widths} channels on {sizes} maps; the stem: a {stem} conv, {pool}.",
+                       "{k} 个阶段，通道数 {widths}，特征图 {sizes}；stem 是一个 {stem} 卷积，{pool}。"),
+    "with_max_pool": ("then a max pool",
+                      "之后是最大池化"),
+    "no_max_pool": ("no max pool",
+                    "没有最大池化"),
+    "published_same": ("{model}: {params} parameters; published: {printed} ({source}).",
+                       "{model}：参数量 {params}；论文公布值：{printed}（{source}）。"),
+    "published_conv_fc": ("Published: {printed} ({source}), which counts the conv and fc weights and biases only: "
+                          "{cf} here; batch norm adds {bn} ({cf} + {bn} = {params}).",
+                          "论文公布值：{printed}（{source}），只计卷积层和全连接层的权重与偏置：这里是 {cf}；BN 另有 "
+                          "{bn} 个（{cf} + {bn} = {params}）。"),
+    "arch_source_row": (" Last row: {source}, as printed.",
+                        "最后一行为 {source} 的印刷值。"),
+    "kind_macs_each": ("{macs} MACs each",
+            "每个块 {macs} 次乘加"),
+    "kind_macs_range": ("{mlo}–{mhi} MACs per block",
+            "每个块 {mlo}–{mhi} 次乘加"),
 }
 
 
@@ -340,6 +403,61 @@ def t(lang: str, key: str, **fields: object) -> str:
     return (zh if lang == "zh" else en).format(**fields)
 
 
-def words(lang: str) -> dict[str, str]:
-    """The few words drawn inside the block diagrams."""
-    return {k.removeprefix("w_"): t(lang, k) for k in TEXT if k.startswith("w_")}
+# The words drawn inside the block diagrams (the keys of resnet_inspect.figures.deck.WORDS), per language.
+DIAGRAM_WORDS: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh": {
+        "conv": "{k} 卷积, {c}",
+        "groups": "分 {g} 组",
+        "conv_weights": "{n} 个卷积权重",
+        "conv_weights_bias": "{n} 个卷积权重 + {b} 个偏置",
+        "projection": "投影捷径",
+        "projection_weights": "{n} 个卷积权重（含 BN 共 {p} 个参数）",
+        "option_a": "方案 A：下采样并补零",
+        "identity": "恒等映射 x",
+        "out": "输出",
+        "weight_layer": "权重层",
+        "identity_x": "x（恒等映射）",
+    },
+}
+
+# The words of the plots (the keys of resnet_inspect.figures.plots.WORDS): the slide's title replaces the
+# plot's own, and the slide's text says who sees the whole image, so both are left out of the drawing.
+_PLOT_SHARED = {"rf_title": "", "family_title": "", "rf_note": ""}
+PLOT_WORDS: dict[str, dict[str, str]] = {
+    "en": dict(_PLOT_SHARED),
+    "zh": {
+        **_PLOT_SHARED,
+        "params_per_stage": "各阶段参数量",
+        "macs_per_stage": "各阶段乘加次数（卷积 + 全连接）",
+        "stage": "阶段",
+        "rf_line": "感受野（像素）",
+        "rf_height_line": "感受野，高度方向（像素）",
+        "rf_width_line": "感受野，宽度方向（像素）",
+        "input_size": "输入尺寸 {n} 像素",
+        "input_height": "输入高度 {n} 像素",
+        "input_width": "输入宽度 {n} 像素",
+        "jump_line": "等效步长（像素）",
+        "jump_axis": "等效步长（像素）",
+        "layer_axis": "层序号（主路径上的卷积层与池化层，按执行顺序）",
+        "rf_axis": "感受野（像素）",
+        "params_axis": "参数量",
+        "macs_axis": "乘加次数 MACs（卷积 + 全连接）",
+        "log_scale": "（对数坐标）",
+        "family_at": "输入 {size}",
+        "family_each": "各自的默认输入",
+        "family": "系列",
+        "depth": "深度",
+        "layers": "{n} 层",
+    },
+}
+
+
+def diagram_words(lang: str) -> dict[str, str]:
+    """The words drawn inside the block diagrams, in ``lang``."""
+    return dict(DIAGRAM_WORDS[lang])
+
+
+def plot_words(lang: str) -> dict[str, str]:
+    """The words of the plots, in ``lang``."""
+    return dict(PLOT_WORDS[lang])

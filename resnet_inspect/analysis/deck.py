@@ -1,0 +1,217 @@
+"""Everything a teaching deck shows, computed once: the chosen networks and the comparisons it draws.
+
+:func:`gather` inspects the chosen networks, VGG-19 (the paper's Fig. 3 comparison), the three one-stage
+networks of :func:`~.compare.contrast_nets` (He et al. 2015 Fig. 5's pair and the same-width pair), a
+bottleneck network in both stride layouts (:func:`~.compare.stride_variants`) and, for each Table 1 column in
+torchvision's layout, the paper's layout of the same network.  Beside each number the deck prints there is
+the published figure it can be checked against (:mod:`resnet_inspect.reference`) and the count of the
+convention that figure follows.  Numbers and typed facts only: the views choose the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..errors import InspectError
+from ..reference import Figure
+from ..specs import Spec
+from .blocks import Block, KindGroup
+from .depth import DepthAccount, account
+from .facts import Outgrowth, StageFacts, blocks_of, first_downsampling, kind_groups, outgrowth, stage_facts
+from .result import Inspection
+
+DEFAULT_MODELS = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnext50_32x4d",
+                  "wide_resnet50_2", "cifar-resnet56", "preact-resnet1001")
+VARIANT_FAMILIES = ("resnext", "wide-resnet", "cifar-resnet", "resnet-cifar", "preact-resnet")
+CONTRAST_CHANNELS = 256  # the bottleneck's width in the Fig. 5 pair (the basic block has a quarter of it)
+CONTRAST_BLOCK = "layer1.1"  # the identity block drawn from each one-stage network of contrast_nets
+STRIDE_FALLBACK = "resnet50"  # the stride placement is shown on this network when no bottleneck is chosen
+
+
+# ============================================================================ one chosen network
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published figure about a network beside the tool's count of what it counts.
+
+    ``computed`` is the count under the figure's own convention (every parameter, or conv + fc weights and
+    biases only); ``total`` the network's parameters, which the deck prints.
+    """
+
+    figure: Figure
+    computed: int
+    total: int
+
+    @property
+    def agrees(self) -> bool:
+        """The figure matches the count of its own convention."""
+        return self.figure.matches(self.computed)
+
+
+@dataclass(frozen=True)
+class Model:
+    """One chosen network: its spec, its inspection, its depth account and the facts about its blocks."""
+
+    spec: Spec
+    insp: Inspection
+    depth: DepthAccount
+
+    @property
+    def name(self) -> str:
+        return self.insp.model
+
+    @property
+    def variant(self) -> bool:
+        """ResNeXt, wide, CIFAR and pre-activation nets go to the variants part."""
+        return self.spec.family in VARIANT_FAMILIES
+
+    @property
+    def blocks(self) -> dict[str, Block]:
+        return blocks_of(self.insp)
+
+    @cached_property
+    def kinds(self) -> list[KindGroup]:
+        return kind_groups(self.insp)
+
+    @cached_property
+    def stages(self) -> list[StageFacts]:
+        return stage_facts(self.insp)
+
+    @cached_property
+    def outgrowth(self) -> Outgrowth:
+        return outgrowth(self.insp)
+
+    @cached_property
+    def conv_fc_params(self) -> int:
+        """Parameters of the conv and fc layers (weights and biases; batch norm left out)."""
+        return sum(r.params for r in self.insp.rows if r.is_leaf and r.kind in ("conv", "linear"))
+
+    @cached_property
+    def published_params(self) -> Published | None:
+        """The published parameter count of this network, if a source printed one."""
+        from ..reference import for_model
+
+        found = [f for f in for_model(self.name) if f.quantity == "params"]
+        if not found:
+            return None
+        fig = found[0]
+        counted = self.conv_fc_params if fig.counts == "conv-fc-weights" else self.insp.totals.params
+        return Published(fig, counted, self.insp.totals.params)
+
+
+def _model(spec: Spec, input_size: Any) -> Model:
+    from .compare import inspect_named
+
+    insp = inspect_named(spec, input_size)
+    return Model(spec, insp, account(insp))
+
+
+# ============================================================================ Table 1 columns
+
+
+@dataclass(frozen=True)
+class PaperColumn:
+    """One network of a Table 1 slide beside the paper: its MACs in the paper's layout (stride on the first
+    1×1; ``None`` when the network already has that layout) and the paper's printed "FLOPs" for its column."""
+
+    model: str
+    macs: int
+    v1_macs: int | None
+    published: Figure | None
+
+
+def _paper_column(m: Model, input_size: Any) -> PaperColumn:
+    from ..reference import select
+    from .compare import table1_model
+    from .engine import inspect
+
+    v1: int | None = None
+    if m.spec.block == "bottleneck" and m.spec.stride_on == "3x3":
+        v1 = inspect(m.spec.replace(stride_on="1x1"), input_size).totals.macs
+    paper = table1_model(m.spec, m.insp.input_shape)
+    published = select("he2015/table1/").get(paper) if paper else None
+    return PaperColumn(m.name, m.insp.totals.macs, v1, published)
+
+
+# ============================================================================ the whole deck
+
+
+@dataclass(frozen=True)
+class DeckData:
+    """Everything a deck shows, computed once: the views only read it."""
+
+    models: tuple[Model, ...]
+    vgg: Model
+    contrast: tuple[Inspection, Inspection, Inspection]  # basic at C/4, bottleneck at C, basic at C (contrast_nets)
+    stride: tuple[Inspection, Inspection]  # one bottleneck network, stride on the first 1×1 (v1) and on the 3×3
+    stride_base: str  # that network's name
+    paper: dict[str, PaperColumn]  # per core network: its Table 1 column beside the paper's
+    input_size: str
+    version: str
+
+    @property
+    def core(self) -> list[Model]:
+        """The chosen networks that are not variants (ResNet-18 … 152, the -v1 layouts, custom specs)."""
+        return [m for m in self.models if not m.variant] or list(self.models)
+
+    @property
+    def main(self) -> Model:
+        """The network the per-layer slides use: ResNet-50 when chosen, else the first bottleneck network with
+        blocks, else the first with blocks, else the first."""
+        core = self.core
+        with_blocks = [m for m in core if m.blocks] or core
+        return next((m for m in with_blocks if m.name == "resnet50"),
+                    next((m for m in with_blocks if m.spec.block == "bottleneck"), with_blocks[0]))
+
+    @property
+    def fig5(self) -> tuple[Block, Block]:
+        """He et al. 2015, Fig. 5: a basic block at a quarter of the width beside a bottleneck."""
+        return blocks_of(self.contrast[0])[CONTRAST_BLOCK], blocks_of(self.contrast[1])[CONTRAST_BLOCK]
+
+    @property
+    def same_width(self) -> tuple[Block, Block]:
+        """The tutorials' pair: a basic block and a bottleneck that take and give the same tensor."""
+        return blocks_of(self.contrast[2])[CONTRAST_BLOCK], blocks_of(self.contrast[1])[CONTRAST_BLOCK]
+
+
+def _stride_model(chosen: Sequence[Model]) -> str:
+    """The first chosen bottleneck network (not a variant, not pre-activation) with a downsampling block, else
+    ResNet-50."""
+    return next((m.spec.name for m in chosen if not m.variant and m.spec.block == "bottleneck"
+                 and first_downsampling(m.insp) is not None), STRIDE_FALLBACK)
+
+
+def gather(models: Sequence[str] = DEFAULT_MODELS, input_size: str | None = None) -> DeckData:
+    """Inspect everything the deck shows; unknown names fail here, before anything is drawn."""
+    from .. import __version__
+    from ..registry import get_spec
+    from .compare import contrast_nets, stride_variants
+
+    if not models:
+        raise InspectError("--models is empty; name at least one network, e.g. --models resnet50")
+    specs = list({s.name: s for s in (get_spec(m) for m in models)}.values())
+    chosen = tuple(_model(s, input_size) for s in specs)
+    v1, v15, base = stride_variants(_stride_model(chosen), input_size)
+    core = [m for m in chosen if not m.variant] or list(chosen)
+    return DeckData(
+        models=chosen, vgg=_model(get_spec("vgg19"), input_size), contrast=contrast_nets(CONTRAST_CHANNELS),
+        stride=(v1, v15), stride_base=base, paper={m.name: _paper_column(m, input_size) for m in core},
+        input_size=input_size or "", version=__version__,
+    )
+
+
+__all__ = [
+    "CONTRAST_BLOCK",
+    "CONTRAST_CHANNELS",
+    "DEFAULT_MODELS",
+    "VARIANT_FAMILIES",
+    "DeckData",
+    "Model",
+    "PaperColumn",
+    "Published",
+    "gather",
+]
