@@ -233,9 +233,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "rf_title": ("Receptive field along {model}", "{model} 的感受野变化"),
     "rf_1": ("The last feature map ({layer}) sees {rf} px of the input, at an effective stride of {jump} px.",
              "最后一层特征图（{layer}）能看到输入上 {rf} 像素的区域，等效步长为 {jump} 像素。"),
-    "rf_2": ("From {layer} on, the receptive field is wider than the {size} input, yet there only {n} of {units} "
-             "units see the whole image: the others' windows hang over a border.",
-             "从 {layer} 开始，感受野已超过 {size} 的输入，但这一层只有 {units} 个单元中的 {n} 个能看到整张图：其余单"
+    "rf_2": ("From {layer} on, the receptive field is at least as wide as the {size} input, yet there the whole "
+             "image is seen by only {n} of its {units} units: the others' windows hang over a border.",
+             "从 {layer} 开始，感受野已不小于 {size} 的输入，但这一层只有 {units} 个单元中的 {n} 个能看到整张图：其余单"
              "元的窗口有一部分落在边界之外。"),
     "rf_2_inside": ("The receptive field stays inside the {size} input: no unit sees the whole image.",
                     "感受野始终小于 {size} 的输入：没有单元能看到整张图。"),
@@ -362,7 +362,7 @@ TEXT: dict[str, tuple[str, str]] = {
             "括号内为 {source} 的印刷值。"),
     "rf_all": ("Every unit sees the whole image from {layer} on.",
                "从 {layer} 开始，每个单元都能看到整张图。"),
-    "rf_last": ("At the last feature map ({layer}), {n} of {units} units see the whole image.",
+    "rf_last": ("At the last feature map ({layer}), the whole image is seen by {n} of its {units} units.",
                 "到最后一层特征图（{layer}），{units} 个单元中有 {n} 个能看到整张图。"),
     "rfs_1_plain": ("Receptive field of the last feature map: {rf_a} px (v1) vs {rf_b} px (v1.5).",
                     "最后一层特征图的感受野：{rf_a} 像素（v1）对 {rf_b} 像素（v1.5）。"),
