@@ -40,6 +40,7 @@ class Node:
     supported: bool = True
     rf_reason: str | None = None  # why ``rf`` is None or has a scattered axis (see views.texts.RF_REASONS)
     rf_source: str | None = None  # the row where that started
+    op_macs: dict[str, int] | None = None  # a functional op's MACs per policy (``None``: no formula)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Trace:
     nodes: list[Node] = field(default_factory=list)
     order: list[Node | Scope] = field(default_factory=list)
     output_node: int = -1
+    run: str = "symbolic"  # how the pass ran: symbolic (a spec), meta or cpu (a module's forward)
 
 
 # Functional ops met outside leaf modules (in a container's forward).
@@ -81,6 +83,37 @@ POINTWISE_OPS = BINARY | UNARY | {
     "expand_as", "expand", "broadcast_to", "sigmoid_", "tanh_", "hardswish_", "hardsigmoid_", "relu6_",
     "leaky_relu_", "elu_", "silu_", "mul_", "to", "float", "type_as"}
 CONCAT = {"cat", "concat", "concatenate"}
+TUPLE_OPS = {"split", "chunk", "unbind", "tensor_split", "split_with_sizes", "hsplit", "vsplit"}
+POLICY_NAMES = ("conv-fc", "all", "torchinfo", "fvcore")  # as in resnet_inspect.policies
+
+
+def _arg(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, key: str, default: Any) -> Any:
+    return args[index] if len(args) > index else kwargs.get(key, default)
+
+
+def _op_kind(func_name: str, label: str, args: tuple[Any, ...], kwargs: dict[str, Any], in_shape: Shape,
+             out_shape: Shape) -> tuple[str, dict[str, int] | None]:
+    """A functional op's kind (add, act, shape, conv, ...; ``unsupported``: no MAC formula) and MACs per policy."""
+    if func_name in BINARY or func_name in UNARY:
+        return ("add" if label in ("add", "sub") else "act" if label in ACTIVATIONS else "op"), None
+    if func_name in RESHAPE:
+        return "shape", None
+    macs = ops.functional_macs(func_name, args, kwargs, in_shape, out_shape, POLICY_NAMES)
+    if macs is None:
+        return "unsupported", None
+    return ops.FUNCTIONAL_KINDS.get(func_name, "shape"), macs
+
+
+def _piece_effect(in_shape: Shape, out_shape: Shape, dim: Any, offset: int) -> ops.RFEffect:
+    """A piece of a split: channels or batch keep every position; along a spatial axis the piece starts
+    ``offset`` pixels in, which shifts its regions (exact); a piece of another rank is a new layout."""
+    if len(in_shape) != 4 or len(out_shape) != 4 or not isinstance(dim, int):
+        return ops.reshape_effect(in_shape, out_shape)
+    axis = dim % 4
+    if axis < 2:
+        return ops.POINTWISE
+    shift = ops.AxisOp("window", 1, 1, -offset)
+    return ops.RFEffect((shift, ops.KEEP) if axis == 2 else (ops.KEEP, shift))
 
 
 def op_label(name: str) -> str:
@@ -265,8 +298,9 @@ class Recorder:
         self.trace.nodes.append(Node(0, "input", "Input", "input", 0, [], shape, shape, INPUT_RF))
         self.producer[id(x)] = (0, x)
 
-    def leaf(self, module: Layer, name: str, op: OpSpec, x: Any) -> Any:
-        """A known layer: its output from the op table, its receptive field from its geometry."""
+    def leaf(self, module: Layer, name: str, op: OpSpec, x: Any, real: Any = None) -> Any:
+        """A known layer: its output from the op table (or ``real``, when the layer ran), its receptive
+        field from its geometry."""
         shape = tuple(x.shape)
         try:
             out_shape = op.out_shape(module, shape)
@@ -276,7 +310,12 @@ class Recorder:
         except InspectError as e:
             raise InspectError(f"{name or 'the model'}: {e}") from None
         inplace = op.inplace(module)
-        out = x if inplace else self.new_output(out_shape, x)
+        if real is not None:
+            if tuple(real.shape) != out_shape:
+                raise RuntimeError(f"{name}: the op table gives {list(out_shape)}, the layer {list(real.shape)}")
+            out = real
+        else:
+            out = x if inplace else self.new_output(out_shape, x)
         src = self.source(x)
         params, trainable = self.count_params(module)
         unique = self.unique(name)
@@ -317,7 +356,8 @@ class Recorder:
 
     def record_op(self, func_name: str, inputs: list[Any], out: Any, args: tuple[Any, ...] = (),
                   kwargs: dict[str, Any] | None = None, params: list[Any] | None = None) -> None:
-        """A functional op on traced values (``args``/``kwargs``: its full call, for its geometry)."""
+        """A functional op on traced values (``args``/``kwargs``: its full call, for its geometry and MACs)."""
+        kwargs = kwargs or {}
         label = op_label(func_name)
         parent = self.parent_name()
         srcs = [self.source(t) for t in inputs]
@@ -325,26 +365,47 @@ class Recorder:
         in_shape, out_shape = shapes[0], tuple(out.shape)
         name = self.unique(f"{parent}.{label}" if parent else label)
         states = [self.state_of(i) for i in srcs]
-        if func_name in BINARY or func_name in UNARY:
-            kind = "add" if label in ("add", "sub") else "act" if label in ACTIVATIONS else "op"
-        elif func_name in RESHAPE:
-            kind = "shape"
-        else:
-            kind = "unsupported"
-        if func_name in POINTWISE_OPS or (func_name in CONCAT and _channel_concat(args, kwargs or {}, out_shape)):
+        kind, op_macs = _op_kind(func_name, label, args, kwargs, in_shape, out_shape)
+        if func_name in POINTWISE_OPS or (func_name in CONCAT and _channel_concat(args, kwargs, out_shape)):
             state = join(states, shapes, out_shape, name)
         elif func_name in RESHAPE:
             state = through(states[0], ops.reshape_effect(in_shape, out_shape), in_shape, out_shape, name)
         elif len(inputs) == 1:
-            effect = ops.functional_effect(func_name, args, kwargs or {}, in_shape, out_shape)
+            effect = ops.functional_effect(func_name, args, kwargs, in_shape, out_shape)
             state = through(states[0], effect, in_shape, out_shape, name)
         else:
             state = next((st for st in states if st.rf is None), RFState(None, ops.UNKNOWN_OP, name))
         total, trainable = self.count_tensors(params or [])
-        node = Node(len(self.trace.nodes), name, label.capitalize() if kind != "unsupported" else label,
-                    kind, self.depth(), srcs, in_shape, out_shape, None, inplace=out is inputs[0],
-                    params=total, trainable_params=trainable, supported=kind != "unsupported")
+        shown_type = label.capitalize() if func_name in BINARY | UNARY | RESHAPE else label
+        node = Node(len(self.trace.nodes), name, shown_type, kind, self.depth(), srcs, in_shape, out_shape, None,
+                    inplace=out is inputs[0], params=total, trainable_params=trainable,
+                    supported=kind != "unsupported", op_macs=op_macs)
         self.add_node(node, out, state)
+
+    def record_pieces(self, func_name: str, inputs: list[Any], outs: list[Any], args: tuple[Any, ...] = (),
+                      kwargs: dict[str, Any] | None = None, params: list[Any] | None = None) -> None:
+        """An op that returns several tensors: one row per piece (``split``, ``chunk``, ``unbind``), or one
+        row whose other outputs come from it (a max pool's indices)."""
+        kwargs = kwargs or {}
+        if func_name not in TUPLE_OPS:
+            self.record_op(func_name, inputs, outs[0], args, kwargs, params)
+            first = self.producer.get(id(outs[0]))
+            for t in outs[1:]:
+                if first is not None:
+                    self.producer[id(t)] = (first[0], t)
+            return
+        label, parent = op_label(func_name), self.parent_name()
+        src, in_shape = self.source(inputs[0]), tuple(inputs[0].shape)
+        dim = _arg(args, kwargs, 1 if func_name == "unbind" else 2, "dim", 0)
+        offset = 0
+        for piece in outs:
+            out_shape = tuple(piece.shape)
+            name = self.unique(f"{parent}.{label}" if parent else label)
+            effect = _piece_effect(in_shape, out_shape, dim, offset)
+            state = through(self.state_of(src), effect, in_shape, out_shape, name)
+            offset += out_shape[dim] if len(out_shape) == len(in_shape) and isinstance(dim, int) else 1
+            self.add_node(Node(len(self.trace.nodes), name, label, "shape", self.depth(), [src], in_shape,
+                               out_shape, None, op_macs=None), piece, state)
 
     def open_scope(self, name: str, type_name: str, x: Any) -> None:
         scope = Scope(self.unique(name), type_name, self.depth(), tuple(x.shape) if x is not None else (),
