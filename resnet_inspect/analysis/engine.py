@@ -299,13 +299,16 @@ def build_rows(tr: Trace, policy: str, itemsize: int) -> list[Row]:
 
 
 def _pooled(node: Node) -> bool:
-    """A node at or after the global pooling: no spatial axes left, an adaptive pool, every unit seeing one
-    fixed region, or a 1×1 map made from a 1×1 map whose region is not known (a 1×1-conv classifier)."""
+    """A node at or after the global pooling: no spatial axes left, an adaptive pool, or a 1×1 map whose
+    every unit sees one fixed region (or made from a 1×1 map, when its region is not known: a 1×1-conv
+    classifier).  A map whose units all see everything through a gate (squeeze-excitation) is still a map."""
     if len(node.output_shape) != 4 or node.type.lower().startswith("adaptive"):
         return True
-    if node.rf is not None and all(a.mode == "fixed" for a in node.rf):
-        return True
-    return node.rf is None and node.output_shape[2:] == (1, 1) and node.input_shape[2:] == (1, 1)
+    if node.output_shape[2:] != (1, 1):
+        return False
+    if node.rf is not None:
+        return all(a.mode == "fixed" for a in node.rf)
+    return len(node.input_shape) == 4 and node.input_shape[2:] == (1, 1)
 
 
 def _feature_row(tr: Trace, rows: list[Row]) -> Row | None:

@@ -70,10 +70,11 @@ def _stage_group(name: str, members: list[Row]) -> Group:
 
 
 def _is_pooled_sequence(top: Row, members: list[Row]) -> bool:
-    """VGG's ``features``: a flat sequence of layers cut into stages by its pools."""
+    """VGG's ``features``: a flat sequence of convs cut into stages by its pools (a stem's one pool does not
+    make one)."""
     children = members[1:]
     return (not top.is_leaf and bool(children) and all(c.depth == 2 for c in children)
-            and any(c.kind == "pool" for c in children) and any(c.kind == "conv" for c in children))
+            and sum(c.kind == "pool" for c in children) >= 2 and any(c.kind == "conv" for c in children))
 
 
 def _pooled_groups(members: list[Row], first: int) -> list[Group]:

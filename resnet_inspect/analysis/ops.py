@@ -242,6 +242,27 @@ def _conv_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
 register_op("Conv2d")(OpSpec("conv", _conv_shape, _conv_geometry, _conv_macs))
 
 
+def _conv1d_shape(m: Layer, shape: Shape) -> Shape:
+    if len(shape) != 3:
+        raise InspectError(f"Conv1d expects an N×C×L input, got shape {list(shape)}")
+    _check_channels(m, shape, m.in_channels)
+    length = shape[2] if m.padding == "same" else window_out(
+        shape[2], m.kernel_size[0], m.stride[0], 0 if m.padding == "valid" else pair(m.padding)[0], m.dilation[0])
+    if length < 1:
+        raise VanishingError(f"the length-{shape[2]} signal vanishes under a {m.kernel_size[0]}-tap Conv1d")
+    return (shape[0], m.out_channels, length)
+
+
+def _conv1d_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
+    macs: int = numel(out) * (m.in_channels // m.groups) * m.kernel_size[0]
+    return macs + (numel(out) if policy == "torchinfo" and m.bias is not None else 0)
+
+
+# A 1-d conv inside an image network runs over channels (ECA's gate), not over the image: not a layer of depth.
+register_op("Conv1d")(OpSpec("conv1d", _conv1d_shape, lambda m, s: None, _conv1d_macs,
+                             rf=lambda m, shape, out: unknown(UNKNOWN_LAYOUT)))
+
+
 # --------------------------------------------------------------------------- linear
 
 
