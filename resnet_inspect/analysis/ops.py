@@ -762,3 +762,29 @@ def _pad_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
 
 register_op("ZeroPad2d", "ConstantPad2d", "ReflectionPad2d", "ReplicationPad2d", "CircularPad2d")(
     OpSpec("shape", _pad_shape, _no_geometry, _zero_macs, rf=_pad_rf))
+
+
+def _shuffle_shape(m: Layer, shape: Shape) -> Shape:
+    n, c, h, w = (*shape[:2], *_spatial(shape, type(m).__name__))
+    if type(m).__name__ == "PixelUnshuffle":
+        r = int(m.downscale_factor)
+        if h % r or w % r:
+            raise InspectError(f"PixelUnshuffle({r}) needs a map whose sides divide by {r}, not {h}×{w}")
+        return (n, c * r * r, h // r, w // r)
+    r = int(m.upscale_factor)
+    if c % (r * r):
+        raise InspectError(f"PixelShuffle({r}) needs channels divisible by {r * r}, not {c}")
+    return (n, c // (r * r), h * r, w * r)
+
+
+def _shuffle_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
+    """Space-to-depth: an output pixel holds an r×r block (a window of r, stride r); depth-to-space spreads
+    one pixel over r×r outputs, which no whole jump describes."""
+    if type(m).__name__ == "PixelUnshuffle":
+        r = int(m.downscale_factor)
+        return RFEffect((AxisOp("window", r, r), AxisOp("window", r, r)))
+    return unknown(UNKNOWN_LAYOUT)
+
+
+register_op("PixelUnshuffle", "PixelShuffle")(OpSpec("shape", _shuffle_shape, _no_geometry, _zero_macs,
+                                                     rf=_shuffle_rf))
