@@ -111,7 +111,7 @@ def test_a_forward_that_needs_values_runs_on_cpu() -> None:
     r = check_exact(net, (1, 3, 12, 12))
     assert r.run == "cpu" and r.row("mul").output_shape == (1, 4, 10, 10)
     assert inspect(net, input_size=12, run="cpu").to_dict() == r.to_dict()
-    with pytest.raises(ModelError, match="meta tensors.*run='cpu'"):
+    with pytest.raises(ModelError, match=r"meta tensors.*run='cpu'"):
         inspect(net, input_size=12, run="meta")
     with pytest.raises(InspectError, match="GiB"):  # checked before anything is allocated
         inspect(net, input_size=(64, 3, 60000, 60000), run="cpu")
@@ -145,10 +145,8 @@ def test_lora_linear_counts_its_matmuls() -> None:
 @pytest.mark.parametrize("kind", ["parametrize", "weight_norm"])
 def test_parametrized_weights_count_in_every_row(kind: str) -> None:
     conv = nn.Conv2d(3, 8, 3)
-    if kind == "parametrize":
-        conv = nn.utils.parametrizations.weight_norm(conv)
-    else:
-        conv = nn.utils.weight_norm(conv)  # type: ignore[no-untyped-call]
+    norm = nn.utils.parametrizations.weight_norm if kind == "parametrize" else nn.utils.weight_norm
+    conv = norm(conv)
     net = nn.Sequential(nn.Sequential(conv, nn.ReLU()), nn.Conv2d(8, 4, 1))
     r = check_exact(net, (1, 3, 12, 12))
     own = sum(p.numel() for p in conv.parameters())  # g (8) + v (216) + bias (8) = 232

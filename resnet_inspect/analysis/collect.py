@@ -204,7 +204,7 @@ class _Run(Recorder):
         if role == "layer":
             self.leaf_depth += 1
         elif role == "container":
-            self.open_scope(name, type(module).__name__, next(_tensors(args), None))
+            self.open_scope(name, type(module).__name__, next(_tensors(args), None), not _children(module))
 
     def leave(self, module: nn.Module, args: tuple[Any, ...], out: Any) -> None:
         name = self.names.get(id(module))

@@ -55,6 +55,7 @@ class Scope:
     end: int = -1  # one past its last node
     output_shape: Shape = ()
     output_node: int = -1
+    childless: bool = False  # a module without sub-modules: torchinfo counts its own parameters' mult-adds
 
 
 @dataclass
@@ -366,6 +367,8 @@ class Recorder:
         name = self.unique(f"{parent}.{label}" if parent else label)
         states = [self.state_of(i) for i in srcs]
         kind, op_macs = _op_kind(func_name, label, args, kwargs, in_shape, out_shape)
+        if op_macs is not None and not (self.stack and self.stack[-1].childless):
+            op_macs["torchinfo"] = 0  # torchinfo 1.8.0 counts mult-adds of leaf modules only
         if func_name in POINTWISE_OPS or (func_name in CONCAT and _channel_concat(args, kwargs, out_shape)):
             state = join(states, shapes, out_shape, name)
         elif func_name in RESHAPE:
@@ -407,9 +410,9 @@ class Recorder:
             self.add_node(Node(len(self.trace.nodes), name, label, "shape", self.depth(), [src], in_shape,
                                out_shape, None, op_macs=None), piece, state)
 
-    def open_scope(self, name: str, type_name: str, x: Any) -> None:
+    def open_scope(self, name: str, type_name: str, x: Any, childless: bool = False) -> None:
         scope = Scope(self.unique(name), type_name, self.depth(), tuple(x.shape) if x is not None else (),
-                      len(self.trace.nodes))
+                      len(self.trace.nodes), childless=childless)
         self.stack.append(scope)
         self.trace.order.append(scope)
 
