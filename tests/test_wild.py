@@ -273,3 +273,12 @@ def test_torchinfo_linear_on_a_map_is_the_release() -> None:
     # torchinfo 1.8.0 counts a Linear as batch × (weight + bias) = 2 · (14·5 + 5) = 150, whatever its input
     assert r.row("1").macs == 150
     assert r.totals.macs == stats.total_mult_adds
+
+
+def test_split_attention_keeps_positions() -> None:
+    r = check_exact(nn.Sequential(nn.Conv2d(3, 2, 1), w.SplitAttention()), (1, 3, 20, 24))
+    assert all(row.rf is not None for row in r.rows), [row.name for row in r.rows if row.rf is None]
+    assert r.row("1").rf_global  # the pooled gate reads every pixel
+    ungated = lambda: nn.Sequential(nn.Conv2d(1, 2, 1), w.SplitAttention(gated=False))  # noqa: E731
+    r = inspect(ungated(), input_size="1x41x41")
+    assert r.row("1").rf == (5, 5) == (grad_rf(ungated, "1"),) * 2  # the dilated 3×3: 2·(3 − 1) + 1 = 5

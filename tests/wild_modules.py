@@ -189,3 +189,25 @@ class WildNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.fc(self.global_pool(self.stages(self.stem(x)))).flatten(1)
+
+
+class SplitAttention(nn.Module):
+    """SKNet's and ResNeSt's radix paths: branches stacked (or a conv's channels reshaped) into N×R×C×H×W,
+    summed over R, and (``gated``) weighted by a softmax over R of a pooled gate."""
+
+    def __init__(self, channels: int = 2, gated: bool = True) -> None:
+        super().__init__()
+        self.small = nn.Conv2d(channels, channels, 3, padding=1)
+        self.wide = nn.Conv2d(channels, 2 * channels, 3, padding=2, dilation=2)
+        self.fc = nn.Conv2d(channels, 2 * channels, 1)
+        self.gated = gated
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, c, h, w = x.shape
+        wide = self.wide(x).reshape(n, 2, c, h, w).sum(dim=1)
+        paths = torch.stack([self.small(x), wide], dim=1)
+        summed = paths.sum(1)
+        if not self.gated:
+            return summed
+        attn = self.fc(summed.mean((2, 3), keepdim=True)).view(n, 2, c, 1, 1).softmax(dim=1)
+        return (paths * attn).sum(dim=1)

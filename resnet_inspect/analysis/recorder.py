@@ -105,6 +105,45 @@ def _op_kind(func_name: str, label: str, args: tuple[Any, ...], kwargs: dict[str
     return ops.FUNCTIONAL_KINDS.get(func_name, "shape"), macs
 
 
+MAP_OPS = RESHAPE | {"unsqueeze", "squeeze", "sum", "mean", "amax", "amin", "softmax", "log_softmax", "stack",
+                     "transpose", "permute"}
+
+
+def _dims(value: Any, rank: int) -> list[int] | None:
+    if isinstance(value, int):
+        return [value % rank] if rank else None
+    if isinstance(value, tuple | list) and all(isinstance(d, int) for d in value):
+        return [d % rank for d in value] if rank else None
+    return None
+
+
+def _keeps_map(func_name: str, args: tuple[Any, ...], kwargs: dict[str, Any], shapes: list[Shape],
+               out_shape: Shape) -> bool:
+    """Does the op leave the last two axes of a map (rank 4 or more) as they are, mixing only the others?
+
+    A split attention's ``reshape(B, R, C, H, W)``, ``stack(dim=1)``, ``sum(dim=1)`` and ``softmax(dim=1)``
+    keep every position: each unit reads the same position of its operands.
+    """
+    if func_name not in MAP_OPS or any(len(s) < 4 for s in shapes) or len(out_shape) < 4:
+        return False
+    if any(s[-2:] != out_shape[-2:] for s in shapes):
+        return False
+    rank = len(shapes[0])
+    if func_name in RESHAPE | {"unsqueeze", "squeeze"}:
+        return len(shapes) == 1
+    if func_name == "stack":
+        dims = _dims(_arg(args, kwargs, 1, "dim", 0), len(out_shape))
+        return dims is not None and all(d < len(out_shape) - 2 for d in dims)
+    if func_name == "permute":
+        order = args[1:] if len(args) > 2 else _arg(args, kwargs, 1, "dims", ())
+        return tuple(order)[-2:] in ((rank - 2, rank - 1), (-2, -1))
+    if func_name == "transpose":
+        dims = _dims(list(args[1:3]), rank) if len(args) >= 3 else None
+        return dims is not None and all(d < rank - 2 for d in dims)
+    dims = _dims(_arg(args, kwargs, 1, "dim", None), rank)
+    return dims is not None and all(d < rank - 2 for d in dims)
+
+
 def _piece_effect(in_shape: Shape, out_shape: Shape, dim: Any, offset: int) -> ops.RFEffect:
     """A piece of a split: channels or batch keep every position; along a spatial axis the piece starts
     ``offset`` pixels in, which shifts its regions (exact); a piece of another rank is a new layout."""
@@ -175,7 +214,9 @@ class RFState:
 
 
 def _positions(shape: Shape, axis: int) -> int:
-    return shape[2 + axis] if len(shape) == 4 else 1
+    """Positions along the map's height (0) or width (1): the last two axes of a map of rank 4 or more
+    (N×C×H×W, or N×R×C×H×W inside a split attention)."""
+    return shape[len(shape) - 2 + axis] if len(shape) >= 4 else 1
 
 
 def _axis_through(a: AxisRF, op: ops.AxisOp, n_in: int, n_out: int) -> AxisRF | None:
@@ -230,7 +271,7 @@ def join(states: list[RFState], shapes: list[Shape], out_shape: Shape, name: str
         axes = list(st.rf)
         for i in (0, 1):
             n_out = _positions(out_shape, i)
-            if n_out > 1 and (len(shape) != 4 or shape[2 + i] == 1):
+            if n_out > 1 and (len(shape) < 4 or shape[len(shape) - 2 + i] == 1):
                 axes[i] = axes[i].broadcast()
         parts.append((axes[0], axes[1]))
     rf = union(parts, (_positions(out_shape, 0), _positions(out_shape, 1)))
@@ -367,10 +408,12 @@ class Recorder:
         name = self.unique(f"{parent}.{label}" if parent else label)
         states = [self.state_of(i) for i in srcs]
         kind, op_macs = _op_kind(func_name, label, args, kwargs, in_shape, out_shape)
-        if op_macs is not None and not (self.stack and self.stack[-1].childless):
-            op_macs["torchinfo"] = 0  # torchinfo 1.8.0 counts mult-adds of leaf modules only
+        if op_macs is not None and (not params or not (self.stack and self.stack[-1].childless)):
+            op_macs["torchinfo"] = 0  # torchinfo 1.8.0: mult-adds of a leaf module's own parameters only
         if func_name in POINTWISE_OPS or (func_name in CONCAT and _channel_concat(args, kwargs, out_shape)):
             state = join(states, shapes, out_shape, name)
+        elif _keeps_map(func_name, args, kwargs, shapes, out_shape):
+            state = join(states, shapes, out_shape, name) if len(inputs) > 1 else states[0]
         elif func_name in RESHAPE:
             state = through(states[0], ops.reshape_effect(in_shape, out_shape), in_shape, out_shape, name)
         elif len(inputs) == 1:
