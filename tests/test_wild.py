@@ -60,11 +60,11 @@ def check_exact(model: nn.Module, shape: tuple[int, ...], **kw: Any) -> Inspecti
     return r
 
 
-def grad_rf(build: Any, layer: str, length: int = 41) -> int:
+def grad_rf(build: Any, layer: str, length: int = 41, thin: int = 5) -> int:
     """The receptive field of ``layer``'s middle output pixel along the height, from the gradient's support."""
     net = positivise(build(), 2, "all")
-    out_len = module_shapes(net.float(), (1, 1, length, 5))[layer][2]
-    got = support(net.double(), layer, 2, length, 5, out_len // 2)
+    out_len = module_shapes(net.float(), (1, 1, length, thin))[layer][2]
+    got = support(net.double(), layer, 2, length, thin, out_len // 2)
     return got[-1] - got[0] + 1
 
 
@@ -201,7 +201,13 @@ def test_pixel_unshuffle_and_space_to_depth() -> None:
     s2d = nn.Sequential(w.SpaceToDepth(), nn.Conv2d(48, 8, 3))
     r = check_exact(s2d, (1, 3, 32, 32))
     assert inspect(s2d).input_shape == (1, 3, 224, 224)  # the space-to-depth stem takes 3 channels, not 48
-    assert r.row("1").rf is None and r.row("1").rf_reason_layer in ("0.view", "0.permute")  # the op named
+    # view, permute, view: each output pixel holds a 4×4 block (a window of 4, stride 4), then 3 blocks: 4 + 2·4
+    assert r.row("0").rf == (4, 4) and r.row("1").rf == (12, 12) and r.row("1").jump == (4, 4)
+    thin = lambda: nn.Sequential(w.SpaceToDepth(), nn.Conv2d(16, 1, 3))  # noqa: E731
+    assert grad_rf(thin, "1", length=48, thin=16) == 12
+    assert r.row("0.permute").rf is None and r.row("0.permute").rf_reason_layer == "0.permute"  # the op named
+    shuffle = inspect(nn.Sequential(nn.Conv2d(3, 12, 1), nn.PixelShuffle(2), nn.Conv2d(3, 3, 3)), input_size=8)
+    assert shuffle.row("2").rf is None and shuffle.row("2").rf_reason_layer == "1"  # depth-to-space: n/a, named
 
 
 # --------------------------------------------------------------------------- stages and the totals' RF

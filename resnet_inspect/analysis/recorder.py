@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InspectError
-from . import ops
+from . import layout, ops
 from .ops import Geometry, Layer, OpSpec, Shape
 from .rf import INPUT_RF, RF, AxisRF, covers, union
 
@@ -105,6 +105,7 @@ def _op_kind(func_name: str, label: str, args: tuple[Any, ...], kwargs: dict[str
     return ops.FUNCTIONAL_KINDS.get(func_name, "shape"), macs
 
 
+LAYOUT_OPS = RESHAPE | {"permute", "contiguous", "clone"}
 MAP_OPS = RESHAPE | {"unsqueeze", "squeeze", "sum", "mean", "amax", "amin", "softmax", "log_softmax", "stack",
                      "transpose", "permute"}
 
@@ -293,6 +294,7 @@ class Recorder:
         self.stack: list[Scope] = []
         self.producer: dict[int, tuple[int, Any]] = {}
         self.used_names: Counter[str] = Counter()
+        self.layouts: dict[int, tuple[int, layout.Layout]] = {}  # node → (the map it came from, its layout)
 
     # -- what a driver supplies
 
@@ -421,12 +423,40 @@ class Recorder:
             state = through(states[0], effect, in_shape, out_shape, name)
         else:
             state = next((st for st in states if st.rf is None), RFState(None, ops.UNKNOWN_OP, name))
+        moved = self._moved(func_name, srcs[0], in_shape, out_shape, args, kwargs) if len(inputs) == 1 else None
+        if moved is not None:
+            state = through(self.state_of(moved[0]), moved[1], self.trace.nodes[moved[0]].output_shape
+                            if moved[0] >= 0 else in_shape, out_shape, name)
         total, trainable = self.count_tensors(params or [])
         shown_type = label.capitalize() if func_name in BINARY | UNARY | RESHAPE else label
         node = Node(len(self.trace.nodes), name, shown_type, kind, self.depth(), srcs, in_shape, out_shape, None,
                     inplace=out is inputs[0], params=total, trainable_params=trainable,
                     supported=kind != "unsupported", op_macs=op_macs)
         self.add_node(node, out, state)
+
+    def _moved(self, func_name: str, src: int, in_shape: Shape, out_shape: Shape, args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> tuple[int, ops.RFEffect] | None:
+        """A ``view``/``permute`` chain that makes a map again (space-to-depth): the map it started from and
+        the chain's effect; the layout of an intermediate tensor is kept for the next op."""
+        if func_name not in LAYOUT_OPS:
+            return None
+        origin, before = self.layouts.get(src) or (src, layout.identity(in_shape))
+        if before is None or src < 0:
+            return None
+        if func_name in RESHAPE:
+            after = layout.regroup(before, out_shape)
+        elif func_name == "permute":
+            order = args[1:] if len(args) > 2 else _arg(args, kwargs, 1, "dims", ())
+            after = layout.permute(before, tuple(order))
+        else:
+            after = before
+        if after is None:
+            return None
+        self.layouts[len(self.trace.nodes)] = (origin, after)
+        if len(out_shape) != 4 or origin == src:
+            return None
+        effect = layout.effect(after)
+        return (origin, effect) if effect is not None else None
 
     def record_pieces(self, func_name: str, inputs: list[Any], outs: list[Any], args: tuple[Any, ...] = (),
                       kwargs: dict[str, Any] | None = None, params: list[Any] | None = None) -> None:
