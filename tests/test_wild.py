@@ -288,3 +288,15 @@ def test_split_attention_keeps_positions() -> None:
     ungated = lambda: nn.Sequential(nn.Conv2d(1, 2, 1), w.SplitAttention(gated=False))  # noqa: E731
     r = inspect(ungated(), input_size="1x41x41")
     assert r.row("1").rf == (5, 5) == (grad_rf(ungated, "1"),) * 2  # the dilated 3×3: 2·(3 − 1) + 1 = 5
+
+
+def test_splitting_channels_that_see_different_regions_is_n_a() -> None:
+    # two split blocks back to back: the second splits channels whose regions differ (3, 5, 7 px), so no
+    # single size follows from the union of 7; the gradient gives 9, not the 13 the union would
+    build = lambda: nn.Sequential(nn.Conv2d(1, 4, 1), w.SplitBlock(4), w.SplitBlock(4))  # noqa: E731
+    r = inspect(build(), input_size="1x41x41")
+    assert r.row("1").rf == (7, 7) == (grad_rf(build, "1"),) * 2
+    assert r.row("2").rf is None and r.row("2").rf_reason == "channel-split"
+    assert r.row("2").rf_reason_layer == "2.split" and grad_rf(build, "2") == 9
+    mixed = nn.Sequential(nn.Conv2d(1, 4, 1), w.SplitBlock(4), nn.Conv2d(4, 4, 1), w.SplitBlock(4))
+    assert inspect(mixed, input_size=41).row("3").rf == (13, 13)  # a 1×1 conv mixes them first: exact again

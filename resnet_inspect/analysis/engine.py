@@ -216,10 +216,12 @@ def smallest_input(run: Pass, shape: Shape, limit: int = 8192) -> int | None:
 
 
 def _macs(node: Node, policy: str) -> int | None:
-    if not node.supported:
-        return None
-    if node.op_macs is not None:
+    if node.op_macs is not None and policy in node.op_macs:
         return node.op_macs[policy]
+    if not node.supported:
+        if policy == "torchinfo" and node.module is not None:  # torchinfo counts every leaf's parameters
+            return ops.torchinfo_leaf_macs([p for p in node.module.parameters(recurse=False)], node.output_shape)
+        return None
     if node.module is not None:
         spec = ops.lookup(node.module)
         assert spec is not None

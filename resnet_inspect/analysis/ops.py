@@ -698,14 +698,32 @@ def _f_adaptive_macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Sh
     return shape[0] * shape[1] * rows * cols
 
 
+def _f_norm_macs(weight_index: int) -> Callable[[Sequence[Any], dict[str, Any], Shape, Shape, str], int | None]:
+    """Layer and group norm: 1 per element under ``all``; fvcore's 5 per input element when affine, else 4."""
+
+    def macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape, policy: str) -> int | None:
+        if policy == "all":
+            return numel(out)
+        weight, bias = _arg(a, kw, weight_index, "weight", None), _arg(a, kw, weight_index + 1, "bias", None)
+        if policy == "fvcore":
+            return numel(shape) * (5 if weight is not None else 4)
+        if policy == "torchinfo":  # the module's weight and bias elements per sample
+            return out[0] * sum(numel(_shape_of(t)) for t in (weight, bias) if t is not None)
+        return 0
+
+    return macs
+
+
 FUNCTIONAL_MACS: dict[str, Callable[[Sequence[Any], dict[str, Any], Shape, Shape, str], int | None]] = {
+    "layer_norm": _f_norm_macs(2), "group_norm": _f_norm_macs(2),
     "conv2d": _f_conv_macs, "linear": _f_linear_macs, "batch_norm": _f_batch_norm_macs,
     "max_pool2d": _f_pool_macs, "avg_pool2d": _f_pool_macs, "max_pool2d_with_indices": _f_pool_macs,
     "adaptive_max_pool2d": _f_adaptive_macs,
     "adaptive_avg_pool2d": lambda a, k, s, o, p: _f_adaptive_macs(a, {**k, "_avg": True}, s, o, p),
     **{name: _f_matmul_macs for name in MATMUL_OPS},
 }
-FUNCTIONAL_KINDS = {"conv2d": "conv", "linear": "linear", "batch_norm": "norm", "max_pool2d": "pool",
+FUNCTIONAL_KINDS = {"conv2d": "conv", "linear": "linear", "batch_norm": "norm", "layer_norm": "norm",
+                    "group_norm": "norm", "max_pool2d": "pool",
                     "avg_pool2d": "pool", "adaptive_avg_pool2d": "pool", "adaptive_max_pool2d": "pool",
                     "max_pool2d_with_indices": "pool", **{name: "matmul" for name in MATMUL_OPS}}
 
@@ -788,3 +806,23 @@ def _shuffle_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
 
 register_op("PixelUnshuffle", "PixelShuffle")(OpSpec("shape", _shuffle_shape, _no_geometry, _zero_macs,
                                                      rf=_shuffle_rf))
+
+
+def _norm_layer_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
+    """nn.LayerNorm and nn.GroupNorm: as their functional op; torchinfo's batch × (weight + bias elements)."""
+    affine = getattr(m, "weight", None) is not None
+    if policy == "torchinfo":
+        return out[0] * sum(t.numel() for t in (m.weight, getattr(m, "bias", None)) if t is not None) if affine else 0
+    if policy == "fvcore":
+        return numel(shape) * (5 if affine else 4)
+    return numel(out) if policy == "all" else 0
+
+
+register_op("LayerNorm")(OpSpec("norm", _same_shape, _no_geometry, _norm_layer_macs, rf=_layer_norm_rf))
+register_op("GroupNorm")(OpSpec("norm", _same_shape, _no_geometry, _norm_layer_macs,
+                                rf=lambda m, shape, out: normalised_axes(shape, (2, 3))))
+
+
+def torchinfo_leaf_macs(params: Sequence[Any], out: Shape) -> int:
+    """torchinfo 1.8.0 for a leaf layer it has no formula for: batch × its parameters' elements."""
+    return out[0] * sum(int(p.numel()) for p in params) if out else 0

@@ -41,6 +41,7 @@ class Node:
     rf_reason: str | None = None  # why ``rf`` is None or has a scattered axis (see views.texts.RF_REASONS)
     rf_source: str | None = None  # the row where that started
     op_macs: dict[str, int] | None = None  # a functional op's MACs per policy (``None``: no formula)
+    channels_differ: bool = False  # its channels may see different regions (a concat of paths, not yet mixed)
 
 
 @dataclass
@@ -105,6 +106,9 @@ def _op_kind(func_name: str, label: str, args: tuple[Any, ...], kwargs: dict[str
     return ops.FUNCTIONAL_KINDS.get(func_name, "shape"), macs
 
 
+# A split of channels that see different regions (a concat of paths that no conv has mixed yet): the piece's
+# region depends on which channels it takes, which the pass does not follow.
+CHANNEL_SPLIT = "channel-split"
 LAYOUT_OPS = RESHAPE | {"permute", "contiguous", "clone"}
 MAP_OPS = RESHAPE | {"unsqueeze", "squeeze", "sum", "mean", "amax", "amin", "softmax", "log_softmax", "stack",
                      "transpose", "permute"}
@@ -329,6 +333,10 @@ class Recorder:
         node = self.trace.nodes[index]
         return RFState(node.rf, node.rf_reason, node.rf_source)
 
+    def differ(self, srcs: list[int]) -> bool:
+        """Do the channels of any of these nodes' outputs see different regions?"""
+        return any(self.trace.nodes[i].channels_differ for i in srcs if i >= 0)
+
     def add_node(self, node: Node, out: Any, state: RFState) -> None:
         node.rf, node.rf_reason, node.rf_source = state.rf, state.reason, state.source
         self.trace.nodes.append(node)
@@ -364,9 +372,10 @@ class Recorder:
         params, trainable = self.count_params(module)
         unique = self.unique(name)
         state = through(self.state_of(src), op.effect(module, shape, out_shape), shape, out_shape, unique)
-        self.add_node(Node(len(self.trace.nodes), unique, type(module).__name__, op.kind,
-                           self.depth(), [src], shape, out_shape, None, module, geometry, params,
-                           trainable, inplace), out, state)
+        node = Node(len(self.trace.nodes), unique, type(module).__name__, op.kind, self.depth(), [src], shape,
+                    out_shape, None, module, geometry, params, trainable, inplace)
+        node.channels_differ = self.differ([src]) and not (op.kind == "conv" and getattr(module, "groups", 1) == 1)
+        self.add_node(node, out, state)
         return out
 
     def unknown_leaf(self, module: Layer, name: str, x: Any, out: Any) -> None:
@@ -382,7 +391,7 @@ class Recorder:
         state = through(self.state_of(src), ops.module_effect(module, shape, out_shape), shape, out_shape, unique)
         node = Node(len(self.trace.nodes), unique, type(module).__name__, "unsupported",
                     self.depth(), [src], shape, out_shape, None, module, None, params,
-                    trainable, supported=False)
+                    trainable, supported=False, channels_differ=self.differ([src]))
         self.add_node(node, out, state)
 
     def count_tensors(self, tensors: list[Any]) -> tuple[int, int]:
@@ -410,8 +419,11 @@ class Recorder:
         name = self.unique(f"{parent}.{label}" if parent else label)
         states = [self.state_of(i) for i in srcs]
         kind, op_macs = _op_kind(func_name, label, args, kwargs, in_shape, out_shape)
-        if op_macs is not None and (not params or not (self.stack and self.stack[-1].childless)):
+        leaf_params = bool(params) and bool(self.stack) and self.stack[-1].childless
+        if op_macs is not None and not leaf_params:
             op_macs["torchinfo"] = 0  # torchinfo 1.8.0: mult-adds of a leaf module's own parameters only
+        elif op_macs is None and leaf_params:  # no formula, but torchinfo counts the leaf's parameters
+            op_macs = {"torchinfo": ops.torchinfo_leaf_macs(params or [], out_shape)}
         if func_name in POINTWISE_OPS or (func_name in CONCAT and _channel_concat(args, kwargs, out_shape)):
             state = join(states, shapes, out_shape, name)
         elif _keeps_map(func_name, args, kwargs, shapes, out_shape):
@@ -427,11 +439,18 @@ class Recorder:
         if moved is not None:
             state = through(self.state_of(moved[0]), moved[1], self.trace.nodes[moved[0]].output_shape
                             if moved[0] >= 0 else in_shape, out_shape, name)
+        differ = self.differ(srcs)
+        if func_name in CONCAT and _channel_concat(args, kwargs, out_shape):
+            differ = differ or len({(st.rf, st.reason) for st in states}) > 1
+        elif func_name == "conv2d" and _arg(args, kwargs, 6, "groups", 1) == 1:
+            differ = False  # every output channel reads every input channel
+        elif differ and func_name == "__getitem__" and len(out_shape) > 1 and out_shape[1] != in_shape[1]:
+            state = RFState(None, CHANNEL_SPLIT, name)
         total, trainable = self.count_tensors(params or [])
         shown_type = label.capitalize() if func_name in BINARY | UNARY | RESHAPE else label
         node = Node(len(self.trace.nodes), name, shown_type, kind, self.depth(), srcs, in_shape, out_shape, None,
                     inplace=out is inputs[0], params=total, trainable_params=trainable,
-                    supported=kind != "unsupported", op_macs=op_macs)
+                    supported=kind != "unsupported", op_macs=op_macs, channels_differ=differ)
         self.add_node(node, out, state)
 
     def _moved(self, func_name: str, src: int, in_shape: Shape, out_shape: Shape, args: tuple[Any, ...],
@@ -479,9 +498,11 @@ class Recorder:
             name = self.unique(f"{parent}.{label}" if parent else label)
             effect = _piece_effect(in_shape, out_shape, dim, offset)
             state = through(self.state_of(src), effect, in_shape, out_shape, name)
+            if self.differ([src]) and isinstance(dim, int) and len(in_shape) > 1 and dim % len(in_shape) == 1:
+                state = RFState(None, CHANNEL_SPLIT, name)  # which channels, and so which region, is not followed
             offset += out_shape[dim] if len(out_shape) == len(in_shape) and isinstance(dim, int) else 1
             self.add_node(Node(len(self.trace.nodes), name, label, "shape", self.depth(), [src], in_shape,
-                               out_shape, None, op_macs=None), piece, state)
+                               out_shape, None, op_macs=None, channels_differ=self.differ([src])), piece, state)
 
     def open_scope(self, name: str, type_name: str, x: Any, childless: bool = False) -> None:
         scope = Scope(self.unique(name), type_name, self.depth(), tuple(x.shape) if x is not None else (),
