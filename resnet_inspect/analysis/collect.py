@@ -321,6 +321,9 @@ def _trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype, mode: str) 
                 raise
             where = f"in {run.stack[-1].name or 'the model'} ({run.stack[-1].type}): " if run.stack else ""
             what = one_line(f"{type(e).__name__}: {e}")
+            if isinstance(e, TypeError) and len(run.stack) <= 1 and "forward() missing" in str(e):
+                raise ModelError(f"its forward needs more than one input ({what}); resnet-inspect feeds one image "
+                                 "batch: wrap it in a module whose forward takes one tensor") from None
             if mode == "meta":
                 raise _MetaFailed(where, what) from None
             raise ModelError(f"the model's forward failed {where}{what}") from None
