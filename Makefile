@@ -117,3 +117,22 @@ test-torchvision: $(TV_STAMP)
 	$(TV_VENV)/bin/python -c "import torch, torchvision; print('torch', torch.__version__, 'torchvision', torchvision.__version__)"
 	$(TV_VENV)/bin/pytest -p no:cacheprovider -k torchvision
 	$(TV_VENV)/bin/resnet-inspect verify resnet18 resnet50 resnext50_32x4d wide_resnet50_2
+
+# timm's ResNet family (ResNet-D, SE/ECA/SK-ResNet, ResNeSt, Res2Net, ResNet-RS, ResNetV2, RegNet, CSPResNet,
+# TResNet, GC-ResNet, TF-"SAME" EfficientNet) against a real forward, FlopCounterMode, torchinfo, fvcore and
+# gradient support, in an environment of its own (.venv-timm: torch 2.14, torchvision and a pinned timm).
+TIMM_VENV  := .venv-timm
+TIMM_STAMP := $(TIMM_VENV)/.installed
+
+.PHONY: test-timm
+
+$(TIMM_STAMP): pyproject.toml
+	@test -x $(TIMM_VENV)/bin/python || $(PYTHON) -m venv $(TIMM_VENV)
+	$(TIMM_VENV)/bin/pip install -q torch==2.14.1 torchvision==0.29.1 timm==1.0.31
+	$(TIMM_VENV)/bin/pip install -q -e '.[dev]'
+	@touch $(TIMM_STAMP)
+
+test-timm: $(TIMM_STAMP)
+	$(TIMM_VENV)/bin/python -c "import torch, timm; print('torch', torch.__version__, 'timm', timm.__version__)"
+	$(TIMM_VENV)/bin/pytest -p no:cacheprovider tests/test_timm.py
+	$(TIMM_VENV)/bin/resnet-inspect verify timm:resnet50d timm:tf_efficientnet_b0

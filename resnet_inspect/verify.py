@@ -291,13 +291,27 @@ def check_torchinfo(s: Subject) -> list[Check]:
     ]
 
 
-def _by_module(rows: Sequence[Any], key: str = "macs") -> dict[str, int]:
-    """Sum a leaf field over every call of each module (fvcore and FlopCounterMode report per module)."""
+def _by_module(rows: Sequence[Any], key: str = "macs", leaves: set[str] | None = None) -> dict[str, int]:
+    """Sum a leaf field over every call of each module (fvcore and FlopCounterMode report per module).
+
+    The ops traced inside a leaf module with its own forward (``conv.pad``, ``conv.conv2d`` of a TF-"SAME"
+    conv) count for that module, as the tools see it.
+    """
     out: Counter[str] = Counter()
     for r in rows:
         if r.is_leaf:
-            out[r.name.split(":")[0]] += getattr(r, key) or 0
+            out[_owner(r.name.split(":")[0], leaves or set())] += getattr(r, key) or 0
     return dict(out)
+
+
+def _owner(name: str, leaves: set[str]) -> str:
+    """The leaf module a row's ops ran in: the longest dotted prefix of ``name`` that is one, else ``name``."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        prefix = ".".join(p.split(":")[0] for p in parts[:end])
+        if prefix in leaves:
+            return prefix
+    return name
 
 
 def _module_leaves(model: nn.Module) -> set[str]:
@@ -322,7 +336,7 @@ def check_fvcore(s: Subject) -> list[Check]:
         warnings.simplefilter("ignore", DeprecationWarning)
         fv = FlopCountAnalysis(s.cpu, s.x).unsupported_ops_warnings(False).uncalled_modules_warnings(False)
         by_module, total, skipped = fv.by_module(), fv.total(), fv.unsupported_ops()
-    ours = _by_module(s.ours["fvcore"].rows)
+    ours = _by_module(s.ours["fvcore"].rows, leaves=_module_leaves(s.cpu))
     pairs = [(n, ours.get(n, 0), by_module.get(n, 0)) for n in sorted(_module_leaves(s.cpu)) if n in by_module]
     modules = dict(s.cpu.named_modules())
     gaps = {n: cause for op, (hits, cause) in FVCORE_GAPS.items() if op in skipped
@@ -353,7 +367,7 @@ def _flop_counter_checks(s: Subject, counter: Any) -> list[Check]:
     counts = counter.get_flop_counts()
     prefix = type(s.cpu).__name__ + "."
     theirs = {k.removeprefix(prefix): sum(v.values()) for k, v in counts.items()}
-    ours = {n: 2 * m for n, m in _by_module(s.ours["conv-fc"].rows).items()}
+    ours = {n: 2 * m for n, m in _by_module(s.ours["conv-fc"].rows, leaves=_module_leaves(s.cpu)).items()}
     pairs = [(n, ours.get(n, 0), theirs.get(n, 0)) for n in sorted(_module_leaves(s.cpu))]
     total = counter.get_total_flops()
     t = s.ours["conv-fc"].totals.flops

@@ -257,11 +257,11 @@ def test_unsupported_layer_is_reported_not_zero() -> None:
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return x * self.scale
 
-    net = nn.Sequential(nn.Conv2d(3, 4, 3), Gate())
+    net = nn.Sequential(nn.Conv2d(3, 4, 3), Gate(), nn.PReLU(4))
     r = inspect(net, input_size=16)
-    gate = r.row("1")
-    assert gate.macs is None and gate.params == 4 and gate.output_shape == (1, 4, 14, 14)
-    assert r.totals.unsupported == ("Gate",)
+    gate = r.row("1")  # its code is traced: a product by a parameter, no MAC under conv-fc
+    assert gate.macs == 0 and gate.params == 4 == r.row("1.mul").params and gate.output_shape == (1, 4, 14, 14)
+    assert r.row("2").macs is None and r.totals.unsupported == ("PReLU",)  # a torch layer with no formula
 
 
 def test_json_contract(tmp_path: object) -> None:
@@ -305,7 +305,7 @@ def test_shared_layers_are_counted_once() -> None:
     conv = nn.Conv2d(3, 3, 3, padding=1)  # 3·3·3·3 + 3 = 84 parameters, applied twice
     net = nn.Sequential(conv, conv, Gate())
     r = inspect(net, input_size=8)
-    assert [row.name for row in r.rows if row.is_leaf] == ["0", "0:2", "2"]
+    assert [row.name for row in r.rows if row.is_leaf] == ["0", "0:2", "2.mul"]
     assert r.row("0").params == 84 and r.row("0:2").params == 0
     assert r.totals.params == 84 + 3 == r.row("").params
     assert r.row("0:2").macs == 8 * 8 * 3 * 27 and r.row("0:2").rf == (5, 5)

@@ -84,7 +84,9 @@ def test_functional_pools_get_exact_geometry() -> None:
     r = inspect(_FunctionalPool(), input_size="1x32x32")
     # 3, then + (3 − 1)·1 = 5 after the 3×3 average pool (the old answer passed 3 through), then 6, then 10
     assert [r.row(n).rf for n in ("a", "avg_pool2d", "max_pool2d", "b")] == [(3, 3), (5, 5), (6, 6), (10, 10)]
-    assert r.row("avg_pool2d").macs is None and "avg_pool2d" in r.totals.unsupported  # no formula: listed
+    assert r.row("avg_pool2d").macs == 0 and not r.totals.unsupported  # a pool counts only under --count all
+    # 32×32 outputs (3×3, stride 1, padding 1) · 9 window elements = 9,216
+    assert inspect(_FunctionalPool(), input_size="1x32x32", policy="all").row("avg_pool2d").macs == 32 * 32 * 9
     got = measure(lambda: _FunctionalPool(summed=True), "b", 2, length=40, thin=6, i=9, taps="all")
     assert (got.size, got.jump, got.padding) == (10, 2, r.row("b").rf_padding[0])  # type: ignore[index]
 
@@ -100,8 +102,18 @@ class _MyConv(nn.Module):
         return F.conv2d(x, self.weight, padding=2)
 
 
-@pytest.mark.parametrize("layer", [_MyConv(), nn.ConvTranspose2d(2, 2, 3, padding=1),
-                                   nn.Upsample(scale_factor=2)], ids=["user-conv", "conv-transpose", "upsample"])
+def test_a_users_layer_is_traced_into() -> None:
+    # its F.conv2d is recorded with its own geometry: 3 + (5 − 1) = 7, as the gradient support measures
+    net = nn.Sequential(nn.Conv2d(2, 2, 3, padding=1), _MyConv(), nn.ReLU(), nn.Conv2d(2, 2, 3, padding=1))
+    r = inspect(net, input_size="1x2x16x16")
+    assert r.row("1.conv2d").rf == (7, 7) and r.row("1.conv2d").macs == 16 * 16 * 2 * 2 * 5 * 5
+    assert r.row("1.conv2d").params == 2 * 2 * 5 * 5 == r.row("1").params
+    got = support(positivise_all(nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), _MyConv1())), "", 2, 30, 5, 15)
+    assert got[-1] - got[0] + 1 == 7
+
+
+@pytest.mark.parametrize("layer", [nn.ConvTranspose2d(2, 2, 3, padding=1), nn.Upsample(scale_factor=2)],
+                         ids=["conv-transpose", "upsample"])
 def test_unknown_geometry_stops_the_receptive_field(layer: nn.Module) -> None:
     net = nn.Sequential(nn.Conv2d(2, 2, 3, padding=1), layer, nn.ReLU(), nn.Conv2d(2, 2, 3, padding=1))
     r = inspect(net, input_size="1x2x16x16")
@@ -112,10 +124,6 @@ def test_unknown_geometry_stops_the_receptive_field(layer: nn.Module) -> None:
         assert row.rf_reason_layer == "1"
     assert r.totals.rf is None and r.totals.rf_reason == "unknown-op"
     assert "unknown-op" in RF_REASONS
-    # the gradient support after the user's 5×5 conv really is wider than the 3 a pass-through would give
-    if isinstance(layer, _MyConv):
-        got = support(positivise_all(nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), _MyConv1())), "", 2, 30, 5, 15)
-        assert got[-1] - got[0] + 1 == 3 + 4
 
 
 class _MyConv1(nn.Module):
@@ -317,7 +325,8 @@ def test_another_thread_running_the_module_is_not_recorded() -> None:
     r = inspect(net, input_size="1x1x8x8")
     t.join()
     assert outputs == [torch.Size([1, 1, 6, 6])]
-    assert [row.name for row in r.rows if row.is_leaf] == ["0", "1", "2"]
+    assert [row.name for row in r.rows if row.is_leaf] == ["0", "1"]  # Slow runs no op: its row is a module's
+    assert r.row("2").output_shape == (1, 1, 6, 6)
 
 
 # --------------------------------------------------------------------------- after global pooling

@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 ITEMSIZE = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}  # bytes per element
 Pass = Callable[[Shape], tuple[Trace, int, int]]  # input shape → (trace, parameters, trainable parameters)
 SHORTCUT_NAMES = ("downsample", "shortcut")
+UNTRACED = "(untraced)"  # a row's input made by code the pass did not see
 INPUT_HELP = "give a size like 224, 600x800, 3x224x224 or 8x3x224x224"
+RUNS = {"auto": "meta tensors, and a real CPU forward when the model's forward needs values",
+        "meta": "meta tensors only (no memory, no values)",
+        "cpu": "a real forward on CPU at the input size"}
 
 
 def parse_input(value: Any, in_channels: int, default: Pair) -> Shape:
@@ -110,27 +114,50 @@ def _spec_pass(model: str | Spec, num_classes: int | None, include_top: bool | N
     return run, spec
 
 
-def _module_pass(module: nn.Module, dtype: str) -> tuple[Pass, int, Pair]:
-    """Any ``nn.Module``: its own forward on meta tensors; parameters from the module itself."""
+def _module_pass(module: nn.Module, dtype: str, mode: str = "auto") -> tuple[Pass, int, Pair]:
+    """Any ``nn.Module``: its own forward (on meta tensors, or for real: ``mode``); parameters from the
+    module itself."""
     import torch
 
-    from .collect import trace
+    from .collect import check_tree, trace
+
+    check_tree(module)
 
     def run(shape: Shape) -> tuple[Trace, int, int]:
-        tr = trace(module, shape, getattr(torch, dtype))
+        tr = trace(module, shape, getattr(torch, dtype), mode)
         params = sum(p.numel() for p in module.parameters())
         trainable = sum(p.numel() for p in module.parameters() if p.requires_grad)
         return tr, params, trainable
 
-    first_conv = next((m for m in module.modules() if isinstance(m, torch.nn.Conv2d)), None)
-    spec = getattr(module, "spec", None)  # a zoo model knows its default input
+    convs = [m for m in module.modules() if isinstance(m, torch.nn.modules.conv._ConvNd)]
+    first_conv = convs[0] if convs else None
+    if first_conv is not None and not any(isinstance(m, torch.nn.Conv2d) for m in convs):
+        raise InspectError(f"{type(module).__name__} is not an image model: its convolutions are "
+                           f"{type(first_conv).__name__} (a {len(first_conv.kernel_size)}-d signal); resnet-inspect "
+                           "analyses networks over 2-d images (Conv2d)")
+    spec = module.__dict__.get("spec")  # a zoo model knows its default input
     default = spec.input_size if isinstance(spec, Spec) else (224, 224)
-    return run, first_conv.in_channels if first_conv else 3, default
+    return run, _input_channels(module, first_conv), default
+
+
+def _input_channels(module: nn.Module, first_conv: Any) -> int:
+    """The channels the input needs: the first conv's, unless a layout op (a space-to-depth stem) comes first;
+    then the usual 3."""
+    if first_conv is None or not isinstance(first_conv, __import__("torch").nn.Conv2d):
+        return 3
+    before = []
+    for m in module.modules():
+        if m is first_conv:
+            break
+        before.append(m)
+    own_code = [m for m in before if next(iter(m.children()), None) is None
+                and not type(m).__module__.startswith("torch.nn")]
+    return 3 if own_code else int(first_conv.in_channels)
 
 
 def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str = "conv-fc",
             dtype: str = "float32", num_classes: int | None = None,
-            include_top: bool | None = None) -> Inspection:
+            include_top: bool | None = None, run: str = "auto") -> Inspection:
     """Analyse a network: every layer's shapes, parameters, MACs/FLOPs, receptive field and memory.
 
     ``model`` is a registry name (``"resnet50"``), a custom spec (``"bottleneck:3-4-6-3,groups=32"``),
@@ -140,14 +167,17 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
     A name or spec is analysed without importing torch (:mod:`.symbolic`); a module by running its
     own ``forward`` on meta tensors (:mod:`.collect`).  ``num_classes`` and ``include_top`` rebuild a
     variant's head, so a module refuses them; a TorchScript module is read as the ordinary module it is
-    made of, or refused with the reason (see :func:`_plain`).
+    made of, or refused with the reason (see :func:`_plain`).  ``run`` says how a module's forward runs
+    (:data:`RUNS`; the result's ``run`` says which ran); an exception of the model's own code is raised as a
+    :class:`~resnet_inspect.errors.ModelError`.
     """
     check_choice("MAC policy", policy, POLICIES)
+    check_choice("run", run, RUNS)
     check_choice("dtype", dtype, ITEMSIZE)
     check_head(num_classes, include_top)
     _check_model(model)
     if isinstance(model, str | Spec):
-        run, spec = _spec_pass(model, num_classes, include_top)
+        run_pass, spec = _spec_pass(model, num_classes, include_top)
         name, shape = spec.name, parse_input(input_size, spec.in_channels, spec.input_size)
     else:
         if num_classes is not None or include_top is not None:
@@ -157,14 +187,14 @@ def inspect(model: str | Spec | nn.Module, input_size: Any = None, policy: str =
                                f"{type(model).__name__} module is analysed as it is built: build it with the head "
                                "you want, or pass a name such as inspect('resnet50', num_classes=10)")
         model = _plain(model)
-        run, channels, default = _module_pass(model, dtype)
+        run_pass, channels, default = _module_pass(model, dtype, run)
         name, shape = type(model).__name__, parse_input(input_size, channels, default)
     if len(shape) != 4:
         raise InspectError(f"--input {input_size!r} has {len(shape)} dimensions; {INPUT_HELP}", option="--input")
     try:
-        tr, params, trainable = run(shape)
+        tr, params, trainable = run_pass(shape)
     except ops.VanishingError as e:
-        smallest = smallest_input(run, shape)
+        smallest = smallest_input(run_pass, shape)
         hint = f"; the smallest input that works is {smallest}×{smallest}" if smallest else ""
         raise InspectError(f"input {shape[2]}×{shape[3]} is too small: at {e}{hint}") from None
     return assemble(tr, name, shape, dtype, policy, params, trainable)
@@ -193,7 +223,11 @@ def smallest_input(run: Pass, shape: Shape, limit: int = 8192) -> int | None:
 
 
 def _macs(node: Node, policy: str) -> int | None:
+    if node.op_macs is not None and policy in node.op_macs:
+        return node.op_macs[policy]
     if not node.supported:
+        if policy == "torchinfo" and node.module is not None:  # torchinfo counts every leaf's parameters
+            return ops.torchinfo_leaf_macs([p for p in node.module.parameters(recurse=False)], node.output_shape)
         return None
     if node.module is not None:
         spec = ops.lookup(node.module)
@@ -237,7 +271,8 @@ def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str]) -> 
         **_rf_fields(node),
         kernel=g.kernel if g else None, stride=g.stride if g else None, padding=g.padding if g else None,
         dilation=g.dilation if g else None, groups=g.groups if g and node.kind == "conv" else None,
-        on_shortcut=_on_shortcut(node.name), inputs=tuple(names.get(i, "input") for i in node.inputs),
+        on_shortcut=_on_shortcut(node.name),
+        inputs=tuple(names.get(i, "input" if i == 0 else UNTRACED) for i in node.inputs),
     )
 
 
@@ -272,15 +307,27 @@ def build_rows(tr: Trace, policy: str, itemsize: int) -> list[Row]:
     return rows
 
 
+def _pooled(node: Node) -> bool:
+    """A node at or after the global pooling: no spatial axes left, an adaptive pool, or a 1×1 map whose
+    every unit sees one fixed region (or made from a 1×1 map, when its region is not known: a 1×1-conv
+    classifier).  A map whose units all see everything through a gate (squeeze-excitation) is still a map."""
+    if len(node.output_shape) != 4 or node.type.lower().startswith("adaptive"):
+        return True
+    if node.output_shape[2:] != (1, 1):
+        return False
+    if node.rf is not None:
+        return all(a.mode == "fixed" for a in node.rf)
+    return len(node.input_shape) == 4 and node.input_shape[2:] == (1, 1)
+
+
 def _feature_row(tr: Trace, rows: list[Row]) -> Row | None:
-    """The last feature map: walking back from the output along first inputs, the first spatial node
-    that is not an adaptive pool (the head's pooling, flatten and fc are passed over)."""
+    """The last feature map: walking back from the output along first inputs, the first node before the
+    global pooling (whatever comes after it: flatten, fc, a 1×1-conv classifier)."""
     by_name = {r.name: r for r in rows if r.is_leaf}
     i = tr.output_node
     while i > 0:
         node = tr.nodes[i]
-        pooled = node.type.startswith("Adaptive") or node.type.startswith("adaptive")
-        if len(node.output_shape) == 4 and not pooled:
+        if not _pooled(node):
             return by_name[node.name]
         i = node.inputs[0] if node.inputs else -1
     return None
@@ -317,4 +364,4 @@ def assemble(tr: Trace, name: str, shape: Shape, dtype: str, policy: str, params
     )
     stages = tuple(_stage(g) for g in partition(rows) if g.leaves)
     return Inspection(model=name, input_shape=shape, dtype=dtype, policy=policy, rows=tuple(rows), stages=stages,
-                      totals=totals)
+                      totals=totals, run=tr.run)

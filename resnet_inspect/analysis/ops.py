@@ -130,13 +130,29 @@ def register_op(*types: str) -> Callable[[OpSpec], OpSpec]:
     return add
 
 
-def lookup(module: Layer) -> OpSpec | None:
-    """The entry for a layer's class (or its nearest known base class), matched by name and home module."""
+def known_class(module: Layer) -> tuple[type, OpSpec] | None:
+    """A layer's nearest class with an entry (matched by name and home module), and that entry."""
     for cls in type(module).__mro__:
         spec = MODULE_OPS.get(cls.__name__)
         if spec is not None and cls.__module__.startswith(KNOWN_HOMES):
-            return spec
+            return cls, spec
     return None
+
+
+def lookup(module: Layer) -> OpSpec | None:
+    """The entry for a layer's class (or its nearest known base class), matched by name and home module."""
+    found = known_class(module)
+    return found[1] if found else None
+
+
+def stock(module: Layer) -> OpSpec | None:
+    """The entry for a layer that runs the known class's own ``forward``; ``None`` when its class or the
+    instance replaces it (a TF-"SAME" conv that pads first, a LoRA linear): that code runs, not the formula."""
+    found = known_class(module)
+    if found is None or "forward" in getattr(module, "__dict__", {}):
+        return None
+    cls, spec = found
+    return spec if getattr(type(module), "forward", None) is getattr(cls, "forward", None) else None
 
 
 def pair(v: int | Sequence[int]) -> Pair:
@@ -226,6 +242,27 @@ def _conv_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
 register_op("Conv2d")(OpSpec("conv", _conv_shape, _conv_geometry, _conv_macs))
 
 
+def _conv1d_shape(m: Layer, shape: Shape) -> Shape:
+    if len(shape) != 3:
+        raise InspectError(f"Conv1d expects an N×C×L input, got shape {list(shape)}")
+    _check_channels(m, shape, m.in_channels)
+    length = shape[2] if m.padding == "same" else window_out(
+        shape[2], m.kernel_size[0], m.stride[0], 0 if m.padding == "valid" else pair(m.padding)[0], m.dilation[0])
+    if length < 1:
+        raise VanishingError(f"the length-{shape[2]} signal vanishes under a {m.kernel_size[0]}-tap Conv1d")
+    return (shape[0], m.out_channels, length)
+
+
+def _conv1d_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
+    macs: int = numel(out) * (m.in_channels // m.groups) * m.kernel_size[0]
+    return macs + (numel(out) if policy == "torchinfo" and m.bias is not None else 0)
+
+
+# A 1-d conv inside an image network runs over channels (ECA's gate), not over the image: not a layer of depth.
+register_op("Conv1d")(OpSpec("conv1d", _conv1d_shape, lambda m, s: None, _conv1d_macs,
+                             rf=lambda m, shape, out: unknown(UNKNOWN_LAYOUT)))
+
+
 # --------------------------------------------------------------------------- linear
 
 
@@ -237,11 +274,10 @@ def _linear_shape(m: Layer, shape: Shape) -> Shape:
 
 
 def _linear_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
-    rows = numel(out[:-1])
-    macs: int = rows * m.in_features * m.out_features
-    if policy == "torchinfo" and m.bias is not None:
-        macs += rows * m.out_features
-    return macs
+    weights: int = m.in_features * m.out_features
+    if policy == "torchinfo":  # torchinfo 1.8.0: batch × (weight + bias elements), whatever the input's rank
+        return out[0] * (weights + (m.out_features if m.bias is not None else 0))
+    return numel(out[:-1]) * weights
 
 
 def _no_geometry(m: Layer, shape: Shape) -> None:
@@ -552,7 +588,7 @@ def _f_linear(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape)
 
 FUNCTIONAL: dict[str, Callable[[Sequence[Any], dict[str, Any], Shape, Shape], RFEffect]] = {
     "conv2d": _f_conv, "avg_pool2d": _f_avg_pool, "max_pool2d": _f_max_pool,
-    "adaptive_avg_pool2d": _f_adaptive, "adaptive_max_pool2d": _f_adaptive,
+    "adaptive_avg_pool2d": _f_adaptive, "adaptive_max_pool2d": _f_adaptive, "matmul": _f_linear,
     "group_norm": lambda a, k, s, o: normalised_axes(s, (2, 3)),
     "instance_norm": lambda a, k, s, o: normalised_axes(s, (2, 3)),
     "layer_norm": _f_layer_norm, "batch_norm": _f_batch_norm, "linear": _f_linear,
@@ -567,3 +603,226 @@ def functional_effect(name: str, args: Sequence[Any], kwargs: dict[str, Any], sh
     """A functional op's effect on the receptive field, from its arguments (unknown if not in the table)."""
     rule = FUNCTIONAL.get(name)
     return rule(args, kwargs, shape, out) if rule is not None else unknown()
+
+
+def _f_pad(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    """Constant padding shifts the map: one more (or, cropping, one less) pixel of padding before it.
+
+    Reflect, replicate and circular padding read pixels inside the map at the border, so the units there
+    see regions no size and jump describe.
+    """
+    pad = tuple(_arg(args, kw, 1, "pad", ()))
+    mode = _arg(args, kw, 2, "mode", "constant")
+    if len(shape) != 4 or len(out) != 4 or not pad or any(p for p in pad[4:]) or mode != "constant":
+        return unknown(UNKNOWN_LAYOUT if mode == "constant" else UNKNOWN_OP)
+    left, top = pad[0], pad[2] if len(pad) > 2 else 0
+    return RFEffect((AxisOp("window", 1, 1, int(top)), AxisOp("window", 1, 1, int(left))))
+
+
+def _f_unshuffle(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    """Space-to-depth: output pixel i holds input pixels i·r … i·r + r − 1 across its channels."""
+    r = int(_arg(args, kw, 1, "downscale_factor", 1))
+    return RFEffect((AxisOp("window", r, r), AxisOp("window", r, r))) if len(shape) == 4 else unknown(UNKNOWN_LAYOUT)
+
+
+FUNCTIONAL.update({"pad": _f_pad, "pixel_unshuffle": _f_unshuffle,
+                   "pixel_shuffle": lambda a, k, s, o: unknown(UNKNOWN_LAYOUT)})
+
+
+# --------------------------------------------------------------------------- functional ops' MACs
+
+FREE_OPS = frozenset({
+    "pad", "split", "chunk", "unbind", "tensor_split", "cat", "concat", "concatenate", "stack", "permute",
+    "transpose", "view", "reshape", "flatten", "contiguous", "squeeze", "unsqueeze", "pixel_shuffle",
+    "pixel_unshuffle", "__getitem__", "narrow", "select", "expand", "expand_as", "clone", "detach", "to", "float",
+    "type_as", "dropout", "unflatten", "movedim", "swapaxes", "t"})
+MATMUL_OPS = frozenset({"matmul", "mm", "bmm", "__matmul__", "__rmatmul__"})
+
+
+def _shape_of(t: Any) -> Shape:
+    return tuple(t.shape) if hasattr(t, "shape") else ()
+
+
+def _f_conv_macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape, policy: str) -> int | None:
+    w = _shape_of(_arg(a, kw, 1, "weight", None))
+    if len(w) < 3:
+        return None
+    macs = numel(out) * numel(w[1:])
+    bias = _arg(a, kw, 2, "bias", None)
+    return macs + (numel(out) if policy == "torchinfo" and bias is not None else 0)
+
+
+def _f_linear_macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape, policy: str) -> int | None:
+    w = _shape_of(_arg(a, kw, 1, "weight", None))
+    if len(w) != 2:
+        return None
+    bias = _arg(a, kw, 2, "bias", None)
+    if policy == "torchinfo":  # as for a Linear module: batch × (weight + bias elements)
+        return out[0] * (numel(w) + (w[0] if bias is not None else 0))
+    return numel(out[:-1]) * w[0] * w[1]
+
+
+def _f_matmul_macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape, policy: str) -> int | None:
+    """out = A @ B: one MAC per output element per step of the shared axis (A's last); torchinfo counts none."""
+    left = _shape_of(a[0]) if a else ()
+    if not left:
+        return None
+    return 0 if policy == "torchinfo" else max(numel(out), 1) * left[-1]
+
+
+def _f_batch_norm_macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape, policy: str) -> int | None:
+    weight, bias = _arg(a, kw, 3, "weight", None), _arg(a, kw, 4, "bias", None)
+    if policy == "all":
+        return numel(out)
+    if policy == "fvcore":
+        return numel(out) * (2 if weight is not None else 1)
+    if policy == "torchinfo":  # the module's weight and bias elements per sample
+        return out[0] * sum(numel(_shape_of(t)) for t in (weight, bias) if t is not None)
+    return 0
+
+
+def _f_pool_macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape, policy: str) -> int | None:
+    k = pair(_arg(a, kw, 1, "kernel_size", 1))
+    return numel(out) * k[0] * k[1] if policy == "all" else 0
+
+
+def _f_adaptive_macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape, policy: str) -> int | None:
+    if len(shape) != 4 or len(out) != 4:
+        return None
+    if policy == "fvcore":
+        return numel(shape) if kw.get("_avg", False) else 0
+    if policy != "all":
+        return 0
+    rows = sum(e - s for s, e in adaptive_windows(shape[2], out[2]))
+    cols = sum(e - s for s, e in adaptive_windows(shape[3], out[3]))
+    return shape[0] * shape[1] * rows * cols
+
+
+def _f_norm_macs(weight_index: int) -> Callable[[Sequence[Any], dict[str, Any], Shape, Shape, str], int | None]:
+    """Layer and group norm: 1 per element under ``all``; fvcore's 5 per input element when affine, else 4."""
+
+    def macs(a: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape, policy: str) -> int | None:
+        if policy == "all":
+            return numel(out)
+        weight, bias = _arg(a, kw, weight_index, "weight", None), _arg(a, kw, weight_index + 1, "bias", None)
+        if policy == "fvcore":
+            return numel(shape) * (5 if weight is not None else 4)
+        if policy == "torchinfo":  # the module's weight and bias elements per sample
+            return out[0] * sum(numel(_shape_of(t)) for t in (weight, bias) if t is not None)
+        return 0
+
+    return macs
+
+
+FUNCTIONAL_MACS: dict[str, Callable[[Sequence[Any], dict[str, Any], Shape, Shape, str], int | None]] = {
+    "layer_norm": _f_norm_macs(2), "group_norm": _f_norm_macs(2),
+    "conv2d": _f_conv_macs, "linear": _f_linear_macs, "batch_norm": _f_batch_norm_macs,
+    "max_pool2d": _f_pool_macs, "avg_pool2d": _f_pool_macs, "max_pool2d_with_indices": _f_pool_macs,
+    "adaptive_max_pool2d": _f_adaptive_macs,
+    "adaptive_avg_pool2d": lambda a, k, s, o, p: _f_adaptive_macs(a, {**k, "_avg": True}, s, o, p),
+    **{name: _f_matmul_macs for name in MATMUL_OPS},
+}
+FUNCTIONAL_KINDS = {"conv2d": "conv", "linear": "linear", "batch_norm": "norm", "layer_norm": "norm",
+                    "group_norm": "norm", "max_pool2d": "pool",
+                    "avg_pool2d": "pool", "adaptive_avg_pool2d": "pool", "adaptive_max_pool2d": "pool",
+                    "max_pool2d_with_indices": "pool", **{name: "matmul" for name in MATMUL_OPS}}
+
+
+def functional_macs(name: str, args: Sequence[Any], kwargs: dict[str, Any], shape: Shape, out: Shape,
+                    policies: Sequence[str]) -> dict[str, int] | None:
+    """A functional op's MACs under each policy (``None``: no formula; ops in :data:`FREE_OPS` cost 0)."""
+    if name in FREE_OPS:
+        return dict.fromkeys(policies, 0)
+    rule = FUNCTIONAL_MACS.get(name)
+    if rule is None:
+        return None
+    out_macs = {p: rule(args, kwargs, shape, out, p) for p in policies}
+    if any(v is None for v in out_macs.values()):
+        return None
+    return {p: int(v or 0) for p, v in out_macs.items()}
+
+
+def _f_getitem(args: Sequence[Any], kw: dict[str, Any], shape: Shape, out: Shape) -> RFEffect:
+    """Indexing that keeps both spatial axes whole (a channel or batch slice) keeps every position."""
+    index = args[1] if len(args) > 1 else None
+    items = index if isinstance(index, tuple) else (index,)
+    spatial = items[2:4] if Ellipsis not in items else ()
+    whole = all(isinstance(i, slice) and i == slice(None) for i in spatial)
+    if len(shape) == 4 and len(out) == 4 and out[2:] == shape[2:] and whole:
+        return POINTWISE
+    return unknown(UNKNOWN_LAYOUT)
+
+
+FUNCTIONAL.update({"max_pool2d_with_indices": _f_max_pool, "__getitem__": _f_getitem})
+
+
+# --------------------------------------------------------------------------- padding layers
+
+
+def _pad_sides(m: Layer) -> tuple[int, int, int, int]:
+    """(left, right, top, bottom) of a padding layer."""
+    p = m.padding
+    return (p, p, p, p) if isinstance(p, int) else tuple(int(v) for v in p)  # type: ignore[return-value]
+
+
+def _pad_shape(m: Layer, shape: Shape) -> Shape:
+    left, right, top, bottom = _pad_sides(m)
+    h, w = _spatial(shape, type(m).__name__)
+    return (shape[0], shape[1], h + top + bottom, w + left + right)
+
+
+def _pad_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
+    left, _, top, _ = _pad_sides(m)
+    if type(m).__name__ not in ("ZeroPad2d", "ConstantPad2d"):  # mirrored or repeated border pixels
+        return unknown()
+    return RFEffect((AxisOp("window", 1, 1, top), AxisOp("window", 1, 1, left)))
+
+
+register_op("ZeroPad2d", "ConstantPad2d", "ReflectionPad2d", "ReplicationPad2d", "CircularPad2d")(
+    OpSpec("shape", _pad_shape, _no_geometry, _zero_macs, rf=_pad_rf))
+
+
+def _shuffle_shape(m: Layer, shape: Shape) -> Shape:
+    n, c, h, w = (*shape[:2], *_spatial(shape, type(m).__name__))
+    if type(m).__name__ == "PixelUnshuffle":
+        r = int(m.downscale_factor)
+        if h % r or w % r:
+            raise InspectError(f"PixelUnshuffle({r}) needs a map whose sides divide by {r}, not {h}×{w}")
+        return (n, c * r * r, h // r, w // r)
+    r = int(m.upscale_factor)
+    if c % (r * r):
+        raise InspectError(f"PixelShuffle({r}) needs channels divisible by {r * r}, not {c}")
+    return (n, c // (r * r), h * r, w * r)
+
+
+def _shuffle_rf(m: Layer, shape: Shape, out: Shape) -> RFEffect:
+    """Space-to-depth: an output pixel holds an r×r block (a window of r, stride r); depth-to-space spreads
+    one pixel over r×r outputs, which no whole jump describes."""
+    if type(m).__name__ == "PixelUnshuffle":
+        r = int(m.downscale_factor)
+        return RFEffect((AxisOp("window", r, r), AxisOp("window", r, r)))
+    return unknown(UNKNOWN_LAYOUT)
+
+
+register_op("PixelUnshuffle", "PixelShuffle")(OpSpec("shape", _shuffle_shape, _no_geometry, _zero_macs,
+                                                     rf=_shuffle_rf))
+
+
+def _norm_layer_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
+    """nn.LayerNorm and nn.GroupNorm: as their functional op; torchinfo's batch × (weight + bias elements)."""
+    affine = getattr(m, "weight", None) is not None
+    if policy == "torchinfo":
+        return out[0] * sum(t.numel() for t in (m.weight, getattr(m, "bias", None)) if t is not None) if affine else 0
+    if policy == "fvcore":
+        return numel(shape) * (5 if affine else 4)
+    return numel(out) if policy == "all" else 0
+
+
+register_op("LayerNorm")(OpSpec("norm", _same_shape, _no_geometry, _norm_layer_macs, rf=_layer_norm_rf))
+register_op("GroupNorm")(OpSpec("norm", _same_shape, _no_geometry, _norm_layer_macs,
+                                rf=lambda m, shape, out: normalised_axes(shape, (2, 3))))
+
+
+def torchinfo_leaf_macs(params: Sequence[Any], out: Shape) -> int:
+    """torchinfo 1.8.0 for a leaf layer it has no formula for: batch × its parameters' elements."""
+    return out[0] * sum(int(p.numel()) for p in params) if out else 0

@@ -103,6 +103,7 @@ class Inspection:
     rows: tuple[Row, ...]
     stages: tuple[Stage, ...]
     totals: Totals
+    run: str = "symbolic"  # how the pass ran: symbolic (a spec, no torch), meta or cpu (a module's forward)
 
     @property
     def layers(self) -> pd.DataFrame:
