@@ -56,8 +56,3 @@ def one_line(message: str, limit: int = 4 * SHOWN_CHARS) -> str:
     """A message as exactly one printable line, at most about ``limit`` characters."""
     text = escape_controls(message.strip())
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-class ModelError(InspectError):
-    """The user's model failed on its own (its forward raised, or it cannot run as asked): the message names
-    the model's error, its type and message, so it is not mistaken for a fault of resnet-inspect."""

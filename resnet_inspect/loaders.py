@@ -519,8 +519,14 @@ def _analyse_loaded(item: Loaded, name_errors: bool, *, input_size: Any, policy:
         with users_code() if item.spec is None else _nothing():
             result = inspect(item.model, input_size=input_size, policy=policy, dtype=dtype,
                              num_classes=num_classes, include_top=include_top)
-    except ModelError:
-        raise
+    except ModelError as e:
+        if e.owner:  # already named by the code that loaded it
+            raise
+        owner = item.text if item.spec is None else item.label
+        if isinstance(e.cause, RecursionError | SystemExit):
+            raise model_error(owner, "raised in its forward:", e.cause) from None
+        raise ModelError(f"model {owner}: {e}; this is the model's own error, not resnet-inspect's", owner=owner,
+                         cause=e.cause) from None
     except InspectError as e:
         if not name_errors or e.option is not None or str(e).startswith((item.text, f"{item.label}:")):
             raise

@@ -323,10 +323,10 @@ def _trace(model: nn.Module, input_shape: Shape, dtype: torch.dtype, mode: str) 
             what = one_line(f"{type(e).__name__}: {e}")
             if isinstance(e, TypeError) and len(run.stack) <= 1 and "forward() missing" in str(e):
                 raise ModelError(f"its forward needs more than one input ({what}); resnet-inspect feeds one image "
-                                 "batch: wrap it in a module whose forward takes one tensor") from None
+                                 "batch: wrap it in a module whose forward takes one tensor", cause=e) from None
             if mode == "meta":
                 raise _MetaFailed(where, what) from None
-            raise ModelError(f"the model's forward failed {where}{what}") from None
+            raise ModelError(f"the model's forward failed {where}{what}", cause=e) from None
     first = out if isinstance(out, Tensor) else next(_tensors(out if isinstance(out, tuple | list) else ()), None)
     tr = run.finish(first)
     tr.run = mode
