@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
+from .kinds import ShortcutKind
 from .result import Pair, Row
 
-ShortcutKind = Literal["projection", "option_a", "identity", "none"]
-"""``projection``: a conv (+ BN) on the shortcut; ``option_a``: zero-padded identity (He et al. 2015, option A);
-``identity``: a plain identity add; ``none``: no shortcut (a plain network)."""
 SHORTCUT_ORDER: tuple[ShortcutKind, ...] = ("projection", "option_a", "identity", "none")
 
 

@@ -163,7 +163,7 @@ def paper_layer(row: Row, with_stride: bool = True) -> PaperLayer:
     if row.kind == "linear":
         return PaperLayer("fc", channels=row.output_shape[-1])
     if row.kind == "pool":
-        kind: LayerKind = "max pool" if "Max" in row.type else "average pool"
+        kind: LayerKind = "max pool" if row.pool in ("max", "adaptive_max") else "average pool"
         return PaperLayer(kind, row.kernel, stride=stride)
     return PaperLayer("conv", row.kernel or (1, 1), row.output_shape[1], row.groups or 1, stride)
 
@@ -183,7 +183,7 @@ def _stage_lines(group: Group) -> list[PaperCell]:
 
 
 def _head_line(group: Group) -> PaperCell:
-    pools = [PaperLayer("average pool") if "Avg" in r.type else paper_layer(r) for r in group.leaves
+    pools = [PaperLayer("average pool") if r.pool in ("avg", "adaptive_avg") else paper_layer(r) for r in group.leaves
              if r.kind == "pool"]
     fcs = [paper_layer(r) for r in group.leaves if r.kind == "linear"]
     return PaperCell(tuple(pools + fcs))

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from ..specs import Spec, is_custom
 from .blocks import Block
 from .groups import STAGE_NAME, Group, base_name, is_weighted, partition
+from .kinds import Role
 from .result import Inspection, Pair, Row
 
 NameCheck = Literal["match", "cut", "differs", "custom"]
@@ -31,7 +32,7 @@ _NAME_DEPTH = re.compile(r"[a-z_-]*?(\d+)")
 
 def has_imagenet_stem(groups: Sequence[Group]) -> bool:
     """A stem with a max pool (7×7/2 conv + 3×3/2 pool): the paper's Table 1 names then apply."""
-    return any(g.role == "stem" and any(r.kind == "pool" and "Max" in r.type for r in g.leaves) for g in groups)
+    return any(g.role == "stem" and any(r.pool == "max" for r in g.leaves) for g in groups)
 
 
 def paper_name(group: Group, imagenet: bool) -> str:
@@ -92,7 +93,7 @@ class StageDepth:
 
     name: str
     paper_name: str
-    role: str
+    role: Role
     layers_per_block: int | None
     blocks: int
     layers: int
@@ -179,7 +180,7 @@ def _stage_depth(group: Group, imagenet: bool) -> StageDepth:
         name=group.name, paper_name=paper_name(group, imagenet), role=group.role,
         layers_per_block=_uniform(per_block) if per_block else None, blocks=len(group.blocks),
         layers=len(weighted), projections=sum(1 for r in group.leaves if r.kind == "conv" and r.on_shortcut),
-        max_pools=sum(1 for r in group.leaves if r.kind == "pool" and "Max" in r.type),
+        max_pools=sum(1 for r in group.leaves if r.pool in ("max", "adaptive_max")),
         block_kinds=tuple(dict.fromkeys(_block_kind(b) for b in group.blocks)),
         convs=() if group.blocks else tuple(dict.fromkeys(conv_fact(r) for r in weighted if r.kind == "conv")),
         fc_features=(fcs[0].input_shape[-1], *(r.output_shape[-1] for r in fcs)) if fcs and not group.blocks
@@ -219,8 +220,8 @@ def count_layers(rows: Sequence[Row]) -> LayerCounts:
         batch_norms=modules(lambda r: r.type.startswith("BatchNorm")),
         relu_modules=modules(lambda r: r.type == "ReLU"),
         relu_calls=sum(1 for r in leaves if r.type.lower() == "relu"),
-        max_pools=modules(lambda r: r.kind == "pool" and "Max" in r.type),
-        avg_pools=modules(lambda r: r.kind == "pool" and "Avg" in r.type),
+        max_pools=modules(lambda r: r.pool in ("max", "adaptive_max")),
+        avg_pools=modules(lambda r: r.pool in ("avg", "adaptive_avg")),
     )
 
 

@@ -273,6 +273,7 @@ def _leaf_row(node: Node, policy: str, itemsize: int, names: dict[int, str]) -> 
         dilation=g.dilation if g else None, groups=g.groups if g and node.kind == "conv" else None,
         on_shortcut=_on_shortcut(node.name),
         inputs=tuple(names.get(i, "input" if i == 0 else UNTRACED) for i in node.inputs),
+        pool=node.pool,
     )
 
 

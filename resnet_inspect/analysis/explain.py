@@ -286,7 +286,7 @@ def _window_out(n: int, k: int, s: int, p: int, d: int, out: int) -> tuple[Expr,
 def _output_steps(row: Row) -> tuple[Step, ...]:
     ins, out = row.input_shape, row.output_shape
     if row.kernel is not None and row.stride is not None and row.padding is not None and len(out) == 4 \
-            and not row.type.startswith("Adaptive"):
+            and row.pool not in ("adaptive_max", "adaptive_avg"):
         dil = row.dilation or (1, 1)
         c_basis: Basis = "given" if row.kind in ("conv", "shortcut") else "same"
         steps = [Step("c_out", out[1], None if c_basis == "given" else Sym("c", ins[1]), c_basis)]
@@ -294,7 +294,7 @@ def _output_steps(row: Row) -> tuple[Step, ...]:
             expr, basis = _window_out(ins[2 + a], row.kernel[a], row.stride[a], row.padding[a], dil[a], out[2 + a])
             steps.append(Step(f"{ax}_out", out[2 + a], expr, basis, ax))
         return tuple(_checked(s) for s in steps)
-    if row.type.startswith("Adaptive") and len(out) == 4:
+    if row.pool in ("adaptive_max", "adaptive_avg") and len(out) == 4:
         return (Step("c_out", out[1], Sym("c", ins[1]), "same"),
                 Step("h_out", out[2], None, "given", "h"), Step("w_out", out[3], None, "given", "w"))
     if row.kind == "linear":
@@ -396,8 +396,8 @@ def leaf_macs(row: Row, policy: str) -> tuple[Expr | None, Basis]:
         return 0, "zero"
     if row.kind in ("act", "add"):
         return (_elements(out), "policy") if policy == "all" else (0, "zero")
-    if row.kind == "pool" and row.type.startswith("Adaptive") and len(ins) == 4:
-        if policy == "fvcore" and "Avg" in row.type:
+    if row.pool in ("adaptive_max", "adaptive_avg") and len(ins) == 4:
+        if policy == "fvcore" and row.pool in ("avg", "adaptive_avg"):
             return _elements(ins, "in_"), "policy"
         if policy == "all":
             win_h = _adaptive_window_elements(ins[2], out[2])

@@ -12,14 +12,11 @@ import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from .blocks import SHORTCUT_ORDER, Block, KindGroup, ShortcutKind
+from .blocks import SHORTCUT_ORDER, Block, KindGroup
 from .groups import partition
+from .kinds import Role, ShortcutKind
 from .result import Inspection, Pair, Row
-
-Role = Literal["stem", "stage", "head"]
-
 
 # --------------------------------------------------------------------------- blocks
 
@@ -108,7 +105,7 @@ def stage_facts(result: Inspection) -> list[StageFacts]:
     out: list[StageFacts] = []
     pooled = False
     for g in groups:
-        pooled = pooled or any(r.kind == "pool" and "Max" in r.type for r in g.leaves if g.role == "stem")
+        pooled = pooled or any(r.pool == "max" for r in g.leaves if g.role == "stem")
         if g.role != "stage" or not g.blocks:
             continue
         first, last = g.blocks[0].row, g.blocks[-1].row

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .blocks import Block
+from .kinds import Role
 from .result import Row
 
 STAGE_NAME = re.compile(r"layer(\d+)")
@@ -25,7 +26,7 @@ class Group:
     """The leaf rows of the stem, of one stage (``layerN``, or VGG's ``convK``) or of the head."""
 
     name: str
-    role: str  # "stem" | "stage" | "head"
+    role: Role
     leaves: tuple[Row, ...]
     blocks: tuple[Block, ...] = ()
 
@@ -133,7 +134,7 @@ def partition(rows: Sequence[Row]) -> list[Group]:
 
     def flush() -> None:
         if pending:
-            role = "head" if any(g.role == "stage" for g in groups) else "stem"
+            role: Role = "head" if any(g.role == "stage" for g in groups) else "stem"
             groups.append(Group(role, role, tuple(r for r in pending if r.is_leaf)))
             pending.clear()
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InspectError
+from .kinds import PoolKind, RowKind
 
 Shape = tuple[int, ...]
 Layer = Any  # a torch layer, or a shape-only stand-in with the same attributes (see .symbolic)
@@ -89,12 +90,13 @@ class Geometry:
 class OpSpec:
     """How to account for one module type."""
 
-    kind: str  # conv | linear | norm | act | pool | shape | shortcut
+    kind: RowKind
     out_shape: Callable[[Layer, Shape], Shape]
     geometry: Callable[[Layer, Shape], Geometry | None]
     macs: Callable[[Layer, Shape, Shape, str], int]
     inplace: Callable[[Layer], bool] = lambda m: False
     rf: Callable[[Layer, Shape, Shape], RFEffect] | None = None  # default: the window of ``geometry``, or pointwise
+    pool: PoolKind | None = None  # a pooling layer's operation
 
     def effect(self, module: Layer, in_shape: Shape, out_shape: Shape) -> RFEffect:
         """The op's effect on the receptive field."""
@@ -389,7 +391,8 @@ def _pool_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     return numel(out) * geo.kernel[0] * geo.kernel[1]
 
 
-register_op("MaxPool2d", "AvgPool2d")(OpSpec("pool", _pool_shape, _pool_geometry, _pool_macs))
+register_op("MaxPool2d")(OpSpec("pool", _pool_shape, _pool_geometry, _pool_macs, pool="max"))
+register_op("AvgPool2d")(OpSpec("pool", _pool_shape, _pool_geometry, _pool_macs, pool="avg"))
 
 
 def _adaptive_out(m: Layer, shape: Shape) -> Pair:
@@ -439,9 +442,13 @@ def _adaptive_geometry(m: Layer, shape: Shape) -> Geometry | None:
                           for i, a in enumerate(axes)), (0, 0))
 
 
-def _adaptive_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
-    if policy == "fvcore" and "Avg" in type(m).__name__:  # fvcore counts one per input element
+def _adaptive_avg_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
+    if policy == "fvcore":  # fvcore counts one per input element of an average pool
         return numel(shape)
+    return _adaptive_macs(m, shape, out, policy)
+
+
+def _adaptive_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     if policy != "all":
         return 0
     # one per window element: Σᵢ Σⱼ hᵢ·wⱼ = (Σᵢ hᵢ)(Σⱼ wⱼ) per channel
@@ -450,8 +457,10 @@ def _adaptive_macs(m: Layer, shape: Shape, out: Shape, policy: str) -> int:
     return shape[0] * shape[1] * rows * cols
 
 
-register_op("AdaptiveAvgPool2d", "AdaptiveMaxPool2d")(
-    OpSpec("pool", _adaptive_shape, _adaptive_geometry, _adaptive_macs, rf=_adaptive_rf))
+register_op("AdaptiveAvgPool2d")(
+    OpSpec("pool", _adaptive_shape, _adaptive_geometry, _adaptive_avg_macs, rf=_adaptive_rf, pool="adaptive_avg"))
+register_op("AdaptiveMaxPool2d")(
+    OpSpec("pool", _adaptive_shape, _adaptive_geometry, _adaptive_macs, rf=_adaptive_rf, pool="adaptive_max"))
 
 
 # --------------------------------------------------------------------------- option A shortcut
@@ -722,7 +731,8 @@ FUNCTIONAL_MACS: dict[str, Callable[[Sequence[Any], dict[str, Any], Shape, Shape
     "adaptive_avg_pool2d": lambda a, k, s, o, p: _f_adaptive_macs(a, {**k, "_avg": True}, s, o, p),
     **{name: _f_matmul_macs for name in MATMUL_OPS},
 }
-FUNCTIONAL_KINDS = {"conv2d": "conv", "linear": "linear", "batch_norm": "norm", "layer_norm": "norm",
+FUNCTIONAL_KINDS: dict[str, RowKind] = {
+                    "conv2d": "conv", "linear": "linear", "batch_norm": "norm", "layer_norm": "norm",
                     "group_norm": "norm", "max_pool2d": "pool",
                     "avg_pool2d": "pool", "adaptive_avg_pool2d": "pool", "adaptive_max_pool2d": "pool",
                     "max_pool2d_with_indices": "pool", **{name: "matmul" for name in MATMUL_OPS}}

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InspectError
 from . import layout, ops
+from .kinds import FUNCTIONAL_POOLS, PoolKind, RowKind
 from .ops import Geometry, Layer, OpSpec, Shape
 from .rf import INPUT_RF, RF, AxisRF, covers, union
 
@@ -26,7 +27,7 @@ class Node:
     index: int
     name: str
     type: str
-    kind: str
+    kind: RowKind
     depth: int
     inputs: list[int]
     input_shape: Shape
@@ -42,6 +43,7 @@ class Node:
     rf_source: str | None = None  # the row where that started
     op_macs: dict[str, int] | None = None  # a functional op's MACs per policy (``None``: no formula)
     channels_differ: bool = False  # its channels may see different regions (a concat of paths, not yet mixed)
+    pool: PoolKind | None = None  # a pooling row's operation, from its class or its functional op
 
 
 @dataclass
@@ -94,7 +96,7 @@ def _arg(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, key: str, de
 
 
 def _op_kind(func_name: str, label: str, args: tuple[Any, ...], kwargs: dict[str, Any], in_shape: Shape,
-             out_shape: Shape) -> tuple[str, dict[str, int] | None]:
+             out_shape: Shape) -> tuple[RowKind, dict[str, int] | None]:
     """A functional op's kind (add, act, shape, conv, ...; ``unsupported``: no MAC formula) and MACs per policy."""
     if func_name in BINARY or func_name in UNARY:
         return ("add" if label in ("add", "sub") else "act" if label in ACTIVATIONS else "op"), None
@@ -375,6 +377,7 @@ class Recorder:
         node = Node(len(self.trace.nodes), unique, type(module).__name__, op.kind, self.depth(), [src], shape,
                     out_shape, None, module, geometry, params, trainable, inplace)
         node.channels_differ = self.differ([src]) and not (op.kind == "conv" and getattr(module, "groups", 1) == 1)
+        node.pool = op.pool
         self.add_node(node, out, state)
         return out
 
@@ -450,7 +453,8 @@ class Recorder:
         shown_type = label.capitalize() if func_name in BINARY | UNARY | RESHAPE else label
         node = Node(len(self.trace.nodes), name, shown_type, kind, self.depth(), srcs, in_shape, out_shape, None,
                     inplace=out is inputs[0], params=total, trainable_params=trainable,
-                    supported=kind != "unsupported", op_macs=op_macs, channels_differ=differ)
+                    supported=kind != "unsupported", op_macs=op_macs, channels_differ=differ,
+                    pool=FUNCTIONAL_POOLS.get(func_name) if kind == "pool" else None)
         self.add_node(node, out, state)
 
     def _moved(self, func_name: str, src: int, in_shape: Shape, out_shape: Shape, args: tuple[Any, ...],

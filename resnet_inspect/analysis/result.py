@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from .kinds import PoolKind, RowKind
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -17,7 +19,7 @@ class Row:
 
     name: str
     type: str
-    kind: str
+    kind: RowKind
     depth: int
     is_leaf: bool
     input_shape: Shape
@@ -40,6 +42,7 @@ class Row:
     rf_global: bool = False
     rf_reason: str | None = None
     rf_reason_layer: str | None = None
+    pool: PoolKind | None = None  # a pooling row's operation (max, avg, adaptive_max, adaptive_avg)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -184,13 +184,14 @@ def stride_of(row: Row) -> int:
 def paper_conv(row: Row) -> str:
     """The paper's notation for a layer: ``3×3 conv, 128, /2``; ``pool, /2``; ``fc 1000`` (escaped)."""
     s = stride_of(row)
-    down = f", /{s}" if s > 1 and not row.type.startswith("Adaptive") else ""
+    down = f", /{s}" if s > 1 and row.pool not in ("adaptive_max", "adaptive_avg") else ""
     if row.kind == "conv":
         groups = f", g={row.groups}" if row.groups and row.groups > 1 else ""
         return f"{kernel(row.kernel)} conv, {channels(row.output_shape)}{groups}{down}"
     if row.kind == "pool":
-        what = "avg pool" if "Avg" in row.type else "max pool" if "Max" in row.type else "pool"
-        if row.type.startswith("Adaptive"):
+        what = {"avg": "avg pool", "adaptive_avg": "avg pool", "max": "max pool",
+                "adaptive_max": "max pool"}.get(row.pool or "", "pool")
+        if row.pool in ("adaptive_max", "adaptive_avg"):
             return f"global {what}" if row.output_shape[2:] == (1, 1) else f"{what} → {shape(row.output_shape)}"
         return f"{kernel(row.kernel)} {what}{down}"
     if row.kind == "linear":
