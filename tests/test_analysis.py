@@ -268,7 +268,8 @@ def test_json_contract(tmp_path: object) -> None:
     import resnet_inspect
 
     d = resnet_inspect.inspect("resnet50").to_dict()
-    assert list(d) == ["model", "input_shape", "dtype", "conventions", "totals", "stages", "layers"]
+    assert list(d) == ["model", "input_shape", "dtype", "conventions", "run", "totals", "stages", "layers"]
+    assert d["run"] == "symbolic"  # a name: the torch-free pass
     # the numeric result carries no sentences; the public API adds them
     assert "conventions" not in inspect("resnet50").to_dict()
     assert {"params", "trainable_params", "macs", "flops", "activation_bytes"} <= set(d["totals"])

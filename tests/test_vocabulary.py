@@ -47,3 +47,20 @@ def test_the_json_names_the_pool_kind() -> None:
     layers = {d["name"]: d for d in resnet_inspect.inspect("resnet18").to_dict()["layers"]}
     assert layers["maxpool"]["pool"] == "max" and layers["avgpool"]["pool"] == "adaptive_avg"
     assert layers["conv1"]["pool"] is None
+
+
+def test_a_real_cpu_forward_is_said() -> None:
+    from resnet_inspect.views.table import footer
+
+    class Reads(nn.Module):  # a branch on a tensor's value: meta tensors hold none, so the pass runs on CPU
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(3, 4, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            y = self.conv(x)
+            return y if float(y.sum()) >= 0 else -y
+
+    r = inspect(Reads().eval(), input_size=16)
+    assert r.run == "cpu" and any(line.startswith("Run: a real forward on CPU") for line in footer(r))
+    assert not any(line.startswith("Run:") for line in footer(inspect("resnet18")))

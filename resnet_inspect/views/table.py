@@ -166,6 +166,8 @@ def footer(result: Inspection) -> list[str]:
     lines.append(f"        depth {tot.depth} (main-path conv + fc layers; shortcut projections, BN, ReLU and "
                  "pools not counted)")
     lines.append(f"MACs count: {texts.macs(result.policy)}.")
+    if result.run == "cpu":
+        lines.append("Run: a real forward on CPU (the forward reads tensor values, which meta tensors do not hold).")
     if tot.unsupported:
         lines.append(f"Not counted (no MAC formula): {', '.join(tot.unsupported)} — their MACs show as n/a.")
     return lines

@@ -36,6 +36,8 @@ RF_GLOBAL = ("rf_global: every unit of the row sees the same region, the union o
              "region (the input plus what the receptive fields reach outside it), jump is null")
 # Why a row's receptive field is null (``Row.rf_reason``; ``Row.rf_reason_layer`` names the row where it started).
 RF_REASONS = {
+    "channel-split": "a split of channels that see different regions (a concat of paths that no conv has mixed "
+                     "yet): the piece's region depends on which channels it takes, which is not followed",
     "unknown-op": "an op whose geometry resnet-inspect does not know (a user's layer, a transposed convolution, "
                   "an unlisted functional op): its receptive field cannot be computed, so none after it is shown",
     "non-uniform-windows": "an adaptive pool whose windows differ in size or spacing (the map size is not a "
