@@ -249,3 +249,15 @@ def test_a_row_opens_what_explain_prints(cli: Cli, layer: str) -> None:
     missing = [x for x in lines if x not in shown]
     assert not missing, missing
     assert 'aria-expanded="true"' in dom
+
+
+def test_the_index_pdf_keeps_every_column_on_the_page() -> None:  # the stage table on a landscape page
+    pymupdf = pytest.importorskip("pymupdf")
+    doc = pymupdf.open(folder(("resnet18", "cifar-resnet20"), "both", True) / "index.pdf")
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE  # no TEXT_MEDIABOX_CLIP: text past the edge is kept
+    spans = [(n, s["text"], s["bbox"], page.rect) for n, page in enumerate(doc, start=1)
+             for b in page.get_text("dict", flags=flags)["blocks"] for line in b.get("lines", [])
+             for s in line["spans"] if s["text"].strip()]
+    outside = [(n, t) for n, t, box, r in spans if box[0] < r[0] - .5 or box[2] > r[2] + .5]
+    assert not outside, outside[:5]
+    assert any(t.strip() == "Δ MACs" for _, t, _, _ in spans)  # the last column of the stage table
