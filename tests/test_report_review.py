@@ -261,3 +261,18 @@ def test_the_index_pdf_keeps_every_column_on_the_page() -> None:  # the stage ta
     outside = [(n, t) for n, t, box, r in spans if box[0] < r[0] - .5 or box[2] > r[2] + .5]
     assert not outside, outside[:5]
     assert any(t.strip() == "Δ MACs" for _, t, _, _ in spans)  # the last column of the stage table
+
+
+def test_the_page_bytes_do_not_depend_on_the_hash_seed() -> None:
+    import os
+    import sys
+
+    pages = []
+    for seed in ("1", "2"):
+        code = ("import sys\nfrom resnet_inspect import report\n"
+                "sys.stdout.buffer.write(report.build(report.plan(['cifar-resnet20'], 'html', 'x'))"
+                "['cifar-resnet20.html'])\n")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, timeout=300,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        pages.append(done.stdout)
+    assert pages[0] == pages[1] and b"<template data-x=" in pages[0]

@@ -227,7 +227,7 @@ def row_details_context(d: RowDetails, paged: bool = False) -> dict[str, Any]:
         return {"type": "none"}
     docs = [(name, _detail_lines(doc.blocks[1:] if doc.blocks and isinstance(doc.blocks[0], Paragraph)
                                  else doc.blocks)) for name, doc in d.items]
-    counts = Counter(line for _, lines in docs for line in set(lines))
+    counts = Counter(line for _, lines in docs for line in dict.fromkeys(lines))  # in order: the same bytes
     shared = [line for line, n in counts.items() if n >= SHARED_MIN and len(line) > 40]
     ref = {line: f'<i data-x="{i}"></i>' for i, line in enumerate(shared)}
     entries = [{"row": name, "html": Markup("\n".join(ref.get(x, x) for x in lines))} for name, lines in docs]
