@@ -124,11 +124,10 @@ def model_files(model: str | Loaded, formats: Sequence[str], input_size: Any = N
     """One model's analysis and its files, in memory: its pages (``MODEL.html``, ``MODEL.pdf``), each linking
     back to the index of its format, and its numbers (``MODEL.json``, what ``table MODEL --format json``
     writes)."""
-    import dataclasses
     import json
 
     from .backends.html import render as html_page
-    from .views.report import model_report
+    from .views.report import linked_to_index, model_report
     from .views.table import record
 
     say = step or (lambda _what: None)
@@ -139,8 +138,7 @@ def model_files(model: str | Loaded, formats: Sequence[str], input_size: Any = N
     files = {}
     for fmt in formats:
         say(f"{name}: {fmt.upper()}")
-        page = dataclasses.replace(doc, nav=(("← all models", f"index.{fmt}"),))
-        files[f"{page_name(a.model)}.{fmt}"] = _render(page, fmt, html_page)
+        files[f"{page_name(a.model)}.{fmt}"] = _render(linked_to_index(doc, f"index.{fmt}"), fmt, html_page)
     files[f"{page_name(a.model)}.json"] = (json.dumps(record(a.result), indent=2) + "\n").encode("utf-8")
     return a, files
 

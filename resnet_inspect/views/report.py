@@ -10,7 +10,7 @@ model, shared by every section); figures are drawn when a backend asks for them,
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -408,8 +408,8 @@ def explanations(r: Inspection) -> RowDetails:
 
     items = tuple((row.name, explain_document(explain(r, row.name))) for row in r.rows
                   if row.is_leaf and row.kind in EXPLAINED_KINDS)
-    return RowDetails("layers", items, title=f"The arithmetic of this row, as resnet-inspect explain {r.model} "
-                      "LAYER prints it")
+    return RowDetails("layers", items, title=f"The arithmetic of this row, as printed by resnet-inspect explain "
+                      f"{r.model}")
 
 
 def _sources(a: ModelAnalysis) -> tuple[Source, ...]:
@@ -429,9 +429,14 @@ def model_report(a: ModelAnalysis, version: str = "", index: str = "") -> Docume
     subtitle = f"{head}input {_input_text(r)}, {r.dtype}" + (f" · resnet-inspect {version}" if version else "")
     sections = (summary_section(a), architecture_section(a), depth_section(a), diagrams_section(a),
                 plots_section(a), rf_section(a), conventions_section(a), layers_section(a))
-    return Document(r.model, sections, subtitle=subtitle, sources=_sources(a),
-                    meta=(("model", r.model), ("input", fmt.shape(r.input_shape, drop_batch=False))),
-                    nav=(("← all models", index),) if index else ())
+    doc = Document(r.model, sections, subtitle=subtitle, sources=_sources(a),
+                   meta=(("model", r.model), ("input", fmt.shape(r.input_shape, drop_batch=False))))
+    return linked_to_index(doc, index) if index else doc
+
+
+def linked_to_index(doc: Document, index: str) -> Document:
+    """A model's page that starts with a link back to the report's index (a relative link: ``index.html``)."""
+    return replace(doc, nav=(("← all models", index),))
 
 
 # --------------------------------------------------------------------------- the family index
@@ -594,4 +599,4 @@ def family_index(analyses: Sequence[ModelAnalysis], pages: dict[str, str], versi
                     + (f" · resnet-inspect {version}" if version else ""))
 
 
-__all__ = ["ModelAnalysis", "family_index", "model_report"]
+__all__ = ["ModelAnalysis", "family_index", "linked_to_index", "model_report"]

@@ -58,7 +58,7 @@
       button.type = "button";
       button.className = "x-open";
       button.textContent = box.dataset.label;
-      button.title = box.dataset.title.replace("LAYER", row.dataset.name);  // the command that prints it
+      button.title = box.dataset.title + " " + row.dataset.name;  // ends with the command that prints it
       button.setAttribute("aria-label", button.title);
       button.setAttribute("aria-expanded", "false");
       row.cells[0].appendChild(button);
