@@ -5,6 +5,7 @@ analysis and the CLI; the page's script is run in headless Chromium."""
 
 from __future__ import annotations
 
+import atexit
 import html
 import io
 import re
@@ -30,7 +31,9 @@ HREF = re.compile(r'<a href="([^"#][^"]*)"')  # links to files, not to anchors o
 @cache
 def folder(models: tuple[str, ...], fmt_name: str, decks: bool) -> Path:
     """A report folder written by a run (once per arguments); with ``decks``, deck files sat there before."""
-    out = Path(tempfile.mkdtemp(prefix="review-")) / "reports"
+    root = tempfile.mkdtemp(prefix="review-")
+    atexit.register(shutil.rmtree, root, True)  # removed when the test run ends
+    out = Path(root) / "reports"
     if decks:
         for rel in DECKS:
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
