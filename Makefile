@@ -72,13 +72,14 @@ cjk-fonts:
 
 # One HTML page and one A4 PDF per model, and reports/index.html; MODELS="resnet34 resnet50" picks the models
 # (default: the headline set).  The teaching deck in English and Chinese (HTML, PDF, PowerPoint) and the zoo
-# listing beside them, then what was written and which file to open.
+# listing beside them, then what was written and which file to open.  The decks are written first, so that
+# the index links them.
 report: setup
-	@echo "writing the reports (one page per model) into reports/"
-	@$(BIN)/resnet-inspect report $(MODELS) -o reports
 	@echo "writing the teaching deck, English and Chinese, into reports/slides/"
 	@$(BIN)/resnet-inspect slides -o reports/slides
 	@$(BIN)/resnet-inspect slides --lang zh -o reports/slides
+	@echo "writing the reports (one page per model) into reports/"
+	@$(BIN)/resnet-inspect report $(MODELS) -o reports
 	@$(BIN)/resnet-inspect list -o reports/models.txt
 	@$(BIN)/resnet-inspect list --format json -o reports/models.json
 	@echo ""

@@ -121,9 +121,14 @@ def check_folder(output: str | Path) -> Path:
 
 def model_files(model: str | Loaded, formats: Sequence[str], input_size: Any = None, version: str = "",
                 step: Step | None = None) -> tuple[ModelAnalysis, dict[str, bytes]]:
-    """One model's analysis and its pages (``MODEL.html``, ``MODEL.pdf``), in memory."""
+    """One model's analysis and its files, in memory: its pages (``MODEL.html``, ``MODEL.pdf``), each linking
+    back to the index of its format, and its numbers (``MODEL.json``, what ``table MODEL --format json``
+    writes)."""
+    import json
+
     from .backends.html import render as html_page
-    from .views.report import model_report
+    from .views.report import linked_to_index, model_report
+    from .views.table import record
 
     say = step or (lambda _what: None)
     name = model if isinstance(model, str) else model.label
@@ -133,7 +138,8 @@ def model_files(model: str | Loaded, formats: Sequence[str], input_size: Any = N
     files = {}
     for fmt in formats:
         say(f"{name}: {fmt.upper()}")
-        files[f"{page_name(a.model)}.{fmt}"] = _render(doc, fmt, html_page)
+        files[f"{page_name(a.model)}.{fmt}"] = _render(linked_to_index(doc, f"index.{fmt}"), fmt, html_page)
+    files[f"{page_name(a.model)}.json"] = (json.dumps(record(a.result), indent=2) + "\n").encode("utf-8")
     return a, files
 
 
@@ -185,11 +191,32 @@ def build(p: Plan, step: Step | None = None, version: str = "", jobs: int = 1) -
     for name in p.models:
         files.update(results[name][1])
     analyses = [results[n][0] for n in p.models]
+    written = {a.model: sorted(results[n][1]) for n, a in zip(p.models, analyses, strict=True)}
+    decks = find_decks(p.target)
     for fmt in p.formats:
         say(f"index: {fmt.upper()}")
         pages = {a.model: f"{page_name(a.model)}.{fmt}" for a in analyses}
-        files[f"index.{fmt}"] = _render(family_index(analyses, pages, version), fmt, html_page)
+        index = family_index(analyses, pages, version, written, decks, [f"index.{f}" for f in p.formats])
+        files[f"index.{fmt}"] = _render(index, fmt, html_page)
     return files
+
+
+DECK_FORMATS = ("html", "pdf", "pptx")
+
+
+def find_decks(target: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The teaching decks beside the report (``slides-LANG.html|pdf|pptx`` in the folder or in its ``slides/``
+    folder, as ``make report`` writes them), as (language, relative paths); English first."""
+    found: dict[str, list[str]] = {}
+    for where in (target / "slides", target):
+        if not where.is_dir():
+            continue
+        for path in sorted(where.glob("slides-*.*")):
+            lang, ext = path.stem.removeprefix("slides-"), path.suffix.removeprefix(".")
+            if ext in DECK_FORMATS and path.is_file() and not any(x.endswith(f"slides-{lang}.{ext}")
+                                                                  for x in found.get(lang, ())):
+                found.setdefault(lang, []).append(path.relative_to(target).as_posix())
+    return tuple((lang, tuple(found[lang])) for lang in sorted(found, key=lambda x: (x != "en", x)))
 
 
 def _worker_start() -> None:

@@ -172,8 +172,13 @@ def test_report_of_a_factory(factory_file: Path, cli: Cli, tmp_path: Path) -> No
                        "--input", "32", "-o", str(target))
     assert code == 0, err
     pages = sorted(p.name for p in target.iterdir())
-    assert pages == ["Net-script-alert-x-script.html", "TinyResNet.html", "index.html"]
-    for page in target.iterdir():
+    assert pages == ["Net-script-alert-x-script.html", "Net-script-alert-x-script.json", "TinyResNet.html",
+                     "TinyResNet.json", "index.html"]
+    import json
+
+    record = json.loads((target / "Net-script-alert-x-script.json").read_text())
+    assert record["model"] == HOSTILE  # data, not markup: the name as it is
+    for page in target.glob("*.html"):
         html = page.read_text()
         assert "<script>alert" not in html and 'alert("x")</script>' not in html
         assert "Net&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;" in html or page.name == "TinyResNet.html"

@@ -34,7 +34,7 @@ def files(*models: str, fmt_name: str = "html") -> dict[str, bytes]:
 
 def test_html_is_self_contained_and_exact() -> None:
     out = files("resnet18")
-    assert sorted(out) == ["index.html", "resnet18.html"]
+    assert sorted(out) == ["index.html", "resnet18.html", "resnet18.json"]
     page = out["resnet18.html"].decode("utf-8")
     assert not NETWORK_ADDRESS.search(page), NETWORK_ADDRESS.search(page)
     assert re.findall(r'\bsrc="([a-z]+):', page) == ["data"] * page.count(' src="')  # figures are data: URIs
@@ -71,7 +71,7 @@ def test_index_links_every_page() -> None:
 def test_pdf_has_the_sections_and_numbers() -> None:
     pypdf = pytest.importorskip("pypdf")
     out = files("resnet18", fmt_name="both")
-    assert sorted(out) == ["index.html", "index.pdf", "resnet18.html", "resnet18.pdf"]
+    assert sorted(out) == ["index.html", "index.pdf", "resnet18.html", "resnet18.json", "resnet18.pdf"]
     pdf = pypdf.PdfReader(io.BytesIO(out["resnet18.pdf"]))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert len(pdf.pages) >= 4 and pdf.metadata.title == "resnet18"
@@ -82,7 +82,8 @@ def test_pdf_has_the_sections_and_numbers() -> None:
     assert "layer4.1.conv2" in text  # the full layer table, every row
     index = pypdf.PdfReader(io.BytesIO(out["index.pdf"]))
     links = [a.get_object()["/A"]["/URI"] for page in index.pages for a in page.get("/Annots") or []]
-    assert links == ["resnet18.pdf"]  # relative: the folder can move
+    assert links[0] == "resnet18.pdf" and set(links) == {"resnet18.pdf", "resnet18.html", "resnet18.json",
+                                                         "index.html", "index.pdf"}  # relative: the folder can move
     # the same models give the same bytes
     again = report.build(report.plan(["resnet18"], "both", "unused-folder"), version="X")
     assert again == out
@@ -120,7 +121,7 @@ def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 def test_a_failed_run_leaves_the_previous_report(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "reports"
     code, out, err = cli("report", "cifar-resnet20", "resnet18", "-f", "html", "-j", "1", "-o", str(target))
-    assert (code, out) == (0, "") and err.count("\n") == 1 and "wrote 3 files" in err  # no progress bar: no tty
+    assert (code, out) == (0, "") and err.count("\n") == 1 and "wrote 5 files" in err  # no progress bar: no tty
     (target / "notes.txt").write_text("mine")
     (target / "resnet18.html").chmod(0o600)
     before = _snapshot(target)

@@ -26,10 +26,13 @@ from ..document import (
     Note,
     Paragraph,
     RFView,
+    RowDetails,
     Section,
     Slide,
+    StageDiff,
     Table,
     TableRow,
+    fmt,
 )
 from .common import missing_reasons, rule_before, text_of
 
@@ -182,12 +185,66 @@ def rfview_context(v: RFView) -> dict[str, Any]:
             "data": json.dumps(data, separators=(",", ":")), "input": "×".join(map(str, v.input_hw))}
 
 
+def stage_diff_context(d: StageDiff, paged: bool = False) -> dict[str, Any]:
+    """Two models stage by stage: the static table (the first two) and, on screen, every model's numbers as
+    JSON for the page's script, which only looks them up and subtracts."""
+    import json
+
+    data = {"order": list(d.order), "models": [
+        {"model": m.model, "params": m.params, "macs": m.macs,
+         "stages": {s.stage: {"out": fmt.shape(s.output_shape), "params": s.params, "macs": s.macs}
+                    for s in m.stages}} for m in d.models]}
+    return {"type": "stagediff", "id": d.id, "caption": d.caption, "models": [m.model for m in d.models],
+            "table": table_context(d.table, paged), "data": "" if paged else json.dumps(data, separators=(",", ":"),
+                                                                                        ensure_ascii=False)}
+
+
+SHARED_MIN = 3  # a line found in this many rows' details is kept once and referenced
+
+
+def _detail_lines(blocks: Sequence[Block]) -> list[str]:
+    """A document's blocks as HTML lines, sections flattened to a heading line and their blocks."""
+    render = _environment().get_template("detail.html.j2").module.render_detail
+    lines: list[str] = []
+    for b in blocks:
+        if isinstance(b, Section):
+            lines.append(str(render({"type": "section", "title": b.title})).strip())
+            lines += _detail_lines(b.blocks)
+        else:
+            lines.append(str(render(block_context(b))).strip())
+    return lines
+
+
+def row_details_context(d: RowDetails, paged: bool = False) -> dict[str, Any]:
+    """A document per row, rendered now into an inert ``<template>`` the page's script opens under its row;
+    the lines many rows share (what a formula means, the counting convention) are kept once and referenced
+    (``<i data-x="N">``).  Nothing on paper."""
+    from collections import Counter
+
+    from markupsafe import Markup
+
+    if paged:
+        return {"type": "none"}
+    docs = [(name, _detail_lines(doc.blocks[1:] if doc.blocks and isinstance(doc.blocks[0], Paragraph)
+                                 else doc.blocks)) for name, doc in d.items]
+    counts = Counter(line for _, lines in docs for line in dict.fromkeys(lines))  # in order: the same bytes
+    shared = [line for line, n in counts.items() if n >= SHARED_MIN and len(line) > 40]
+    ref = {line: f'<i data-x="{i}"></i>' for i, line in enumerate(shared)}
+    entries = [{"row": name, "html": Markup("\n".join(ref.get(x, x) for x in lines))} for name, lines in docs]
+    return {"type": "rowdetails", "role": d.table_role, "label": d.label, "title": d.title, "entries": entries,
+            "shared": [Markup(x) for x in shared]}
+
+
 def block_context(b: Block, paged: bool = False) -> dict[str, Any]:
     """Any block as plain data; sections and slides nest."""
     if isinstance(b, Table):
         return table_context(b, paged)
     if isinstance(b, RFView):
         return rfview_context(b)
+    if isinstance(b, StageDiff):
+        return stage_diff_context(b, paged)
+    if isinstance(b, RowDetails):
+        return row_details_context(b, paged)
     if isinstance(b, Figure):
         return figure_context(b)
     if isinstance(b, Heading):
@@ -214,6 +271,7 @@ def context(doc: Document, paged: bool = False, fragment: bool = False) -> dict[
     blocks = [block_context(b, paged) for b in doc.blocks]
     toc = [{"id": b["id"], "title": b["title"]} for b in blocks if b["type"] == "section"]
     return {"title": doc.title, "subtitle": doc.subtitle, "lang": doc.lang, "meta": list(doc.meta),
+            "nav": [{"text": text, "href": href} for text, href in doc.nav],
             "blocks": blocks, "toc": toc if len(toc) > 2 else [],
             "sources": [{"key": s.key, "text": s.text, "url": s.url} for s in doc.sources],
             "paged": paged, "css": _asset("table.css") if fragment else _asset("style.css") + _asset("table.css"),

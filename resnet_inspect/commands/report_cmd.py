@@ -10,7 +10,7 @@ from .model_args import add_model_args
 
 OUTPUT_IS_FOLDER = True  # -o names a folder: checked by the folder writer, not as a file
 NAME = "report"
-HELP = "reports: one self-contained HTML page and A4 PDF per model, and the family index"
+HELP = "reports: one self-contained HTML page, A4 PDF and JSON per model, and the family index"
 EXAMPLE = """examples:
   resnet-inspect report                               (the headline models: resnet18/34/50/101/152,
                                                        resnext50_32x4d, wide_resnet50_2, cifar-resnet56)
@@ -20,7 +20,9 @@ EXAMPLE = """examples:
 
 each page: summary, the architecture in the paper's layout, depth, stages, block and network diagrams,
 plots, receptive field, this model's totals under each MAC convention, and every layer (collapsible,
-sortable). index.html (index.pdf) puts every model of the run side by side and links to its page.
+sortable; "?" opens a layer's arithmetic), with a link back to the index. MODEL.json beside it holds the
+numbers (what table MODEL --format json writes). index.html (index.pdf) puts every model of the run side by
+side, links its pages, PDFs and JSON and the decks in DIR/slides, and compares two models stage by stage.
 The folder is written at once: a failed run leaves the previous report as it was."""
 
 

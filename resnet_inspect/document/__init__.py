@@ -163,8 +163,52 @@ class RFView:
     id: str = "rf-view"
 
 
-Block: TypeAlias = ("Heading | Paragraph | BulletList | Formula | Note | Table | Figure | RFView | Section | "
-                    "Slide")
+@dataclass(frozen=True)
+class StageNumbers:
+    """One stage of one model in a :class:`StageDiff`: its output shape, parameters and MACs."""
+
+    stage: str
+    output_shape: tuple[int, ...]
+    params: int
+    macs: int
+
+
+@dataclass(frozen=True)
+class ModelStages:
+    """One model of a :class:`StageDiff`: its stages in order and its totals (from its analysis)."""
+
+    model: str
+    stages: tuple[StageNumbers, ...]
+    params: int
+    macs: int
+
+
+@dataclass(frozen=True)
+class StageDiff:
+    """Two models' stage-by-stage difference, any two of ``models`` chosen by the reader where a backend
+    can interact; ``table`` is the comparison of the first two, for every backend; ``order`` lists every
+    stage name of the models in network order."""
+
+    models: tuple[ModelStages, ...]
+    table: Table
+    order: tuple[str, ...]
+    caption: str = ""
+    id: str = "stage-diff"
+
+
+@dataclass(frozen=True)
+class RowDetails:
+    """What a reader can open under rows of a table (a layer's arithmetic): ``items`` maps a row's name to
+    a document of its own.  Backends that cannot interact leave it out."""
+
+    table_role: str
+    items: tuple[tuple[str, Document], ...]
+    label: str = "?"
+    title: str = ""
+
+
+Block: TypeAlias = ("Heading | Paragraph | BulletList | Formula | Note | Table | Figure | RFView | StageDiff | "
+                    "RowDetails | Section | Slide")
 
 
 @dataclass(frozen=True)
@@ -198,9 +242,11 @@ class Document:
     sources: tuple[Source, ...] = ()
     meta: tuple[tuple[str, str], ...] = ()
     lang: str = "en"
+    nav: tuple[tuple[str, str], ...] = ()  # (text, relative link): where a reader goes from here (the index)
 
 
 __all__ = [
     "NUMERIC_KINDS", "Block", "BulletList", "Cell", "CellKind", "Column", "Document", "Figure", "Formula",
-    "Heading", "Note", "Paragraph", "RFLayer", "RFView", "Section", "Slide", "Source", "Table", "TableRow", "Value",
+    "Heading", "ModelStages", "Note", "Paragraph", "RFLayer", "RFView", "RowDetails", "Section", "Slide", "Source",
+    "StageDiff", "StageNumbers", "Table", "TableRow", "Value",
 ]

@@ -9,8 +9,8 @@ model, shared by every section); figures are drawn when a backend asks for them,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -24,12 +24,16 @@ from ..document import (
     Document,
     Figure,
     Formula,
+    ModelStages,
     Note,
     Paragraph,
     RFLayer,
     RFView,
+    RowDetails,
     Section,
     Source,
+    StageDiff,
+    StageNumbers,
     Table,
     TableRow,
     fmt,
@@ -387,9 +391,25 @@ def layers_section(a: ModelAnalysis) -> Section:
     blocks.append(Paragraph(f"{len(r.rows) - 1} rows: layers, functional ops (the residual adds, a ReLU called "
                             "more than once as relu:2, relu:3), blocks and stages. Click a header to sort a stage's "
                             "rows by that column."))
+    blocks.append(explanations(r))
     blocks.append(Note(" ".join(n.strip() for n in full.notes if n.strip().startswith(("MACs count", "Not counted")))
                        or texts.macs(r.policy), "convention"))
     return Section("All layers", tuple(blocks), id="layers")
+
+
+EXPLAINED_KINDS = ("conv", "linear", "pool")
+
+
+def explanations(r: Inspection) -> RowDetails:
+    """The arithmetic of every conv, linear and pool layer (what ``resnet-inspect explain MODEL LAYER``
+    prints), for a reader to open under its row of the layer table."""
+    from ..analysis.explain import explain
+    from .explain import explain_document
+
+    items = tuple((row.name, explain_document(explain(r, row.name))) for row in r.rows
+                  if row.is_leaf and row.kind in EXPLAINED_KINDS)
+    return RowDetails("layers", items, title=f"The arithmetic of this row, as printed by resnet-inspect explain "
+                      f"{r.model}")
 
 
 def _sources(a: ModelAnalysis) -> tuple[Source, ...]:
@@ -402,15 +422,21 @@ def _sources(a: ModelAnalysis) -> tuple[Source, ...]:
     return tuple(out)
 
 
-def model_report(a: ModelAnalysis, version: str = "") -> Document:
-    """The whole report of one model."""
+def model_report(a: ModelAnalysis, version: str = "", index: str = "") -> Document:
+    """The whole report of one model; ``index`` is the relative link to the report's index, if any."""
     r = a.result
     head = f"{a.spec.block} blocks {'-'.join(map(str, a.spec.layers))}, " if a.spec is not None else ""
     subtitle = f"{head}input {_input_text(r)}, {r.dtype}" + (f" · resnet-inspect {version}" if version else "")
     sections = (summary_section(a), architecture_section(a), depth_section(a), diagrams_section(a),
                 plots_section(a), rf_section(a), conventions_section(a), layers_section(a))
-    return Document(r.model, sections, subtitle=subtitle, sources=_sources(a),
-                    meta=(("model", r.model), ("input", fmt.shape(r.input_shape, drop_batch=False))))
+    doc = Document(r.model, sections, subtitle=subtitle, sources=_sources(a),
+                   meta=(("model", r.model), ("input", fmt.shape(r.input_shape, drop_batch=False))))
+    return linked_to_index(doc, index) if index else doc
+
+
+def linked_to_index(doc: Document, index: str) -> Document:
+    """A model's page that starts with a link back to the report's index (a relative link: ``index.html``)."""
+    return replace(doc, nav=(("← all models", index),))
 
 
 # --------------------------------------------------------------------------- the family index
@@ -437,8 +463,121 @@ def family_table(analyses: Sequence[ModelAnalysis], pages: dict[str, str]) -> Ta
                         "Act. memory: every layer output once, one forward pass."))
 
 
-def family_index(analyses: Sequence[ModelAnalysis], pages: dict[str, str], version: str = "") -> Document:
-    """``index``: every generated model side by side and the MACs-vs-params scatter, each linking to its page."""
+FILE_COLUMNS = (("html", "Page (HTML)"), ("pdf", "PDF (A4)"), ("json", "Numbers (JSON)"))
+DECK_COLUMNS = (("html", "HTML (offline, presenter view)"), ("pdf", "PDF (16:9)"), ("pptx", "PowerPoint"))
+DECK_LANGUAGES = {"en": "English", "zh": "Chinese (中文)"}
+
+
+def _file_cell(names: Sequence[str], ext: str) -> Cell:
+    """The file of ``names`` ending in ``.ext``, linked; ``—`` when there is none."""
+    name = next((n for n in names if n.rsplit(".", 1)[-1] == ext), "")
+    return Cell(name, text=name or "—", link=name)
+
+
+def files_table(analyses: Sequence[ModelAnalysis], files: Mapping[str, Sequence[str]],
+                index: Sequence[str] = ()) -> Table:
+    """Every file this run wrote for each model, linked: its page, its A4 PDF and its numbers as JSON; and
+    the ``index`` files (this page in each format)."""
+    columns = (Column("model", "Model"), *(Column(ext, title) for ext, title in FILE_COLUMNS))
+    rows = [TableRow((Cell(a.model), *(_file_cell(files.get(a.model, ()), ext) for ext, _ in FILE_COLUMNS)))
+            for a in analyses]
+    if index:
+        rows.append(TableRow((Cell("index", text="this index"), *(_file_cell(index, ext) for ext, _ in FILE_COLUMNS)),
+                             tags=frozenset({"total"})))
+    return Table(columns, tuple(rows), caption="Files of each model", id="files", role="files",
+                 notes=("The JSON is what resnet-inspect table MODEL --format json writes: the totals, the "
+                        "stages and every layer, with the conventions they are counted under.",))
+
+
+def decks_block(decks: Sequence[tuple[str, Sequence[str]]]) -> Block:
+    """The teaching decks found beside the report, linked; or how to write them."""
+    if not decks:
+        return Paragraph("No teaching deck in this folder: resnet-inspect slides -o DIR/slides writes one "
+                         "(make report writes both languages), and the next report links it here.")
+    columns = (Column("deck", "Deck"), *(Column(ext, title) for ext, title in DECK_COLUMNS))
+    rows = tuple(TableRow((Cell(lang, text=DECK_LANGUAGES.get(lang, lang)),
+                           *(_file_cell(paths, ext) for ext, _ in DECK_COLUMNS))) for lang, paths in decks)
+    return Table(columns, rows, caption="The teaching deck on ResNets", id="decks", role="files")
+
+
+def model_stages(a: ModelAnalysis) -> ModelStages:
+    """One model's stages (output, params, MACs) and totals, as the analysis gives them."""
+    r = a.result
+    return ModelStages(r.model, tuple(StageNumbers(s.name, s.output_shape, s.params, s.macs) for s in r.stages),
+                       r.totals.params, r.totals.macs)
+
+
+def stage_order(models: Sequence[ModelStages]) -> tuple[str, ...]:
+    """Every stage name of the models in network order: each model's stages in its order, a stage another
+    model lacks (ResNet-50's layer4 beside a CIFAR net) after the stage it follows."""
+    order: list[str] = []
+    for m in models:
+        at = 0
+        for s in m.stages:
+            if s.stage in order:
+                at = order.index(s.stage) + 1
+            else:
+                order.insert(at, s.stage)
+                at += 1
+    return tuple(order)
+
+
+def signed(n: int) -> str:
+    """A difference with its sign: ``+1,024``, ``−512``, ``0``."""
+    return ("+" if n > 0 else "") + fmt.grouped(n)
+
+
+DIFF_COLUMNS = ("output", "params", "macs")
+
+
+def stage_diff_table(a: ModelStages, b: ModelStages, order: Sequence[str], policy: str = "conv-fc") -> Table:
+    """Per stage: each model's output size, parameters and MACs, and the difference (second − first)."""
+    columns = (Column("stage", "Stage"), Column("output_a", f"{a.model} output", "shape"),
+               Column("output_b", f"{b.model} output", "shape"), Column("params_a", f"{a.model} params", "int"),
+               Column("params_b", f"{b.model} params", "int"), Column("params_diff", "Δ params", "int"),
+               Column("macs_a", f"{a.model} MACs", "int"), Column("macs_b", f"{b.model} MACs", "int"),
+               Column("macs_diff", "Δ MACs", "int"))
+    by_a, by_b = {s.stage: s for s in a.stages}, {s.stage: s for s in b.stages}
+    none = Cell(None, "int", text="—")
+
+    def diff(x: int | None, y: int | None) -> Cell:
+        return none if x is None or y is None else Cell(y - x, "int", text=signed(y - x))
+
+    rows = []
+    for name in order:
+        sa, sb = by_a.get(name), by_b.get(name)
+        if sa is None and sb is None:
+            continue
+        rows.append(TableRow((Cell(name), *(Cell(s.output_shape, "shape") if s else Cell(None, "shape", text="—")
+                                            for s in (sa, sb)),
+                              *(Cell(s.params, "int") if s else none for s in (sa, sb)),
+                              diff(sa.params if sa else None, sb.params if sb else None),
+                              *(Cell(s.macs, "int") if s else none for s in (sa, sb)),
+                              diff(sa.macs if sa else None, sb.macs if sb else None))))
+    rows.append(TableRow((Cell("network"), Cell(None, "shape", text=""), Cell(None, "shape", text=""),
+                          Cell(a.params, "int"), Cell(b.params, "int"), diff(a.params, b.params),
+                          Cell(a.macs, "int"), Cell(b.macs, "int"), diff(a.macs, b.macs)), strong=True,
+                         tags=frozenset({"total"})))
+    return Table(columns, tuple(rows), caption=f"{a.model} → {b.model}, stage by stage", id="stage-diff",
+                 role="stage-diff", notes=(f"Δ = second − first; MACs count {texts.macs(policy)}; a stage one "
+                                           "model lacks shows —.",))
+
+
+def stage_diff(analyses: Sequence[ModelAnalysis]) -> StageDiff:
+    """Two models stage by stage: the first two as a table, any two where the reader can choose."""
+    models = tuple(model_stages(a) for a in analyses)
+    order = stage_order(models)
+    table = stage_diff_table(models[0], models[1], order, analyses[0].result.policy)
+    return StageDiff(models, table, order, caption="Pick two models: each stage's output size, parameters and MACs "
+                     "side by side, and the difference.")
+
+
+def family_index(analyses: Sequence[ModelAnalysis], pages: dict[str, str], version: str = "",
+                 files: Mapping[str, Sequence[str]] | None = None,
+                 decks: Sequence[tuple[str, Sequence[str]]] = (), index: Sequence[str] = ()) -> Document:
+    """``index``: every generated model side by side and the MACs-vs-params scatter, each linking to its page;
+    ``files`` (model → the files written for it), ``index`` (the index's own files) and ``decks``
+    ((language, files) found beside the report) are linked; two models stage by stage."""
     results = [a.result for a in analyses]
 
     def scatter() -> object:
@@ -450,10 +589,14 @@ def family_index(analyses: Sequence[ModelAnalysis], pages: dict[str, str], versi
     if len(results) > 1:
         blocks.append(plot_figure("fig-family", "MACs vs parameters: point area grows with depth, colour by "
                                   "family.", scatter))
+    sections = [Section("Models", tuple(blocks), id="models")]
+    if len(analyses) > 1:
+        sections.append(Section("Stage by stage", (stage_diff(analyses),), id="stages"))
+    sections.append(Section("Files", (files_table(analyses, files or {}, index), decks_block(decks)), id="files"))
     names = ", ".join(a.model for a in analyses)
-    return Document("resnet-inspect report", (Section("Models", tuple(blocks), id="models"),),
+    return Document("resnet-inspect report", tuple(sections),
                     subtitle=f"{len(analyses)} model{'s' if len(analyses) != 1 else ''}: {names}"
                     + (f" · resnet-inspect {version}" if version else ""))
 
 
-__all__ = ["ModelAnalysis", "family_index", "model_report"]
+__all__ = ["ModelAnalysis", "family_index", "linked_to_index", "model_report"]

@@ -14,6 +14,7 @@
     each("th", function (th, col) {
       th.addEventListener("click", function () {
         var state = th.getAttribute("aria-sort");
+        closeDetails(table);
         each("th", function (h) { h.removeAttribute("aria-sort"); }, table);
         if (state === "descending") {
           table.classList.remove("sorted");
@@ -35,6 +36,108 @@
         leaves.forEach(function (r) { body.appendChild(r); });
       });
     }, table);
+  });
+
+  // A row's arithmetic on demand: a "?" button opens, under the row, the document kept in a <template>
+  // (parsed only when opened).
+  function closeDetails(table) {
+    each("tr.x-row", function (r) {
+      var b = r.previousElementSibling && r.previousElementSibling.querySelector("button.x-open");
+      if (b) { b.setAttribute("aria-expanded", "false"); }
+      r.parentNode.removeChild(r);
+    }, table);
+  }
+  each("div.row-details", function (box) {
+    var byRow = {}, shared = {};
+    each("template[data-row]", function (t) { byRow[t.dataset.row] = t; }, box);
+    each("template[data-x]", function (t) { shared[t.dataset.x] = t; }, box);
+    each("table.role-" + box.dataset.role + " tr[data-name]", function (row) {
+      var t = byRow[row.dataset.name];
+      if (!t) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "x-open";
+      button.textContent = box.dataset.label;
+      button.title = box.dataset.title + " " + row.dataset.name;  // ends with the command that prints it
+      button.setAttribute("aria-label", button.title);
+      button.setAttribute("aria-expanded", "false");
+      row.cells[0].appendChild(button);
+      button.addEventListener("click", function (e) {
+        e.stopPropagation();
+        var open = row.nextElementSibling;
+        if (open && open.classList.contains("x-row")) {
+          open.parentNode.removeChild(open);
+          button.setAttribute("aria-expanded", "false");
+          return;
+        }
+        var tr = document.createElement("tr"), td = document.createElement("td");
+        tr.className = "x-row";
+        if (row.dataset.group) { tr.dataset.group = row.dataset.group; }  // folds with its block
+        td.colSpan = row.cells.length;
+        var div = document.createElement("div");
+        div.className = "explain";
+        div.appendChild(t.content.cloneNode(true));
+        each("i[data-x]", function (i) { i.parentNode.replaceChild(shared[i.dataset.x].content.cloneNode(true), i); },
+             div);
+        td.appendChild(div);
+        tr.appendChild(td);
+        row.parentNode.insertBefore(tr, row.nextSibling);
+        button.setAttribute("aria-expanded", "true");
+      });
+    });
+  });
+
+  // Two models stage by stage: the numbers are the page's data (the analyses); the script looks them up and
+  // subtracts.  Without the script the table shows the first two models.
+  function grouped(n) {
+    return (n < 0 ? "\u2212" : "") + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+  function signed(n) { return (n > 0 ? "+" : "") + grouped(n); }
+  each("div.stage-diff[data-models]", function (box) {
+    var data = JSON.parse(box.dataset.models), a = box.querySelector(".sd-a"), b = box.querySelector(".sd-b");
+    var table = box.querySelector("table"), caption = box.querySelector(".table-caption");
+    function cell(tr, text, num) {
+      var td = document.createElement("td");
+      if (num) { td.className = "num"; }
+      td.textContent = text;
+      tr.appendChild(td);
+    }
+    function row(body, name, x, y, total) {
+      var tr = document.createElement("tr");
+      tr.className = total ? "strong rule tag-total level-0" : "level-0";
+      cell(tr, name, false);
+      ["out", "params", "macs"].forEach(function (k) {
+        var vx = x ? x[k] : null, vy = y ? y[k] : null;
+        if (k === "out") {
+          cell(tr, total ? "" : vx === null ? "\u2014" : vx, false);
+          cell(tr, total ? "" : vy === null ? "\u2014" : vy, false);
+          return;
+        }
+        cell(tr, vx === null ? "\u2014" : grouped(vx), true);
+        cell(tr, vy === null ? "\u2014" : grouped(vy), true);
+        cell(tr, vx === null || vy === null ? "\u2014" : signed(vy - vx), true);
+      });
+      body.appendChild(tr);
+    }
+    function draw() {
+      var A = data.models[a.value], B = data.models[b.value], heads = table.tHead.rows[0].cells;
+      heads[1].textContent = A.model + " output"; heads[2].textContent = B.model + " output";
+      heads[3].textContent = A.model + " params"; heads[4].textContent = B.model + " params";
+      heads[6].textContent = A.model + " MACs"; heads[7].textContent = B.model + " MACs";
+      // the header order is output A, output B, params A, params B, Δ params, MACs A, MACs B, Δ MACs
+      if (caption) { caption.textContent = A.model + " \u2192 " + B.model + ", stage by stage"; }
+      var body = document.createElement("tbody");
+      data.order.forEach(function (name) {
+        var x = A.stages[name] || null, y = B.stages[name] || null;
+        if (x || y) { row(body, name, x, y, false); }
+      });
+      row(body, "network", A, B, true);
+      Array.prototype.slice.call(table.tBodies).forEach(function (old) { table.removeChild(old); });
+      table.appendChild(body);
+    }
+    a.addEventListener("change", draw);
+    b.addEventListener("change", draw);
+    draw();
   });
 
   // Runs of identical blocks are folded under one line; a click opens them.
