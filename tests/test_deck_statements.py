@@ -27,7 +27,7 @@ Cli = Callable[..., tuple[int, str, str]]
 NUM = r"\d{1,3}(?:,\d{3})+|\d+"
 TOKEN = rf"(?:{NUM}|[+−\-·×/()⌊⌋ ])"
 ARITH = re.compile(rf"((?:{TOKEN})+)=\s*({NUM})(?![\d.,]\d)(?!\s*[+−\-·×/(⌊])")
-MAP = re.compile(r"(?<![×\d.])(\d+)×(\d+)(?![×\d⁰¹²³⁴⁵⁶⁷⁸⁹])")
+MAP = re.compile(r"(?<![×\d.])(\d+)×(\d+)(?![×\d⁰¹²³⁴⁵⁶⁷⁸⁹d])")  # "32×4d" is a group width, not a map
 
 
 # ============================================================================ reading a document
@@ -212,9 +212,11 @@ def test_random_specs_decks_and_reports_state_only_truths(spec: str, side: int) 
 
 
 def dot_of(doc: Document, fid: str) -> str:
-    fig = next(b for s in doc.blocks if isinstance(s, Slide) for b in s.blocks if isinstance(b, Figure)
-               and b.id == fid)
-    return fig.draw("dot").decode("utf-8")  # type: ignore[misc]
+    """The DOT source of figure ``fid`` (and of ``fid-1``, ``fid-2`` … where its panels span slides)."""
+    figs = [b for s in doc.blocks if isinstance(s, Slide) for b in s.blocks if isinstance(b, Figure)
+            and re.fullmatch(rf"{re.escape(fid)}(-\d+)?", b.id)]
+    assert figs, fid
+    return "\n".join(f.draw("dot").decode("utf-8") for f in figs)  # type: ignore[misc]
 
 
 @cache
@@ -238,10 +240,11 @@ def test_projection_labels_separate_conv_weights_from_parameters(lang: str) -> N
             total = sum(p.numel() for p in down.parameters())
             if f"{conv:,}" not in source:
                 continue
-            pattern = (rf"{conv:,} conv weights \({total:,} with BN\)" if lang == "en"
-                       else rf"{conv:,} 个卷积权重（含 BN 共 {total:,} 个参数）")
+            wrap = r"</font><br/><font point-size=\"\d+\">"  # the box's line break
+            pattern = (rf"{conv:,} conv weights{wrap}\({total:,} with BN\)" if lang == "en"
+                       else rf"{conv:,} 个卷积权重{wrap}（含 BN 共 {total:,} 个参数）")
             assert re.search(pattern, source), (fid, layer)
-        nodes = rf'point-size="14">({NUM}) (?:conv weights|个卷积权重)'  # the boxes' labels, not the captions
+        nodes = rf'point-size="15">({NUM}) (?:conv weights|个卷积权重)'  # the boxes' labels, not the captions
         counted = [int(n.replace(",", "")) for n in re.findall(nodes, source)]
         with torch.device("meta"):
             convs = {m.weight.numel() for m in model.modules() if isinstance(m, torch.nn.Conv2d)}
@@ -346,13 +349,17 @@ def test_the_counts_name_their_convention_paper_first() -> None:
 def test_table1_shows_the_v1_layout_and_the_published_values() -> None:
     """He et al. 2015 Table 1 printed 3.8, 7.6, 11.3 ×10⁹; the v1 layout computes 3.858, 7.570, 11.282 ×10⁹
     (FACTS: 3,857,973,248 for ResNet-50 v1), the v1.5 layout 4.089, 7.801, 11.514."""
-    slide = next(s for s in v.part4(default_data(), "en") if "resnet50" in s.title)
-    table = next(b for b in slide.blocks if isinstance(b, Table))
-    rows = {r.cells[0].text or str(r.cells[0].value): [c.text or str(c.value) for c in r.cells[2:]]
-            for r in table.rows}
+    rows: dict[str, list[str]] = {}
+    for slide in v.part4(default_data(), "en"):  # the bottleneck columns, two to a slide
+        if "bottleneck" not in slide.id:
+            continue
+        table = next(b for b in slide.blocks if isinstance(b, Table))
+        for r in table.rows:
+            rows.setdefault(r.cells[0].text or str(r.cells[0].value), []).extend(
+                c.text or str(c.value) for c in r.cells[2:])
     assert rows["MACs"] == ["4.089×10⁹", "7.801×10⁹", "11.514×10⁹"]
     assert rows["MACs, v1 (printed)"] == ["3.858×10⁹ (3.8×10⁹)", "7.570×10⁹ (7.6×10⁹)", "11.282×10⁹ (11.3×10⁹)"]
-    basic = next(s for s in v.part4(default_data(), "en") if "resnet18" in s.title)
+    basic = next(s for s in v.part4(default_data(), "en") if "ResNet-18" in s.title)
     table = next(b for b in basic.blocks if isinstance(b, Table))
     printed = next(r for r in table.rows if r.cells[0].value == "printed in Table 1")
     assert [c.value for c in printed.cells[2:]] == ["1.8×10⁹", "3.6×10⁹"]  # same layout in v1 and v1.5

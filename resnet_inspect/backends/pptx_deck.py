@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..document import BulletList, Document, Figure, Formula, Note, Paragraph, Slide, Table
 from ..errors import InspectError
-from .deck_html import dense, figure_bytes, layout, slides_of, tall_figure
+from .deck_html import dense, figure_bytes, layout, slides_of
 
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont
@@ -32,14 +32,16 @@ EA_FONT = "Noto Sans CJK SC"
 MEASURE_FONTS = {("latin", False): "Liberation Sans", ("latin", True): "Liberation Sans:bold",
                  ("cjk", False): "Noto Sans CJK SC", ("cjk", True): "Noto Sans CJK SC:bold"}
 LINE = 1.25  # exact line spacing, in ems
-TABLE_LINE = 1.15  # the same in table cells
+TABLE_LINE = 1.08  # the same in table cells (deck.css: table.role-architecture)
 SPACE_AFTER = 0.35  # space after a paragraph, in ems
 INSET = 0.08  # text box inner margin, inches
 SLIDE_W, SLIDE_H = 13.333, 7.5
 LEFT, RIGHT, TOP, BOTTOM = 0.55, 0.55, 1.22, 0.45
 TITLE_TOP, TITLE_H = 0.28, 0.82
 BLUE, DARK, GREY, TEXT = "3B73B9", "17375E", "555555", "1B1B1B"
-MIN_SIZE = 11
+MIN_SIZE = 20  # the body floor (pt): text boxes and tables are never set smaller
+FOOTER_SIZE = 12
+SPLIT_FIG_W = 7.1  # the plot beside the text (inches), as deck.css .layout-split
 
 
 # ============================================================================ measuring text
@@ -297,10 +299,10 @@ def add_picture(slide: Any, png: bytes, box: tuple[float, float, float, float], 
     pic._element.nvPicPr.cNvPr.set("descr", alt)
 
 
-TABLE_SIZES = {"architecture": 16.0, "comparison": 22.0}
+TABLE_SIZES = {"architecture": 20.0, "comparison": 22.0}
 CELL_PAD = 0.1  # inches left and right inside a cell
 CELL_SLACK = 0.25  # inches a column gets beyond its widest line: renderers must never wrap a cell
-CELL_MARGIN_V = 0.02  # inches above and below a cell's text
+CELL_MARGIN_V = 0.01  # inches above and below a cell's text
 
 
 def _cell_text(cell: Any) -> str:
@@ -310,7 +312,7 @@ def _cell_text(cell: Any) -> str:
 def table_size(table: Table, width_in: float, height_in: float) -> tuple[float, list[float]]:
     """The largest font size (from the role's default down) at which no cell wraps and the rows fit; and the
     column widths in inches at that size."""
-    size = TABLE_SIZES.get(table.role, 16.0)
+    size = TABLE_SIZES.get(table.role, float(MIN_SIZE))
     while True:
         pad = 2 * CELL_PAD + CELL_SLACK
         widths = [text_width(col.title, size, True) / 72 + pad for col in table.columns]
@@ -384,8 +386,12 @@ def _fill_cell(cell: Any, text: str, size: float, bold: bool, colour: str, fill:
 
 
 def _footer(slide: Any, n: int, total: int, title: str) -> None:
-    add_text(slide, [Note(f"{title}    {n} / {total}")], 11, (LEFT, SLIDE_H - 0.46, SLIDE_W - LEFT - RIGHT, 0.42),
-             name="Footer")
+    from pptx.util import Inches
+
+    shape = slide.shapes.add_textbox(Inches(LEFT), Inches(SLIDE_H - 0.46), Inches(SLIDE_W - LEFT - RIGHT),
+                                     Inches(0.42))
+    shape.name = "Footer"
+    write_paras(shape.text_frame, [Para(f"{title}    {n} / {total}", FOOTER_SIZE, colour=GREY)])
 
 
 def build_slide(prs: Any, s: Slide, n: int, total: int, deck_title: str,
@@ -402,12 +408,15 @@ def build_slide(prs: Any, s: Slide, n: int, total: int, deck_title: str,
     else:
         add_title(sl, s.title)
         if kind == "stacked" and fig is not None:
-            fig_h = 4.75 if tall_figure(s) else 3.95
+            # the diagram takes the height the text leaves, as in the HTML deck
+            text_h = text_height(paragraphs(text, MIN_SIZE), (width - 2 * INSET) * 72) / 72 + 2 * INSET if text else 0
+            fig_h = body_h - text_h - (0.1 if text else 0)
             add_picture(sl, figure_bytes(fig, "png", cache), (LEFT, TOP, width, fig_h), fig.alt)
-            add_text(sl, text, 18, (LEFT, TOP + fig_h + 0.1, width, body_h - fig_h - 0.1))
+            if text:
+                add_text(sl, text, MIN_SIZE, (LEFT, TOP + fig_h + 0.1, width, text_h))
         elif kind == "split" and fig is not None:
-            add_picture(sl, figure_bytes(fig, "png", cache), (LEFT, TOP, 7.7, body_h), fig.alt)
-            add_text(sl, text, 18, (LEFT + 7.95, TOP, width - 7.95, body_h))
+            add_picture(sl, figure_bytes(fig, "png", cache), (LEFT, TOP, SPLIT_FIG_W, body_h), fig.alt)
+            add_text(sl, text, MIN_SIZE, (LEFT + SPLIT_FIG_W + 0.25, TOP, width - SPLIT_FIG_W - 0.25, body_h))
         elif kind == "table":
             top = TOP
             for b in s.blocks:
@@ -415,7 +424,7 @@ def build_slide(prs: Any, s: Slide, n: int, total: int, deck_title: str,
                     top += add_table(sl, b, (LEFT, top, width, body_h - 0.75)) + 0.15
             add_text(sl, text, 20, (LEFT, top, width, TOP + body_h - top))
         else:
-            add_text(sl, text, 19 if dense(s) else 24, (LEFT, TOP, width, body_h))
+            add_text(sl, text, MIN_SIZE if dense(s) else 24, (LEFT, TOP, width, body_h))
     _footer(sl, n, total, deck_title)
     sl.notes_slide.notes_text_frame.text = "\n\n".join(s.notes)
 

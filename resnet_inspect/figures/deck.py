@@ -23,7 +23,11 @@ from ..document.fmt import grouped, shape
 from .diagram_style import PALETTE, SHORTCUT_COLOUR, STRIDE_COLOUR
 
 NODE_FONT = 17
-SLIDE_PLOT_INCHES = (8.4, 6.3)  # the plot's box beside the text on a 16:9 slide, a little larger
+SLIDE_PLOT_BOX = (7.1, 5.95)  # the plot's box beside the text on a 16:9 slide (inches; deck.css .layout-split)
+PLOT_MIN_PT = 14.0  # the smallest text of a figure as projected
+# the smallest text each house plot draws (pt): the stage names over the rf plot, bar totals and point labels
+PLOT_SMALLEST = {"rf": 11.0, "stages": 12.0, "family": 12.0}
+PLOT_TICKS = 5
 PNG_DPI = 200  # plots placed in the PowerPoint deck: at least 200 dpi as placed (they are never enlarged)
 DIAGRAM_DPI = 300  # diagrams are enlarged to fill a wide slide: drawn finer so they stay above 200 dpi
 CJK_FONT = "Noto Sans CJK SC"
@@ -37,7 +41,7 @@ WORDS: dict[str, str] = {
     "conv_weights": "{n} conv weights",
     "conv_weights_bias": "{n} conv weights + {b} bias",
     "projection": "projection",
-    "projection_weights": "{n} conv weights ({p} with BN)",
+    "projection_weights": "{n} conv weights\n({p} with BN)",  # a line break where the box may wrap
     "option_a": "option A: subsample, zero-pad",
     "identity": "identity x",
     "out": "out",
@@ -116,7 +120,7 @@ def _main_units(main: Sequence[Row]) -> list[Unit]:
 
 
 def _small(text: str) -> str:
-    return f'<font point-size="{NODE_FONT - 3}">{esc(text)}</font>'
+    return f'<font point-size="{NODE_FONT - 2}">{esc(text)}</font>'
 
 
 def _unit_label(before: list[str], term: ConvTerm, after: list[str], words: Mapping[str, str]) -> str:
@@ -147,7 +151,7 @@ def _panel_dot(i: int, panel: Panel, words: Mapping[str, str]) -> list[str]:
     lines = [f"\tsubgraph cluster_{p} {{",
              f'\t\tlabel=<<b>{esc(panel.title)}</b><br/>'
              f'<font point-size="{NODE_FONT - 1}">{esc(panel.caption)}</font>>',
-             '\t\tstyle=rounded color="#bbbbbb" margin=6 labeljust=l labelloc=b',
+             '\t\tstyle=rounded color="#bbbbbb" margin=4 labeljust=l labelloc=b',
              f'\t\t{p}_x [label=<<b>x</b><br/>{_small(shape(block.row.input_shape))}> '
              'shape=box style=rounded color="#333333"]']
     prev = f"{p}_x"
@@ -177,13 +181,13 @@ def _panel_dot(i: int, panel: Panel, words: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def projection_text(block: Block, words: Mapping[str, str]) -> str:
-    """``projection · 16,384 conv weights (16,896 with BN)``: the shortcut's conv weights, then its parameters
-    with the batch norm, when it has one."""
+def projection_text(block: Block, words: Mapping[str, str]) -> list[str]:
+    """``projection``, ``16,384 conv weights``, ``(16,896 with BN)``: the lines of a projection's box, its
+    conv weights, then its parameters with the batch norm, when it has one."""
     w, p = block.shortcut_weights, block.shortcut_params
     count = (_w(words, "projection_weights", n=grouped(w), p=grouped(p)) if p != w
              else _w(words, "conv_weights", n=grouped(w)))
-    return f"{_w(words, 'projection')} · {count}"
+    return [_w(words, "projection"), *count.split("\n")]
 
 
 def _shortcut_dot(p: str, block: Block, add_id: str, words: Mapping[str, str]) -> list[str]:
@@ -192,7 +196,7 @@ def _shortcut_dot(p: str, block: Block, add_id: str, words: Mapping[str, str]) -
         side = block.side
         extra = " → BN" if any(s.kind == "norm" for s in side) else ""
         title = conv_title(block.shortcut_convs[0], words)
-        label = f"<{title}{esc(extra)}<br/>{_small(projection_text(block, words))}>"
+        label = f"<{title}{esc(extra)}<br/>" + "<br/>".join(_small(x) for x in projection_text(block, words)) + ">"
         return [_node(f"{p}_sc", label, "conv", style='"rounded,filled,dashed"', penwidth="2"),
                 f"\t\t{p}_x -> {p}_sc [{edge} style=dashed]",
                 f"\t\t{p}_sc -> {add_id} [{edge} style=dashed constraint=false]"]
@@ -206,9 +210,9 @@ def _shortcut_dot(p: str, block: Block, add_id: str, words: Mapping[str, str]) -
 def _graph_head(name: str) -> list[str]:
     font = f"{LATIN_FONT},{CJK_FONT}"  # Latin first: digits and · look the same in both languages
     return [f"digraph {name} {{",
-            f'\tgraph [rankdir=LR fontname="{font}" fontsize={NODE_FONT + 1} nodesep=0.14 ranksep=0.3 pad=0.2 '
+            f'\tgraph [rankdir=LR fontname="{font}" fontsize={NODE_FONT + 1} nodesep=0.12 ranksep=0.16 pad=0.05 '
             'bgcolor=white newrank=true]',
-            f'\tnode [fontname="{font}" fontsize={NODE_FONT} shape=box style="rounded,filled" margin="0.12,0.06" '
+            f'\tnode [fontname="{font}" fontsize={NODE_FONT} shape=box style="rounded,filled" margin="0.07,0.04" '
             'penwidth=1.3]',
             f'\tedge [fontname="{font}" color="#333333" penwidth=1.4 arrowsize=0.8]']
 
@@ -263,8 +267,13 @@ def render_dot(source: str, fmt: str) -> bytes:
 
 def plot_bytes(kind: str, insps: Sequence[Inspection], fmt: str, words: Mapping[str, str], cjk: bool) -> bytes:
     """The ``stages``, ``rf`` or ``family`` plot of these inspections in ``words`` (see
-    :data:`~resnet_inspect.figures.plots.WORDS`), as ``svg`` or ``png`` at slide size; ``cjk``: the labels
-    are Chinese, so the CJK font comes first."""
+    :data:`~resnet_inspect.figures.plots.WORDS`), as ``svg`` or ``png`` for the plot's box on a slide
+    (:data:`SLIDE_PLOT_BOX`); ``cjk``: the labels are Chinese, so the CJK font comes first.
+
+    The plot is laid out on a canvas smaller than its box and placed enlarged, so its smallest text
+    (:data:`PLOT_SMALLEST`) reaches :data:`PLOT_MIN_PT` on the slide; the linear axes keep at most
+    :data:`PLOT_TICKS` ticks.
+    """
     import io
     import warnings
 
@@ -277,20 +286,35 @@ def plot_bytes(kind: str, insps: Sequence[Inspection], fmt: str, words: Mapping[
     # matplotlib falls back per glyph only within what the first family lacks: Chinese labels need the CJK
     # font first (its Latin letters and digits then serve the whole plot)
     rc["font.sans-serif"] = [CJK_FONT, LATIN_FONT, "DejaVu Sans"] if cjk else [LATIN_FONT, "DejaVu Sans"]
-    rc["svg.fonttype"] = "path"  # glyphs as outlines: the SVG shows the same letters everywhere
-    with matplotlib.rc_context(cast(Any, rc)):
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-            if kind == "stages":
-                fig = plots.stages_figure(list(insps), words)
-            elif kind == "rf":
-                fig = plots.rf_figure(insps[0], words)
-            elif kind == "family":
-                fig = plots.family_figure(list(insps), words=words)
-            else:
-                raise ValueError(f"{kind!r} is not one of {PLOT_KINDS}")
-        fig.set_size_inches(*SLIDE_PLOT_INCHES)  # smaller canvas, same point sizes: larger type on the slide
+    rc["svg.fonttype"] = "none"  # text as text: selectable, and measured in the PDF like the slide's own text
+    rc["font.size"] = 13  # what the house style does not set itself: figure legends' titles, notes
+    with matplotlib.rc_context(cast(Any, rc)), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        if kind == "stages":
+            fig = plots.stages_figure(list(insps), words)
+        elif kind == "rf":
+            fig = plots.rf_figure(insps[0], words)
+        elif kind == "family":
+            fig = plots.family_figure(list(insps), words=words)
+        else:
+            raise ValueError(f"{kind!r} is not one of {PLOT_KINDS}")
+        fewer_ticks(fig)
+        w, h = SLIDE_PLOT_BOX
+        enlarge = (PLOT_MIN_PT + 0.5) / PLOT_SMALLEST[kind]
+        fig.set_size_inches(w / enlarge, h / enlarge)
         buf = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(buf, format=fmt, dpi=PNG_DPI, bbox_inches="tight", metadata=metadata)
+        fig.savefig(buf, format=fmt, dpi=round(PNG_DPI * enlarge), metadata=metadata)
     return buf.getvalue()
+
+
+def fewer_ticks(fig: Any) -> None:
+    """At most :data:`PLOT_TICKS` major ticks on every linear axis (log axes keep their chosen ticks)."""
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in fig.axes:
+        for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+            locator = axis.get_major_locator()
+            if scale == "linear" and isinstance(locator, MaxNLocator):  # AutoLocator is one too
+                integer = bool(getattr(locator, "_integer", False))
+                axis.set_major_locator(MaxNLocator(nbins=PLOT_TICKS, integer=integer))

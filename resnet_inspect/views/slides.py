@@ -47,6 +47,7 @@ from ..document.fmt import shape as chw
 from ..errors import InspectError
 from ..figures.deck import Panel, blocks_dot, plot_bytes, render_dot, residual_unit_dot
 from ..reference import Figure as RefFigure
+from ..specs import Spec
 from .depth import formula as depth_formula
 from .depth import seed_formula
 from .explain import show
@@ -54,8 +55,9 @@ from .slides_text import LANGS, diagram_words, plot_words, t
 
 __all__ = ["DEFAULT_MODELS", "DeckData", "deck", "gather"]
 
-MAX_TABLE_MODELS = 3
+MAX_TABLE_MODELS = 2  # Table 1 columns per slide: three do not fit at the body floor (20 pt)
 MAX_FORMULAS = 6
+MAX_PANELS = 2  # block panels per diagram slide
 TABLE1_DECIMALS = 3  # the paper printed one decimal; three show the layouts apart (3.858 vs 4.089)
 
 SOURCES = (
@@ -139,8 +141,37 @@ def block_label(m: Model, path: str) -> str:
     return path or m.name
 
 
+# (family, pattern of the registry name, display template): the names people say, from the spec's family
+_DISPLAY = (
+    ("resnet", r"resnet(\d+)", "ResNet-{0}"),
+    ("resnet-v1", r"resnet(\d+)-v1", "ResNet-{0} (v1)"),
+    ("resnext", r"resnext(\d+)_\d+x\d+d", "ResNeXt-{0} ({groups}×{width}d)"),
+    ("wide-resnet", r"wide_resnet(\d+)_(\d+)", "Wide ResNet-{0}-{1}"),
+    ("cifar-resnet", r"cifar-resnet(\d+)", "ResNet-{0} (CIFAR)"),
+    ("preact-resnet", r"preact-resnet(\d+)", "Pre-act ResNet-{0}"),
+    ("vgg", r"vgg(\d+)", "VGG-{0}"),
+    ("plain", r"plain(\d+)", "plain-{0}"),
+)
+
+
+def display_name(spec: Spec) -> str:
+    """The name people say: resnet50 → ResNet-50, resnext50_32x4d → ResNeXt-50 (32×4d), wide_resnet50_2 →
+    Wide ResNet-50-2, cifar-resnet56 → ResNet-56 (CIFAR), preact-resnet1001 → Pre-act ResNet-1001, vgg19 →
+    VGG-19; any other network (a custom spec) keeps its own text."""
+    for family, pattern, template in _DISPLAY:
+        match = re.fullmatch(pattern, spec.name)
+        if spec.family == family and match:
+            return template.format(*match.groups(), groups=spec.groups, width=spec.width_per_group)
+    return spec.name
+
+
 def model_list(models: Sequence[Model]) -> str:
     return ", ".join(m.name for m in models)
+
+
+def shown_list(models: Sequence[Model]) -> str:
+    """The display names of ``models``, for titles."""
+    return ", ".join(display_name(m.spec) for m in models)
 
 
 def figure(fid: str, caption: str, draw: Callable[[str], bytes], kind: str = "diagram") -> Figure:
@@ -294,9 +325,17 @@ def part3(data: DeckData, lang: str) -> list[Slide]:
     slides: list[Slide] = []
     if m.kinds:
         panels = [Panel(k.blocks[0], _kind_title(m, k, lang), kind_caption(k, lang)) for k in m.kinds]
-        slides.append(Slide(t(lang, "kinds_title", model=m.name), (
-            dot_figure("block-kinds", t(lang, "kinds_title", model=m.name),
-                       blocks_dot("block_kinds", panels, diagram_words(lang))),
+        title = t(lang, "kinds_title", model=display_name(m.spec))
+        # two landscape panels fill a slide at the figure floor: more kinds go on slides of their own first
+        ahead = (len(panels) - 1) // MAX_PANELS  # slides of panels before the one with the text
+        for n in range(1, ahead + 1):
+            chunk = panels[(n - 1) * MAX_PANELS:n * MAX_PANELS]
+            slides.append(Slide(title, (dot_figure(f"block-kinds-{n}", title,
+                                                   blocks_dot("block_kinds", chunk, diagram_words(lang))),),
+                                (t(lang, "kinds_notes", model=m.name),), id=f"p3-shortcuts-{n}"))
+        rest = panels[ahead * MAX_PANELS:]
+        slides.append(Slide(title, (
+            dot_figure("block-kinds", title, blocks_dot("block_kinds", rest, diagram_words(lang))),
             BulletList(tuple(kinds_lines(m, lang)))), (t(lang, "kinds_notes", model=m.name),), id="p3-shortcuts"))
     slides.append(stride_slide(data, lang))
     return slides
@@ -359,7 +398,11 @@ def cell_text(cells: Sequence[PaperCell], lang: str) -> str:
         if c.repeat is None:
             out.append(t(lang, "sep").join(layer_text(x, lang) for x in c.layers))
         else:
-            out.append("[" + "\n ".join(layer_text(x, lang) for x in c.layers) + f"] × {c.repeat}")
+            parts = [layer_text(x, lang) for x in c.layers]
+            # two lines at most, so a stage's row stays two lines high at the body floor (20 pt)
+            half = (len(parts) + 1) // 2
+            lines = [t(lang, "bracket_sep").join(parts[:half]), t(lang, "bracket_sep").join(parts[half:])]
+            out.append("[" + (t(lang, "bracket_sep").rstrip() + "\n ").join(x for x in lines if x) + f"] × {c.repeat}")
     return "\n".join(out)
 
 
@@ -396,7 +439,7 @@ def arch_table(models: Sequence[Model], cols: Sequence[PaperColumn], lang: str) 
     keys = list(dict.fromkeys(k for rows in per for k in rows))
     keys.sort(key=lambda k: k == "head")
     columns = (Column("layer", t(lang, "arch_layer")), Column("output", t(lang, "arch_output")),
-               *(Column(m.name, m.name) for m in models))
+               *(Column(m.name, display_name(m.spec)) for m in models))
     rows = []
     for k in keys:
         sizes = list(dict.fromkeys(r[k][0] for r in per if k in r and r[k][0]))
@@ -446,7 +489,7 @@ def part4(data: DeckData, lang: str) -> list[Slide]:
             notes = [downsampling_note(chunk, lang), t(lang, "arch_notes")]
             if any(c.published is not None for c in cols):
                 notes.append(t(lang, "arch_published_note"))
-            slides.append(Slide(t(lang, "arch_title", models=", ".join(m.name for m in chunk)),
+            slides.append(Slide(t(lang, "arch_title", models=shown_list(chunk)),
                                 (arch_table(chunk, cols, lang), Note(note)),
                                 (t(lang, "sentence_sep").join(n for n in notes if n),),
                                 id=f"p4-architecture-{block}-{i // MAX_TABLE_MODELS + 1}"))
@@ -488,7 +531,9 @@ def part5(data: DeckData, lang: str) -> list[Slide]:
                            delta=q.blocks - p.blocks, per=p.layers_per_block, layers=q.layers - p.layers))
                  for p, q in diffs]
         gain = b.depth.depth - a.depth.depth
-        slides.append(Slide(t(lang, "diff_title", a=a.name, b=b.name, blocks=blocks, per=x.layers_per_block), (
+        title = t(lang, "diff_title", a=display_name(a.spec), b=display_name(b.spec), blocks=blocks,
+                  per=x.layers_per_block)
+        slides.append(Slide(title, (
             *lines, Paragraph(t(lang, "diff_sum", a=a.depth.depth, gain=gain, b=b.depth.depth)),
             Formula(f"{a.name}: {depth_formula(a.depth)}"), Formula(f"{b.name}: {depth_formula(b.depth)}"),
         ), (t(lang, "diff_notes"),), id="p5-difference"))
@@ -496,7 +541,7 @@ def part5(data: DeckData, lang: str) -> list[Slide]:
     acc = m.depth
     counts = acc.counts
     title = (t(lang, "seed_title", depth=acc.depth) if acc.seed_depth == acc.depth
-             else t(lang, "seed_title_diff", model=m.name))
+             else t(lang, "seed_title_diff", model=display_name(m.spec)))
     slides.append(Slide(title, (
         Formula(depth_formula(acc), label=t(lang, "seed_label_paper")),
         Formula(seed_formula(acc), label=t(lang, "seed_label_other")),
@@ -556,7 +601,7 @@ def part6(data: DeckData, lang: str) -> list[Slide]:
                    and x.target == "params"]
     notes = (t(lang, "layer_notes", layer=r.name, model=m.name, input=hw(m.insp.input_shape),
                src=e.rf_source or "—"),)
-    first = Slide(t(lang, "layer_title", layer=r.name, model=m.name), (
+    first = Slide(t(lang, "layer_title", layer=r.name, model=display_name(m.spec)), (
         Paragraph(what),
         *(Formula(x, label=t(lang, "layer_size")) for x in sizes[:2]),
         *(Formula(x, label=t(lang, "layer_params")) for x in params),
@@ -631,14 +676,14 @@ def same_cost_line(m: Model, lang: str) -> list[str]:
 def vgg_slide(data: DeckData, deep: Model, lang: str) -> Slide:
     vgg = data.vgg
     a, b = deep.insp.totals, vgg.insp.totals
-    columns = (Column("what", ""), Column(deep.name, deep.name, "int"), Column("vgg19", "VGG-19", "int"))
+    columns = (Column("what", ""), Column(deep.name, display_name(deep.spec), "int"), Column("vgg19", "VGG-19", "int"))
     rows = tuple(TableRow((text_cell(t(lang, key)), num_cell(x, num(x)), num_cell(y, num(y))))
                  for key, x, y in (("vgg_depth", deep.depth.depth, vgg.depth.depth),
                                    ("vgg_params", a.params, b.params), ("vgg_macs", a.macs, b.macs)))
     fcs = [r for r in vgg.insp.rows if r.is_leaf and r.kind == "linear"]
     fc = sum(r.params for r in fcs)
     better = deep.depth.depth > vgg.depth.depth and a.macs < b.macs
-    return Slide(t(lang, "vgg_title" if better else "vgg_title_plain", model=deep.name), (
+    return Slide(t(lang, "vgg_title" if better else "vgg_title_plain", model=display_name(deep.spec)), (
         Table(columns, rows, id="vgg", role="comparison"),
         BulletList((t(lang, "vgg_1", ratio_d=times(deep.depth.depth, vgg.depth.depth), ratio_m=times(a.macs, b.macs),
                       ratio_p=times(a.params, b.params)),
@@ -675,8 +720,8 @@ def part8(data: DeckData, lang: str) -> list[Slide]:
     first = [t(lang, "rf_1", layer=stage_label(m.depth, feature), rf=size(tot.rf), jump=size(tot.jump))] if tot.rf \
         else []
     union = [t(lang, "rf_3")] if any(b.shortcut != "none" for b in m.blocks.values()) else []
-    slides = [Slide(t(lang, "rf_title", model=m.name), (
-        plot_figure("rf", t(lang, "rf_title", model=m.name), "rf", [m.insp], lang),
+    slides = [Slide(t(lang, "rf_title", model=display_name(m.spec)), (
+        plot_figure("rf", t(lang, "rf_title", model=display_name(m.spec)), "rf", [m.insp], lang),
         BulletList((*first, *outgrowth_lines(m, lang), *union)),
     ), (t(lang, "rf_notes", model=m.name, input=hw(m.insp.input_shape)),), id="p8-rf")]
     v1, v15 = data.stride
