@@ -14,6 +14,7 @@ A slide's layout follows from its blocks: a diagram goes above the text (``stack
 from __future__ import annotations
 
 import base64
+import math
 from importlib import resources
 from typing import Any
 
@@ -110,6 +111,28 @@ def _data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
+# The stacked layout's geometry (deck.css): the body between the title and the footer, and the text under a
+# diagram at 20 pt with a line height of 1.3 on 12.23 in of width.  A diagram gets an explicit height, what
+# the text leaves, so no layout engine can let it grow over the text (WeasyPrint sizes a flex item holding an
+# image by the image).
+BODY_HEIGHT_IN = 7.5 - 0.3 - 0.42 - 0.75 - 0.12  # slide, paddings, header with its rule, the gap
+TEXT_WIDTH_PT = (13.333 - 1.1) * 72
+CHAR_EM = 0.5  # an average character width of Arial/Liberation Sans in ems (CJK characters: 1)
+
+
+def stacked_text_height_in(slide: Slide, size: float = 20.0) -> float:
+    """The height the text under a diagram takes, estimated from its characters (a little generous)."""
+    height = 0.0
+    for b in slide.blocks:
+        items = b.items if isinstance(b, BulletList) else (b.text,) if isinstance(b, (Paragraph, Formula, Note)) else ()
+        for text in items:
+            ems = sum(1.0 if ord(ch) > 0x2E80 else CHAR_EM for ch in text)
+            indent = 0.32 * 72 if isinstance(b, BulletList) else 0.0
+            lines = max(1, math.ceil(ems * size / (TEXT_WIDTH_PT - indent)))
+            height += lines * size * 1.3 / 72 + 0.04
+    return height
+
+
 def slide_context(n: int, slide: Slide, cache: dict[tuple[str, str], bytes] | None) -> dict[str, Any]:
     """The plain values the template needs for one slide (figures as SVG data URIs)."""
     fig = next((b for b in slide.blocks if isinstance(b, Figure)), None)
@@ -120,7 +143,9 @@ def slide_context(n: int, slide: Slide, cache: dict[tuple[str, str], bytes] | No
         "blocks": blocks,
         "notes": list(slide.notes),
         "figure": None if fig is None else {"src": _data_uri(figure_bytes(fig, "svg", cache)), "alt": fig.alt,
-                                            "kind": fig.kind},
+                                            "kind": fig.kind, "height_in": round(max(
+                                                1.5, BODY_HEIGHT_IN - stacked_text_height_in(slide)), 2)
+                                            if layout(slide) == "stacked" else None},
     }
 
 

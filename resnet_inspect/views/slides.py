@@ -337,7 +337,7 @@ def part3(data: DeckData, lang: str) -> list[Slide]:
         slides.append(Slide(title, (
             dot_figure("block-kinds", title, blocks_dot("block_kinds", rest, diagram_words(lang))),
             BulletList(tuple(kinds_lines(m, lang)))), (t(lang, "kinds_notes", model=m.name),), id="p3-shortcuts"))
-    slides.append(stride_slide(data, lang))
+    slides += stride_slides(data, lang)
     return slides
 
 
@@ -356,7 +356,8 @@ def stride_lines(v1: Inspection, v15: Inspection, block: Block, lang: str) -> li
     return lines
 
 
-def stride_slide(data: DeckData, lang: str) -> Slide:
+def stride_slides(data: DeckData, lang: str) -> list[Slide]:
+    """The two placements drawn on one slide, and what they cost on the next (both would not fit legibly)."""
     v1, v15 = data.stride
     base = data.stride_base
     first = first_downsampling(v1)
@@ -369,10 +370,12 @@ def stride_slide(data: DeckData, lang: str) -> Slide:
                     t(lang, "stride_caption", macs=num(v1.totals.macs), rf=size(v1.totals.rf))),
               Panel(other, t(lang, "stride_panel_v15", model=base),
                     t(lang, "stride_caption", macs=num(v15.totals.macs), rf=size(v15.totals.rf)))]
-    return Slide(t(lang, "stride_title"), (
-        dot_figure("stride", t(lang, "stride_title"), blocks_dot("stride", panels, diagram_words(lang))),
-        BulletList(tuple(stride_lines(v1, v15, first, lang)))),
-        (t(lang, "stride_notes", model=base, input=hw(v1.input_shape), block=first.path),), id="p3-stride")
+    notes = (t(lang, "stride_notes", model=base, input=hw(v1.input_shape), block=first.path),)
+    return [Slide(t(lang, "stride_title"), (
+                dot_figure("stride", t(lang, "stride_title"), blocks_dot("stride", panels, diagram_words(lang))),),
+                  notes, id="p3-stride"),
+            Slide(t(lang, "stride_title"), (BulletList(tuple(stride_lines(v1, v15, first, lang))),), notes,
+                  id="p3-stride-cost")]
 
 
 # ============================================================================ part 4: the architecture table
