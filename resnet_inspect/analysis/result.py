@@ -129,7 +129,6 @@ class Inspection:
             "model": self.model,
             "input_shape": list(self.input_shape),
             "dtype": self.dtype,
-            "run": self.run,
             "totals": self.totals.to_dict(),
             "stages": [s.to_dict() for s in self.stages],
             "layers": [r.to_dict() for r in self.rows],

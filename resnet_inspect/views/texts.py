@@ -103,4 +103,5 @@ def record(result: Inspection) -> dict[str, Any]:
 
     numbers = Numbers.to_dict(result)
     head = {k: numbers.pop(k) for k in ("model", "input_shape", "dtype")}
-    return {**head, "conventions": dict(conventions(result)), **numbers}
+    # how the pass ran (symbolic, meta or cpu): said in the record, left out of the numbers, which are the same
+    return {**head, "conventions": dict(conventions(result)), "run": result.run, **numbers}
