@@ -8,7 +8,6 @@ PDF (Graphviz SVG text, matplotlib with ``svg.fonttype = none``), so their label
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 import pytest
@@ -20,39 +19,18 @@ from resnet_inspect.views import slides as v
 
 pymupdf = pytest.importorskip("pymupdf")
 
+from tests.pdf_spans import Span, spans  # noqa: E402
+
 TITLE_PT, BODY_PT, FIGURE_PT, FOOTER_PT = 28.0, 20.0, 14.0, 12.0
 FOOTER_BAND = 0.42 * 72  # the footer sits in the slide's bottom padding (deck.css)
 TITLE_BAND = 1.1 * 72  # a slide's title sits above this line (deck.css: 0.3 in padding, 28 pt, two lines at most)
 SLACK = 0.05
 
 
-@dataclass(frozen=True)
-class Span:
-    page: int
-    text: str
-    size: float
-    bbox: tuple[float, float, float, float]
-    page_box: tuple[float, float, float, float]
-
-
 @cache
 def deck(lang: str) -> tuple[list[Slide], bytes]:
     doc = v.deck(facts.gather(facts.DEFAULT_MODELS), lang)
     return [b for b in doc.blocks if isinstance(b, Slide)], render_pdf(doc)
-
-
-def spans(data: bytes) -> list[Span]:
-    """Every text span of a PDF, characters outside the page kept (not clipped to the media box)."""
-    doc = pymupdf.open(stream=data, filetype="pdf")
-    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES
-    out = []
-    for n, page in enumerate(doc, start=1):
-        for block in page.get_text("dict", flags=flags)["blocks"]:
-            for line in block.get("lines", []):
-                for s in line["spans"]:
-                    if s["text"].strip():
-                        out.append(Span(n, s["text"].strip(), s["size"], tuple(s["bbox"]), tuple(page.rect)))
-    return out
 
 
 def body_text(slide: Slide) -> str:

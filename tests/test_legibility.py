@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 
 import pytest
@@ -19,36 +18,15 @@ from resnet_inspect.document import Figure, Paragraph, Section, Table
 
 pymupdf = pytest.importorskip("pymupdf")
 
+from tests.pdf_spans import spans  # noqa: E402
+
 BODY_PT, TABLE_PT, FIGURE_PT = 9.0, 7.0, 6.5
 MODELS = ("resnet50", "cifar-resnet56")
-
-
-@dataclass(frozen=True)
-class Span:
-    page: int
-    text: str
-    size: float
-    bbox: tuple[float, float, float, float]
-    page_box: tuple[float, float, float, float]
 
 
 @cache
 def pdf(model: str) -> bytes:
     return report.build(report.plan([model], "pdf", "unused-folder"))[f"{model}.pdf"]
-
-
-def spans(data: bytes) -> list[Span]:
-    """Every text span of a PDF, with characters outside the page kept (not clipped to the media box)."""
-    doc = pymupdf.open(stream=data, filetype="pdf")
-    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES  # no TEXT_MEDIABOX_CLIP
-    out = []
-    for n, page in enumerate(doc, start=1):
-        for block in page.get_text("dict", flags=flags)["blocks"]:
-            for line in block.get("lines", []):
-                for s in line["spans"]:
-                    if s["text"].strip():
-                        out.append(Span(n, s["text"].strip(), s["size"], tuple(s["bbox"]), tuple(page.rect)))
-    return out
 
 
 def blocks(model: str) -> Iterator[object]:
