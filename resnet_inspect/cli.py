@@ -95,9 +95,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if was_enabled:
             gc.enable()
-    if argv is None:  # the program itself, not a caller in Python: threads a model's code left do not hold it
-        _exit_past_threads(code)
+    if argv is None:  # the program itself, not a caller in Python
+        _ignore_late_signals()
+        _exit_past_threads(code)  # threads a model's code left do not hold it
     return code
+
+
+def _ignore_late_signals() -> None:
+    """The run is over and its output is written (or refused): a signal that arrives while the process exits
+    changes nothing, so it must not turn a finished run into a death by signal."""
+    import signal
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 def _exit_past_threads(code: int) -> None:

@@ -125,3 +125,11 @@ def test_no_writer_commits_after_a_swallowed_signal(tmp_path: Path) -> None:
         rio.write_tree_atomic(target, {"a.html": b"new"})
     assert (target / "a.html").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_signal_after_the_run_does_not_kill_a_finished_run() -> None:
+    # the output is written when main() returns: Ctrl-C or SIGTERM while the process exits changes nothing
+    code = ("import os, signal, sys; sys.argv = ['resnet-inspect', '--version']; from resnet_inspect.cli import main; "
+            "c = main(); os.kill(os.getpid(), signal.SIGINT); os.kill(os.getpid(), signal.SIGTERM); sys.exit(c)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
