@@ -105,7 +105,8 @@ def stage_facts(result: Inspection) -> list[StageFacts]:
     out: list[StageFacts] = []
     pooled = False
     for g in groups:
-        pooled = pooled or any(r.pool == "max" for r in g.leaves if g.role == "stem")
+        if g.role == "stem":
+            pooled = pooled or any(r.pool == "max" for r in g.leaves)
         if g.role != "stage" or not g.blocks:
             continue
         first, last = g.blocks[0].row, g.blocks[-1].row

@@ -110,7 +110,7 @@ def group_caption(kind: KindGroup) -> str:
     if kind.alike:
         each = " each" if n > 1 else ""
         return f"<b>{grouped(first.params)} params · {scaled(first.macs)} MACs{each}</b>"
-    params = [b.params for b in kind.blocks]
+    params = kind.params
     macs = [b.macs or 0 for b in kind.blocks]
     p_text = (f"{grouped(params[0])} params each" if len(set(params)) == 1
               else f"{grouped(min(params))}–{grouped(max(params))} params per block, {grouped(sum(params))} in all {n}")

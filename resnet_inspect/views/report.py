@@ -350,8 +350,9 @@ def conventions_section(a: ModelAnalysis) -> Section:
 def _extra_counts(by: dict[str, int]) -> tuple[str, ...]:
     """How much more than conv + fc each other tool counts for this model, computed."""
     base = by.get("conv-fc")
-    extra = [f"{POLICY_NAMES[p]} {fmt.grouped(by[p] - base)}" for p in ("torchinfo", "fvcore") if p in by
-             and base is not None]
+    if base is None:
+        return ()
+    extra = [f"{POLICY_NAMES[p]} {fmt.grouped(by[p] - base)}" for p in ("torchinfo", "fvcore") if p in by]
     if not extra:
         return ()
     return (f"MACs counted beyond conv + fc for this model: {'; '.join(extra)} (what each adds is in its row).",)
