@@ -121,8 +121,12 @@ def test_fig5_slide_says_which_comparison_is_which() -> None:
 def test_the_ten_parts_in_teaching_order() -> None:
     ids = [s.id for s in slides(document())]
     assert ids[0] == "cover"
-    parts = [int(re.match(r"p(\d+)-", i).group(1)) for i in ids[1:]]  # type: ignore[union-attr]
+    parts = [int(re.match(r"p(\d+)-", i).group(1)) for i in ids[1:] if not i.startswith("ex-")]  # type: ignore[union-attr]
     assert parts == sorted(parts) and set(parts) == set(range(1, 11))
+    # each exercise comes after the part it practises, its answer on the very next slide
+    for n, after in ((1, "p5-"), (2, "p6-"), (3, "p6-")):
+        q = ids.index(f"ex-{n}")
+        assert ids[q + 1] == f"ex-{n}-answer" and ids[q - 1].startswith((after, "ex-"))
 
 
 def test_depth_formulas_are_the_papers() -> None:
@@ -139,12 +143,52 @@ def test_worked_layer_by_hand() -> None:
     589,824 · 14 · 14 = 115,605,504 MACs; the receptive field grows by (3 − 1) steps of the input's jump 8."""
     text = all_text(document())
     assert "⌊(28 + 2·1 − 3)/2⌋ + 1 = 14" in text
-    assert "256/1 · 3 · 3 · 256 = 589,824" in text
+    assert "256·3·3·256 = 589,824" in text  # one group: no "/1"
     assert "589,824 · 1·14·14 = 115,605,504" in text
     insp = data().main.insp
     src = insp.row(insp.row("layer3.0.conv2").inputs[0])
-    assert f"{src.rf[0]} + (3 − 1) · 8 = {src.rf[0] + 16}" in text  # type: ignore[index]
+    assert f"{src.rf[0]} + (3 − 1)·8 = {src.rf[0] + 16}" in text  # type: ignore[index]
     assert insp.row("layer3.0.conv2").rf == (src.rf[0] + 16,) * 2  # type: ignore[index]
+
+
+def test_the_receptive_field_is_worked_with_its_inputs_named() -> None:
+    """r is the receptive field of the row the layer reads, j its jump: 91 px at 8 px for ResNet-50's
+    layer3.0.conv2 (the RF of a 224 input after layer2: the published 99 px is at the stage's last unit)."""
+    deck = {s.id: s for s in slides(document())}
+    sketch = deck["p6-rf-sketch"]
+    text = " ".join(texts(sketch))
+    assert "layer3.0.relu" in text and "r = 91" in text and "j = 8" in text
+    assert "91 + (3 − 1)·8 = 107" in text and "8·2 = 16" in text
+    figure = next(b for b in sketch.blocks if isinstance(b, Figure))
+    svg = figure.draw("svg").decode()
+    for label in ("r = 91 px", "j = 8 px", "= 107 px", "= 16 px"):
+        assert label in svg
+
+
+def test_macs_and_flops_as_each_tool_counts_them() -> None:
+    """FlopCounterMode prints 2 × the conv + fc MACs; fvcore 4,111,512,576 for ResNet-50 (its published total);
+    the paper prints 3.8×10⁹ for the v1 layout, which we compute as 3,857,973,248."""
+    deck = {s.id: s for s in slides(document())}
+    text = " ".join(texts(deck["p1-macs-flops"]))
+    assert "4,089,184,256" in text and f"{2 * 4_089_184_256:,}" in text
+    assert "4,111,512,576" in text and "3,857,973,248" in text and "3.8×10⁹" in text
+    ids = [s.id for s in slides(document())]
+    assert ids.index("p1-macs-flops") < ids.index("p2-fig5")  # MACs are defined before the first slide using them
+
+
+def test_exercises_have_their_answers_next() -> None:
+    """Hand arithmetic: layer4.0.conv2 of ResNet-50 is 512·3·3·512 = 2,359,296 weights on a 7×7 map,
+    2,359,296·49 = 115,605,504 MACs; ResNet-50 with 3-24-36-3 blocks is 1 + 3·66 + 1 = 200 layers deep;
+    the 1×1 layer3.0.conv3 keeps 107 px and jump 16."""
+    deck = {s.id: " ".join(texts(s)) for s in slides(document())}
+    assert "3-24-36-3" in deck["ex-1"] and "200" not in deck["ex-1"]
+    assert "1 + 3·(3+24+36+3) + 1 = 200" in deck["ex-1-answer"]
+    assert "4 shortcut projections" in deck["ex-1-answer"]
+    assert "layer4.0.conv2" in deck["ex-2"] and "2,359,296" not in deck["ex-2"]
+    for answer in ("= 7", "512·3·3·512 = 2,359,296", "= 115,605,504"):
+        assert answer in deck["ex-2-answer"]
+    assert "107 px at a jump of 16 px" in deck["ex-3"]
+    assert "107 + (1 − 1)·16 = 107" in deck["ex-3-answer"] and "16·1 = 16" in deck["ex-3-answer"]
 
 
 def test_published_torchvision_totals_appear() -> None:
@@ -185,7 +229,7 @@ def test_custom_spec_deck_carries_its_own_numbers() -> None:
     assert "1 + 2·(1+1+1+1) + 1 = 10" in text  # one basic block per stage: 1 + 2·4 + 1
     layer = next(s for s in slides(doc) if s.id == "p6-layer-size")
     assert "layer3.0.conv1" in layer.title  # the first stride-2 3×3 of the third stage of a basic net
-    assert "64/1 · 3 · 3 · 128 = 73,728" in " ".join(texts(layer))  # width 32 doubles to 64, then 128
+    assert "64·3·3·128 = 73,728" in " ".join(texts(layer))  # width 32 doubles to 64, then 128
 
 
 def test_chinese_deck_has_the_english_numbers() -> None:

@@ -29,6 +29,7 @@ VARIANT_FAMILIES = ("resnext", "wide-resnet", "cifar-resnet", "resnet-cifar", "p
 CONTRAST_CHANNELS = 256  # the bottleneck's width in the Fig. 5 pair (the basic block has a quarter of it)
 CONTRAST_BLOCK = "layer1.1"  # the identity block drawn from each one-stage network of contrast_nets
 STRIDE_FALLBACK = "resnet50"  # the stride placement is shown on this network when no bottleneck is chosen
+OTHER_COUNTS = ("torchinfo", "fvcore")  # the other tools' MAC conventions the deck sets beside conv + fc
 
 
 # ============================================================================ one chosen network
@@ -152,20 +153,19 @@ class DeckData:
     paper: dict[str, PaperColumn]  # per core network: its Table 1 column beside the paper's
     input_size: str
     version: str
+    counts: dict[str, int]  # the main network's MACs under each convention (policy → MACs; conv-fc first)
+    deeper: Model | None  # the main network with other blocks per stage (the depth exercise), if it has stages
 
     @property
     def core(self) -> list[Model]:
         """The chosen networks that are not variants (ResNet-18 … 152, the -v1 layouts, custom specs)."""
-        return [m for m in self.models if not m.variant] or list(self.models)
+        return core_of(self.models)
 
     @property
     def main(self) -> Model:
         """The network the per-layer slides use: ResNet-50 when chosen, else the first bottleneck network with
         blocks, else the first with blocks, else the first."""
-        core = self.core
-        with_blocks = [m for m in core if m.blocks] or core
-        return next((m for m in with_blocks if m.name == "resnet50"),
-                    next((m for m in with_blocks if m.spec.block == "bottleneck"), with_blocks[0]))
+        return main_of(self.core)
 
     @property
     def fig5(self) -> tuple[Block, Block]:
@@ -176,6 +176,43 @@ class DeckData:
     def same_width(self) -> tuple[Block, Block]:
         """The tutorials' pair: a basic block and a bottleneck that take and give the same tensor."""
         return blocks_of(self.contrast[2])[CONTRAST_BLOCK], blocks_of(self.contrast[1])[CONTRAST_BLOCK]
+
+
+def core_of(models: Sequence[Model]) -> list[Model]:
+    return [m for m in models if not m.variant] or list(models)
+
+
+def main_of(core: Sequence[Model]) -> Model:
+    """ResNet-50 when chosen, else the first bottleneck network with blocks, else the first with blocks, else
+    the first."""
+    with_blocks = [m for m in core if m.blocks] or list(core)
+    return next((m for m in with_blocks if m.name == "resnet50"),
+                next((m for m in with_blocks if m.spec.block == "bottleneck"), with_blocks[0]))
+
+
+def _counts(m: Model, input_size: Any) -> dict[str, int]:
+    """``m``'s MACs under its own convention and each of :data:`OTHER_COUNTS`."""
+    from .engine import inspect
+
+    counts = {m.insp.policy: m.insp.totals.macs}
+    for policy in OTHER_COUNTS:
+        counts[policy] = inspect(m.spec, input_size, policy=policy).totals.macs
+    return counts
+
+
+def _deeper(m: Model, input_size: Any) -> Model | None:
+    """``m`` with other blocks per stage: 3-24-36-3 for a four-stage bottleneck network (He et al. 2016's
+    ResNet-200 layout), 1-1-1-1 for a four-stage basic one, else twice the blocks; ``None`` for a network
+    without stages of blocks."""
+    spec = m.spec
+    if spec.is_vgg or not spec.layers or not m.blocks:
+        return None
+    four = len(spec.layers) == 4
+    layers = ((3, 24, 36, 3) if four and spec.block == "bottleneck" else (1, 1, 1, 1) if four and spec.block == "basic"
+              else tuple(2 * n for n in spec.layers))
+    if layers == spec.layers:
+        layers = tuple(2 * n for n in spec.layers)
+    return _model(spec.replace(name=f"{spec.name}-{'-'.join(map(str, layers))}", layers=layers), input_size)
 
 
 def _stride_model(chosen: Sequence[Model]) -> str:
@@ -196,11 +233,13 @@ def gather(models: Sequence[str] = DEFAULT_MODELS, input_size: str | None = None
     specs = list({s.name: s for s in (get_spec(m) for m in models)}.values())
     chosen = tuple(_model(s, input_size) for s in specs)
     v1, v15, base = stride_variants(_stride_model(chosen), input_size)
-    core = [m for m in chosen if not m.variant] or list(chosen)
+    core = core_of(chosen)
+    main = main_of(core)
     return DeckData(
         models=chosen, vgg=_model(get_spec("vgg19"), input_size), contrast=contrast_nets(CONTRAST_CHANNELS),
         stride=(v1, v15), stride_base=base, paper={m.name: _paper_column(m, input_size) for m in core},
-        input_size=input_size or "", version=__version__,
+        input_size=input_size or "", version=__version__, counts=_counts(main, input_size),
+        deeper=_deeper(main, input_size),
     )
 
 

@@ -291,7 +291,7 @@ def plot_bytes(kind: str, insps: Sequence[Inspection], fmt: str, words: Mapping[
     with matplotlib.rc_context(cast(Any, rc)), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         if kind == "stages":
-            fig = plots.stages_figure(list(insps), words)
+            fig = plots.stages_figure(list(insps), words, rows=True)
         elif kind == "rf":
             fig = plots.rf_figure(insps[0], words)
         elif kind == "family":

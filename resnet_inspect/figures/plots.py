@@ -182,14 +182,17 @@ def _stacked(ax: Axes, insps: Sequence[Inspection], field: str, title: str) -> N
     si_axis(ax)
 
 
-def stages_figure(insps: Sequence[Inspection], words: Mapping[str, str] | None = None) -> Figure:
+def stages_figure(insps: Sequence[Inspection], words: Mapping[str, str] | None = None,
+                  rows: bool = False) -> Figure:
     """Per-stage parameters and MACs as stacked bars, one bar per model (one container per stage); ``words``
-    replace the English of :data:`WORDS`."""
+    replace the English of :data:`WORDS`; ``rows``: the two panels one above the other (a narrow box)."""
     with style():
         fig = new_figure(max(10.0, 2.2 * len(insps) + 5), 6.5)
-        ax_p, ax_m = fig.subplots(1, 2)
+        ax_p, ax_m = fig.subplots(2, 1, sharex=True) if rows else fig.subplots(1, 2)
         _stacked(ax_p, insps, "params", word(words, "params_per_stage"))
         _stacked(ax_m, insps, "macs", word(words, "macs_per_stage"))
+        if rows:
+            ax_p.tick_params(labelbottom=False)
         handles, labels = ax_m.get_legend_handles_labels()
         fig.legend(handles[::-1], labels[::-1], loc="outside right center", title=word(words, "stage"))
     return fig

@@ -22,7 +22,7 @@ from ..analysis.blocks import Block, ConvTerm, KindGroup
 from ..analysis.compare import PaperCell, PaperLayer, model_rows
 from ..analysis.deck import DEFAULT_MODELS, DeckData, Model, PaperColumn, gather
 from ..analysis.depth import DepthAccount, StageDepth, account
-from ..analysis.explain import Step, explain
+from ..analysis.explain import Expr, Op, Step, Sym, explain
 from ..analysis.facts import StageFacts, first_downsampling
 from ..analysis.result import Inspection, Row
 from ..document import (
@@ -46,12 +46,13 @@ from ..document.fmt import scaled as si
 from ..document.fmt import shape as chw
 from ..errors import InspectError
 from ..figures.deck import Panel, blocks_dot, plot_bytes, render_dot, residual_unit_dot
+from ..figures.rf_sketch import rf_sketch
 from ..reference import Figure as RefFigure
 from ..specs import Spec
 from .depth import formula as depth_formula
 from .depth import seed_formula
 from .explain import show
-from .slides_text import LANGS, diagram_words, plot_words, t
+from .slides_text import LANGS, diagram_words, plot_words, sketch_words, t
 
 __all__ = ["DEFAULT_MODELS", "DeckData", "deck", "gather"]
 
@@ -228,7 +229,35 @@ def part1(data: DeckData, lang: str) -> list[Slide]:
               (t(lang, "deg_notes"),), id="p1-degradation"),
         Slide(t(lang, "unit_title"), (unit, BulletList((t(lang, "unit_1"), t(lang, "unit_2"), t(lang, "unit_3")))),
               (t(lang, "unit_notes"),), id="p1-residual-unit"),
+        counts_slide(data, lang),
     ]
+
+
+def counts_slide(data: DeckData, lang: str) -> Slide:
+    """The main network's MACs as each tool counts them: the paper's layout (when the paper printed it), conv +
+    fc, torchinfo, fvcore, and FlopCounterMode's FLOPs."""
+    m = data.main
+    counts = data.counts
+    rows: list[tuple[str, str, str, int]] = []  # who, what they call it, what it counts, the count
+    col = data.paper.get(m.name)
+    if col is not None and col.published is not None:
+        macs = col.v1_macs if col.v1_macs is not None else col.macs
+        rows.append((t(lang, "counts_paper"), "FLOPs", t(lang, "counts_paper_what", printed=_printed(col.published)),
+                     macs))
+    base = counts["conv-fc"]
+    rows.append((t(lang, "counts_conv_fc"), "GFLOPS,\nMACs", t(lang, "counts_conv_fc_what"), base))
+    for policy, called in (("torchinfo", "mult-adds"), ("fvcore", "flops")):
+        if policy in counts:
+            rows.append((t(lang, f"counts_{policy}"), called, t(lang, f"counts_{policy}_what"), counts[policy]))
+    rows.append((t(lang, "counts_flop_counter"), "FLOPs", t(lang, "counts_flop_counter_what"), 2 * base))
+    columns = (Column("who", t(lang, "counts_who")), Column("calls", t(lang, "counts_calls")),
+               Column("what", t(lang, "counts_what")), Column("value", display_name(m.spec), "int"))
+    table = Table(columns, tuple(TableRow((text_cell(a), text_cell(b), text_cell(c), num_cell(v, num(v))))
+                                 for a, b, c, v in rows), id="counts", role="comparison")
+    return Slide(t(lang, "counts_title", model=display_name(m.spec), n=len(rows)), (
+        Paragraph(t(lang, "counts_1")), table,
+    ), (t(lang, "counts_2"), t(lang, "counts_notes", model=m.name, input=hw(m.insp.input_shape))),
+        id="p1-macs-flops")
 
 
 # ============================================================================ part 2: basic vs bottleneck
@@ -569,10 +598,20 @@ def worked_layer(insp: Inspection) -> Row:
     raise InspectError(f"{insp.model} has no convolution to work through")
 
 
+def one_group(expr: Expr) -> Expr:
+    """``expr`` without its divisions by a single group: ``256/1 · 3 · 3 · 256`` reads ``256 · 3 · 3 · 256``."""
+    if not isinstance(expr, Op):
+        return expr
+    a = expr.args
+    if expr.op == "div" and len(a) == 2 and isinstance(a[1], Sym) and a[1].name == "g" and a[1].value == 1:
+        return one_group(a[0])
+    return Op(expr.op, tuple(one_group(x) for x in a))
+
+
 def step_text(step: Step) -> str:
     """``⌊(28 + 2·1 − 3)/2⌋ + 1 = 14``: the step's expression with the numbers put in, and its value."""
     assert step.expr is not None and step.value is not None
-    return f"{show(step.expr, False)} = {num(step.value)}"
+    return f"{show(one_group(step.expr), False)} = {num(step.value)}"
 
 
 def _axis_steps(steps: Sequence[Step], target: str) -> list[Step]:
@@ -613,13 +652,144 @@ def part6(data: DeckData, lang: str) -> list[Slide]:
     blocks: list[Any] = [Formula(step_text(x), label=t(lang, "layer_macs")) for x in e.macs
                          if x.expr is not None and x.value is not None]
     blocks.append(Note(t(lang, "layer_macs_note")))
-    rf = _axis_steps(e.rf, "rf")
-    if rf and all(x.basis == "rf_window" for x in rf):
-        blocks += [Formula(step_text(x), label=t(lang, "layer_rf")) for x in rf]
-        blocks += [Formula(step_text(x), label=t(lang, "layer_jump")) for x in _axis_steps(e.rf, "jump")]
-        blocks.append(Note(t(lang, "layer_rf_note")))
+    if r.macs is not None:
+        blocks.append(Formula(f"2 × {num(r.macs)} = {num(2 * r.macs)}", label=t(lang, "layer_flops")))
+        blocks.append(Paragraph(t(lang, "layer_share", pct=pct(r.macs, m.insp.totals.macs),
+                                  total=num(m.insp.totals.macs), model=display_name(m.spec))))
     second = Slide(t(lang, "layer_title2", layer=r.name), tuple(blocks), notes, id="p6-layer-cost")
-    return [first, second]
+    sketch = rf_slide(m, r, lang)
+    return [first, second, *([sketch] if sketch is not None else [])]
+
+
+def rf_window(insp: Inspection, r: Row) -> tuple[Row, list[tuple[int, int, int, int]]] | None:
+    """The row ``r`` reads and, per axis, (r, j, k, s): its input's receptive field and jump, ``r``'s kernel and
+    stride, when ``r``'s own receptive field and jump are r + (k − 1)·j and j·s on every axis (an undilated
+    window over one input); else ``None``."""
+    if len(r.inputs) != 1 or not r.kernel or not r.stride or not r.rf or not r.jump:
+        return None
+    src = next((x for x in insp.rows if x.name == r.inputs[0]), None)  # the network's input has no row
+    if src is None or not src.rf or not src.jump:
+        return None
+    axes = list(zip(src.rf, src.jump, r.kernel, r.stride, strict=True))
+    if any(rf != a + (k - 1) * j or jump != j * st
+           for (a, j, k, st), rf, jump in zip(axes, r.rf, r.jump, strict=True)):
+        return None
+    return src, axes
+
+
+def rf_slide(m: Model, r: Row, lang: str) -> Slide | None:
+    """The receptive field of ``r`` worked out with its inputs named, beside a 1-D sketch drawn to scale."""
+    found = rf_window(m.insp, r)
+    if found is None:
+        return None
+    src, axes = found
+    (a, j, k, s), other = axes[0], axes[-1]
+    axis = t(lang, "sketch_axis", r=other[0], j=other[1]) if other[:2] != (a, j) else ""
+    formula = f"{a} + ({k} − 1)·{j}"
+    rf = a + (k - 1) * j
+    title = t(lang, "sketch_title", layer=r.name, formula=formula, rf=rf)
+    words = sketch_words(lang)
+    cjk = lang == "zh"
+    layer = r.name
+    fig = figure("rf-sketch", t(lang, "sketch_caption", layer=r.name),
+                 lambda fmt: rf_sketch(layer, a, j, k, s, fmt, words, cjk), "plot")
+    lines = [t(lang, "sketch_in", src=src.name, r=a, j=j, axis=axis)]
+    lines.append(t(lang, "sketch_kernel", k=k) + f" {formula} = {rf}" if k > 1 else t(lang, "sketch_one"))
+    lines.append(t(lang, "sketch_stride", s=s) + f" {j}·{s} = {j * s}")
+    return Slide(title, (fig, BulletList(tuple(lines)), Note(t(lang, "sketch_jump"))),
+                 (t(lang, "sketch_notes", src=src.name, model=m.name, input=hw(m.insp.input_shape), layer=r.name),),
+                 id="p6-rf-sketch")
+
+
+# ============================================================================ exercises
+
+
+def _exercise(n: int, what: str, given: Sequence[Any], answer: Sequence[Any], notes: Sequence[str],
+              lang: str) -> list[Slide]:
+    """A question slide ("Your turn") and its answer on the next slide."""
+    return [Slide(t(lang, "ex_title", what=what), tuple(given), (t(lang, "ex_notes"),), id=f"ex-{n}"),
+            Slide(t(lang, "ex_answer_title", what=what), tuple(answer), tuple(notes), id=f"ex-{n}-answer")]
+
+
+def exercise_depth(data: DeckData, lang: str) -> list[Slide]:
+    """How deep is the main network with other blocks per stage? (after the depth slides)"""
+    m, d = data.main, data.deeper
+    if d is None:
+        return []
+    body = [s for s in d.depth.stages if s.role == "stage" and s.layers]
+    per = {s.layers_per_block for s in body}
+    if not body or len(per) != 1 or None in per:
+        return []
+    blocks = "-".join(str(s.blocks) for s in body)
+    what = t(lang, "ex_depth_what")
+    projections = sum(1 for r in d.insp.rows if r.is_leaf and r.kind == "conv" and r.on_shortcut)
+    leave = (t(lang, "ex_depth_leave", n=projections) if projections else t(lang, "ex_depth_leave_none"))
+    given = [Paragraph(t(lang, "ex_depth_given", model=display_name(m.spec), blocks=blocks, per=per.pop())),
+             Paragraph(t(lang, "ex_depth_ask"))]
+    answer = [Formula(depth_formula(d.depth)), Paragraph(leave)]
+    notes = (t(lang, "depth_notes"),)
+    return _exercise(1, what, given, answer, notes, lang)
+
+
+def _main_convs(insp: Inspection) -> list[Row]:
+    return [r for r in insp.rows if r.is_leaf and r.kind == "conv" and not r.on_shortcut]
+
+
+def exercise_conv(m: Model, worked: Row, lang: str) -> list[Slide]:
+    """Output size, weights and MACs of another conv: the next strided conv with the worked layer's kernel,
+    else the last conv wider than 1×1 (after the layer worked by hand)."""
+    convs = _main_convs(m.insp)
+    later = convs[convs.index(worked) + 1:]
+    target = next((r for r in later if r.kernel == worked.kernel and r.stride and max(r.stride) > 1),
+                  next((r for r in reversed(convs) if r is not worked and r.kernel and max(r.kernel) > 1), None))
+    if target is None:
+        return []
+    e = explain(m.insp, target.name)
+    k, s, p = target.kernel or (1, 1), target.stride or (1, 1), target.padding or (0, 0)
+    given = [Paragraph(t(lang, "ex_conv_given", kernel=f"{k[0]}×{k[1]}", stride=size(s), padding=size(p),
+                         cin=target.input_shape[1], cout=target.output_shape[1], hin=chw(target.input_shape))),
+             Paragraph(t(lang, "ex_conv_ask"))]
+    sizes = list(dict.fromkeys(step_text(x) for x in _axis_steps(e.output, "h_out") + _axis_steps(e.output, "w_out")))
+    answer: list[Any] = [Formula(x, label=t(lang, "layer_size")) for x in sizes[:2]]
+    answer += [Formula(step_text(x), label=t(lang, "layer_params")) for x in e.params
+               if x.expr is not None and x.value is not None and x.target == "weights"]
+    answer += [Formula(step_text(x), label=t(lang, "layer_macs")) for x in e.macs
+               if x.expr is not None and x.value is not None]
+    wa, wb = worked.params, target.params
+    if target.macs == worked.macs and wa and wb > wa and wb % wa == 0:
+        answer.append(Note(t(lang, "ex_conv_same", other=worked.name, w=wb // wa)))
+    what = t(lang, "ex_conv_what", layer=target.name, model=display_name(m.spec))
+    notes = (t(lang, "layer_notes", layer=target.name, model=m.name, input=hw(m.insp.input_shape),
+               src=e.rf_source or "—"),)
+    return _exercise(2, what, given, answer, notes, lang)
+
+
+def exercise_rf(m: Model, worked: Row, lang: str) -> list[Slide]:
+    """The receptive field and jump of the main-path conv after the worked layer."""
+    convs = _main_convs(m.insp)
+    target = next((r for r in convs[convs.index(worked) + 1:] if rf_window(m.insp, r) is not None), None)
+    found = rf_window(m.insp, target) if target is not None else None
+    if target is None or found is None:
+        return []
+    src, axes = found
+    a, j, k, s = axes[0]
+    given = [Paragraph(t(lang, "ex_rf_given", src=src.name, r=a, j=j, layer=target.name,
+                         kernel=f"{target.kernel[0]}×{target.kernel[1]}" if target.kernel else "",
+                         stride=size(target.stride or (1, 1)))),
+             Paragraph(t(lang, "ex_rf_ask"))]
+    answer: list[Any] = [Formula(f"{a} + ({k} − 1)·{j} = {a + (k - 1) * j}", label=t(lang, "layer_rf")),
+                         Formula(f"{j}·{s} = {j * s}", label=t(lang, "layer_jump"))]
+    if k == 1:
+        answer.append(Note(t(lang, "ex_rf_one")))
+    notes = (t(lang, "sketch_notes", src=src.name, model=m.name, input=hw(m.insp.input_shape), layer=target.name),)
+    return _exercise(3, t(lang, "ex_rf_what", layer=target.name), given, answer, notes, lang)
+
+
+def exercises_layer(data: DeckData, lang: str) -> list[Slide]:
+    """The exercises on one layer (after the layer worked by hand)."""
+    m = data.main
+    worked = worked_layer(m.insp)
+    return exercise_conv(m, worked, lang) + exercise_rf(m, worked, lang)
 
 
 # ============================================================================ part 7: cost
@@ -927,7 +1097,7 @@ def part10(data: DeckData, lang: str) -> list[Slide]:
 # ============================================================================ the deck
 
 
-PARTS = (part1, part2, part3, part4, part5, part6, part7, part8, part9, part10)
+PARTS = (part1, part2, part3, part4, part5, exercise_depth, part6, exercises_layer, part7, part8, part9, part10)
 
 
 def deck(data: DeckData, lang: str = "en") -> Document:

@@ -182,7 +182,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "layer_params": ("Parameters", "参数量"),
     "layer_macs": ("MACs", "乘加次数"),
     "layer_rf": ("Receptive field", "感受野"),
-    "layer_jump": ("Effective stride", "等效步长"),
+    "layer_jump": ("Jump", "步距"),
     "layer_bias": ("no bias (the BN after it has the shift)", "没有偏置（后面 BN 的平移参数起这个作用）"),
     "layer_nobias": ("no bias", "没有偏置"),
     "layer_macs_note": ("MACs = weights × output positions (bias excluded)", "乘加次数 = 权重数 × "
@@ -197,6 +197,80 @@ TEXT: dict[str, tuple[str, str]] = {
                     "输入输出形状、卷积核、"
                     "步长、填充、参数量和乘加次数；输入的感受野和步距来自它读取的那一行（{src}）。"
                     "这些公式学生应该能自己手算一遍。"),
+    # ------------------------------------------------------------------ MACs and FLOPs (part 1)
+    "counts_title": ("MACs or FLOPs? {model}, counted {n} ways", "MACs 还是 FLOPs？{model} 的 {n} 种算法"),
+    "counts_1": ("1 MAC (a multiply and an add) = 2 FLOPs. This deck counts conv + fc MACs, bias excluded.",
+                 "1 次乘加（MAC）= 2 个 FLOPs。本讲义统计卷积和全连接层的乘加，不含偏置。"),
+    "counts_who": ("who prints it", "谁这样算"),
+    "counts_what": ("what it counts", "统计的是什么"),
+    "counts_paper": ("the paper (Table 1)", "论文表 1"),
+    "counts_paper_what": ("conv + fc, v1 layout;\nprinted {printed}", "卷积 + 全连接，v1 结构；\n印刷值 {printed}"),
+    "counts_conv_fc": ("torchvision,\nthis deck", "torchvision，\n本讲义"),
+    "counts_conv_fc_what": ("conv + fc,\nbias excluded", "卷积 + 全连接，\n不含偏置"),
+    "counts_torchinfo": ("torchinfo", "torchinfo"),
+    "counts_fvcore": ("fvcore", "fvcore"),
+    "counts_calls": ("calls it", "名称"),
+    "counts_torchinfo_what": ("+ fc bias,\n+ 2 per BN channel", "另加全连接偏置，\n每个 BN 通道加 2"),
+    "counts_fvcore_what": ("+ 2 per BN element,\n+ avg-pool inputs", "每个 BN 元素加 2，\n另加平均池化的输入"),
+    "counts_flop_counter": ("FlopCounterMode", "FlopCounterMode"),
+    "counts_flop_counter_what": ("2 per conv + fc\nmultiply-add", "卷积 + 全连接\n每次乘加算 2 个"),
+    "counts_2": ("Same network, same input: the numbers differ only in what they count. Say which one you quote.",
+                 "同一个网络、同样的输入：数字不同，只是统计口径不同。引用时要说明是哪一种。"),
+    "counts_notes": ("Each row is {model} at {input} inspected under that tool's convention (the paper's row: the "
+                     "same network built with the stride on the first 1×1); FlopCounterMode's row is 2 × the conv + "
+                     "fc MACs, which the test suite checks against FlopCounterMode itself.",
+                     "每一行都是 {model} 在 {input} 输入下按该工具的口径分析得到的（论文那一行：同一网络按步长在第一个"
+                     " 1×1 上构建）；FlopCounterMode 那一行是卷积加全连接乘加次数的 2 倍，测试套件会与 FlopCounterMode "
+                     "本身核对。"),
+    # ------------------------------------------------------------------ the receptive field, worked (part 6)
+    "sketch_title": ("What {layer} sees: {formula} = {rf} px", "{layer} 能看到多少：{formula} = {rf} 像素"),
+    "sketch_in": ("Its input, {src}, sees r = {r} px of the image, and its neighbouring units are j = {j} px "
+                  "apart{axis}.",
+                  "它的输入 {src} 能看到图像上 r = {r} 像素{axis}，相邻单元相距 j = {j} 像素。"),
+    "sketch_axis": (" (height; width: r = {r}, j = {j})", "（高度方向；宽度方向 r = {r}，j = {j}）"),
+    "sketch_kernel": ("A {k}-wide kernel reads {k} of them, j apart:",
+                      "宽为 {k} 的卷积核读取其中 {k} 个，彼此相距 j："),
+    "sketch_one": ("A 1-wide kernel reads one of them: the receptive field does not grow.",
+                   "宽为 1 的卷积核只读取其中 1 个：感受野不会增大。"),
+    "sketch_stride": ("Its stride {s} spreads its own units j·s apart:", "它的步长 {s} 让它自己的单元相距 j·s："),
+    "sketch_jump": ("Jump: how many input pixels apart two neighbouring units of a map are.",
+                    "步距（jump）：一张特征图上相邻两个单元在输入图像上相隔多少像素。"),
+    "sketch_caption": ("The window of one unit of {layer}, to scale along one axis",
+                       "{layer} 一个单元的窗口，沿一个方向按比例画出"),
+    "sketch_notes": ("r and j are the receptive field and jump of the row {src} of the inspected {model} at {input}; "
+                     "k and s are {layer}'s kernel and stride; the sketch is drawn to scale from these four numbers.",
+                     "r 和 j 是 {model}（输入 {input}）分析结果中 {src} 这一行的感受野和步距；"
+                     "k 和 s 是 {layer} 的卷积核和步长；示意图按这四个数字按比例画出。"),
+    "layer_flops": ("FLOPs = 2 × MACs", "FLOPs = 2 × 乘加次数"),
+    "layer_share": ("{pct}% of the {total} MACs of {model}", "占 {model} 全部 {total} 次乘加的 {pct}%"),
+    # ------------------------------------------------------------------ exercises
+    "ex_title": ("Your turn: {what}", "轮到你了：{what}"),
+    "ex_answer_title": ("Answer: {what}", "答案：{what}"),
+    "ex_depth_what": ("how deep is it?", "它有多深？"),
+    "ex_depth_given": ("Take {model} and give its stages {blocks} blocks; each block keeps its {per} weighted "
+                       "layers on the main path.",
+                       "把 {model} 各阶段的块数改为 {blocks}；每个块的主路径上仍有 {per} 个带权重的层。"),
+    "ex_depth_ask": ("Count its layers the paper's way. Which layers do you leave out?",
+                     "按论文的数法数一数它的层数。哪些层不算？"),
+    "ex_depth_leave": ("Left out: {n} shortcut projections, every BN, ReLU and pool.",
+                       "不算的：{n} 个投影捷径，以及所有 BN、ReLU 和池化层。"),
+    "ex_depth_leave_none": ("Left out: every BN, ReLU and pool.", "不算的：所有 BN、ReLU 和池化层。"),
+    "ex_conv_what": ("{layer} of {model}", "{model} 的 {layer}"),
+    "ex_conv_given": ("A {kernel} conv, stride {stride}, padding {padding}, {cin} → {cout} channels, on a {hin} "
+                      "input.",
+                      "一个 {kernel} 卷积，步长 {stride}，填充 {padding}，{cin} → {cout} 通道，输入为 {hin}。"),
+    "ex_conv_ask": ("1. Its output size?  2. Its weights?  3. Its MACs?", "1. 输出尺寸？ 2. 权重个数？ 3. 乘加次数？"),
+    "ex_conv_same": ("The same MACs as {other}: {w}× the weights, on 1/{w} of the output positions.",
+                     "与 {other} 的乘加次数相同：权重是它的 {w} 倍，输出位置数是它的 1/{w}。"),
+    "ex_rf_what": ("what {layer} sees", "{layer} 能看到多少"),
+    "ex_rf_given": ("Its input, {src}, sees {r} px at a jump of {j} px. {layer} is a {kernel} conv with stride "
+                    "{stride}.",
+                    "它的输入 {src} 能看到 {r} 像素，步距 {j} 像素。{layer} 是一个 {kernel} 卷积，步长 {stride}。"),
+    "ex_rf_ask": ("Its receptive field and its jump?", "它的感受野和步距是多少？"),
+    "ex_rf_one": ("A 1×1 conv reads one unit: it mixes channels and adds nothing to the receptive field.",
+                  "1×1 卷积只读取一个单元：它混合通道，但不增大感受野。"),
+    "ex_notes": ("Give the class a minute; the answer is on the next slide, computed from the same analysis.",
+                 "给学生一分钟时间；答案在下一页，来自同一份分析结果。"),
     # ------------------------------------------------------------------ part 7
     "stages_title": ("Parameters and MACs per stage", "各阶段的参数量与乘加次数"),
     "stages_1": ("{model}: {stage} holds {pct}% of the parameters ({params}).",
@@ -462,3 +536,23 @@ def diagram_words(lang: str) -> dict[str, str]:
 def plot_words(lang: str) -> dict[str, str]:
     """The words of the plots, in ``lang``."""
     return dict(PLOT_WORDS[lang])
+
+
+# The words of the receptive-field sketch (the keys of resnet_inspect.figures.rf_sketch.WORDS), per language.
+SKETCH_WORDS: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh": {
+        "unit": "{layer} 的 1 个单元",
+        "inputs": "{k} 个输入单元，相距 j = {j} 像素",
+        "input": "1 个输入单元",
+        "window": "每个能看到 r = {r} 像素",
+        "union": "合起来：{formula} = {rf} 像素",
+        "next": "下一个单元：j·s = {jump} 像素之外",
+        "axis": "输入像素（沿一个方向，以该单元为中心）",
+    },
+}
+
+
+def sketch_words(lang: str) -> dict[str, str]:
+    """The words of the receptive-field sketch, in ``lang``."""
+    return dict(SKETCH_WORDS[lang])
