@@ -694,8 +694,8 @@ def rf_slide(m: Model, r: Row, lang: str) -> Slide | None:
     fig = figure("rf-sketch", t(lang, "sketch_caption", layer=r.name),
                  lambda fmt: rf_sketch(layer, a, j, k, s, fmt, words, cjk), "plot")
     lines = [t(lang, "sketch_in", src=src.name, r=a, j=j, axis=axis)]
-    lines.append(t(lang, "sketch_kernel", k=k) + f" {formula} = {rf}" if k > 1 else t(lang, "sketch_one"))
-    lines.append(t(lang, "sketch_stride", s=s) + f" {j}·{s} = {j * s}")
+    lines.append(t(lang, "sketch_kernel", k=k, formula=f"{formula} = {rf}") if k > 1 else t(lang, "sketch_one"))
+    lines.append(t(lang, "sketch_stride", s=s, formula=f"{j}·{s} = {j * s}"))
     return Slide(title, (fig, BulletList(tuple(lines)), Note(t(lang, "sketch_jump"))),
                  (t(lang, "sketch_notes", src=src.name, model=m.name, input=hw(m.insp.input_shape), layer=r.name),),
                  id="p6-rf-sketch")
