@@ -45,6 +45,7 @@ from ..document.fmt import power_of_ten
 from ..document.fmt import scaled as si
 from ..document.fmt import shape as chw
 from ..errors import InspectError
+from ..registry import get_spec
 from ..figures.deck import Panel, blocks_dot, plot_bytes, render_dot, residual_unit_dot
 from ..figures.rf_sketch import rf_sketch
 from ..reference import Figure as RefFigure
@@ -395,9 +396,10 @@ def stride_slides(data: DeckData, lang: str) -> list[Slide]:
     from ..analysis.facts import blocks_of
 
     other = blocks_of(v15)[first.path]
-    panels = [Panel(first, t(lang, "stride_panel_v1", model=base),
+    shown = display_name(get_spec(base))
+    panels = [Panel(first, t(lang, "stride_panel_v1", model=shown),
                     t(lang, "stride_caption", macs=num(v1.totals.macs), rf=size(v1.totals.rf))),
-              Panel(other, t(lang, "stride_panel_v15", model=base),
+              Panel(other, t(lang, "stride_panel_v15", model=shown),
                     t(lang, "stride_caption", macs=num(v15.totals.macs), rf=size(v15.totals.rf)))]
     notes = (t(lang, "stride_notes", model=base, input=hw(v1.input_shape), block=first.path),)
     return [Slide(t(lang, "stride_title"), (
