@@ -49,10 +49,11 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
          "MAC is one multiply-accumulate, and FLOPs count it as two operations.",
          "先介绍本页列出的网络以及测量时使用的输入尺寸。告诉学生：本讲的每个数字都是从实际构建的模型中算出来的，"
          "任何一个都可以重新计算。尽早定义单位：一次 MAC 是一次乘加，FLOPs 把它算作两次运算。"),
-        ("Taking a published figure as a property of the network alone: parameters hold, but MACs depend on the "
-         "input size and on what is counted, so every number here comes with both.",
-         "把论文里的某个数字当作网络本身固有的属性：参数量确实固定，但 MACs 取决于输入尺寸和统计口径，"
-         "所以这里的每个数字都会同时注明这两点。"),
+        ("Taking a published figure as a property of the network alone: MACs depend on the input size, and "
+         "every count on what it includes (biases, batch norm, which layers), so every number here comes with "
+         "both.",
+         "把论文里的某个数字当作网络本身固有的属性：MACs 取决于输入尺寸，而每个计数都取决于它包含了什么"
+         "（偏置、BN、哪些层），所以这里的每个数字都会同时注明这两点。"),
         1)),
     # ------------------------------------------------------------------ part 1
     ("p1-degradation", Teaching(
@@ -172,21 +173,22 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
         2)),
     # ------------------------------------------------------------------ part 4
     ("p4-architecture-*", Teaching(
-        ("Read one column from top to bottom: the stem, each stage with its output size, the head. A bracket is "
-         "one block, repeated the number of times after it. End on the totals, and on the printed values where "
-         "the slide has them.",
-         "从上到下读一列：stem、每个阶段及其输出尺寸、输出头。方括号表示一个块，后面的数字是重复次数。"
-         "最后读总计，以及页面上有的论文印刷值。"),
+        ("Read one column from top to bottom: each row is a stage with its output size, down to the head. A "
+         "bracket is repeated the number of times after it: a block in a ResNet, a conv in a plain net. End on "
+         "the totals, and on the printed values where the slide has them.",
+         "从上到下读一列：每一行是一个阶段及其输出尺寸，直到输出头。方括号后面的数字是重复次数：在 ResNet 中"
+         "括号表示一个块，在普通网络中表示一个卷积。最后读总计，以及页面上有的论文印刷值。"),
         ("Reading the first width in a bottleneck's bracket as the block's output: the block ends on the last "
          "line of the bracket, which is wider.",
          "把瓶颈结构方括号里的第一个宽度当成块的输出宽度：块的输出是方括号的最后一行，它更宽。"),
         2)),
     # ------------------------------------------------------------------ part 5
     ("p5-depth", Teaching(
-        ("State the rule first: count the weighted layers on the main path. Then read one formula term by term: "
-         "the stem conv, the blocks per stage times the convs per block, the fc. Let the class check another "
-         "line themselves.",
-         "先讲规则：只数主路径上带权重的层。然后逐项读一个公式：stem 的卷积、每阶段块数乘以每块卷积数、全连接层。"
+        ("State the rule first: count the weighted layers on the main path. Then read one formula term by term, "
+         "saying what each term counts: stem convs, blocks per stage times convs per block, fc layers. Let the "
+         "class check another line themselves.",
+         "先讲规则：只数主路径上带权重的层。然后逐项读一个公式，说明每一项数的是什么：stem 的卷积、"
+         "每阶段块数乘以每块卷积数、全连接层。"
          "再让学生自己验算另一行。"),
         ("Counting batch norm, ReLU, pooling or the shortcut projections as layers: the depth in the name "
          "counts only the convs and fc layers on the main path.",
@@ -227,20 +229,20 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
          "Where the slide shows the receptive field, the input's field grows by the kernel size minus one steps "
          "of the input's jump, and the stride multiplies the jump.",
          "MACs 等于权重数乘以输出位置数：每个权重在每个输出位置上各用一次。页面上给出感受野时，"
-         "输入的感受野增加（卷积核大小减一）个输入跳距，而步长使跳距成倍增加。"),
+         "输入的感受野增加“卷积核大小减一”个输入步距，而步长使步距成倍增加。"),
         ("Growing the receptive field with the layer's own stride: the growth uses the jump of the layer's "
          "input; this layer's stride only sets the jump for the layers after it.",
-         "用这一层自己的步长去算感受野的增长：增长用的是这一层输入的跳距；这一层的步长只决定后面各层的跳距。"),
+         "用这一层自己的步长去算感受野的增长：增长用的是这一层输入的步距；这一层的步长只决定后面各层的步距。"),
         3)),
     ("p6-rf-sketch", Teaching(
-        ("Start from the sketch: the units of the input layer sit one jump apart in input pixels, and a window "
+        ("Start from the sketch: the units of the layer read sit one jump apart in input pixels, and a window "
          "of k units spans k minus one gaps. Then name the example's inputs, the receptive field and the jump "
          "of the layer it reads, and add the gaps to the field.",
-         "从示意图讲起：输入层的各个单元在输入像素上相隔一个跳距，k 个单元的窗口跨越 k 减一个间隔。"
-         "然后说明例子的输入，即它所读取那一层的感受野和跳距，再把这些间隔加到感受野上。"),
+         "从示意图讲起：被读取那一层的各个单元在输入像素上相隔一个步距，k 个单元的窗口跨越 k 减一个间隔。"
+         "然后说明例子的输入，即它所读取那一层的感受野和步距，再把这些间隔加到感受野上。"),
         ("Mixing up the jump and the layer's stride: the jump (the effective stride) is the product of all "
          "strides before the layer, in input pixels; the layer's own stride acts only after it.",
-         "混淆跳距和这一层的步长：跳距（即等效步长）是这一层之前所有步长的乘积，以输入像素为单位；"
+         "混淆步距和这一层的步长：步距（即等效步长）是这一层之前所有步长的乘积，以输入像素为单位；"
          "这一层自己的步长只对后面的层起作用。"),
         3)),
     # ------------------------------------------------------------------ part 7
@@ -276,18 +278,18 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
         ("Read the two receptive-field columns from the top: they agree until the first block whose stride "
          "moved, then they differ. The jump column is shared: both layouts have the same strides, in different "
          "places.",
-         "从上往下读两列感受野：在第一个移动了步长的块之前它们相同，之后就不同了。跳距一列是共用的："
+         "从上往下读两列感受野：在第一个移动了步长的块之前它们相同，之后就不同了。步距一列是共用的："
          "两种布局的步长相同，只是位置不同。"),
         ("Treating the receptive field as fixed by the kernels and strides alone: where a stride sits matters "
          "too, because every later kernel's growth is multiplied by the jump in effect where it runs.",
-         "以为感受野只由卷积核和步长决定：步长放在哪里同样重要，因为之后每个卷积核带来的增长都要乘以它所在位置的跳距。"),
+         "以为感受野只由卷积核和步长决定：步长放在哪里同样重要，因为之后每个卷积核带来的增长都要乘以它所在位置的步距。"),
         2)),
     ("p8-rf*", Teaching(
-        ("Point at the curve: the receptive field grows with every conv and pool, and faster after each "
-         "stride. Then read the bullets: the last feature map's field and jump, then whether and where the "
-         "field outgrows the input, and how many units there see the whole image.",
-         "指着曲线讲：感受野随每个卷积和池化增长，每经过一次步长之后增长得更快。然后读要点：最后一个特征图的感受野和"
-         "跳距，再看感受野是否以及在哪里超过输入，以及那里有多少单元能看到整幅图像。"),
+        ("Point at the curve: the receptive field grows at every conv and pool wider than one pixel, and "
+         "faster after each stride. Then read the bullets: the last feature map's field and jump, then "
+         "whether and where the field outgrows the input, and how many units there see the whole image.",
+         "指着曲线讲：感受野在每个窗口宽于一个像素的卷积和池化处增长，每经过一次步长之后增长得更快。"
+         "然后读要点：最后一个特征图的感受野和步距，再看感受野是否以及在哪里超过输入，以及那里有多少单元能看到整幅图像。"),
         ("Taking a receptive field wider than the image to mean every unit sees the whole image: a unit near "
          "the border has part of its window over the padding. And at a residual add the field is the union of "
          "the two paths, not a sum along the code.",
@@ -306,9 +308,9 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
          "把名字里的宽度当成每个阶段的宽度：它只描述第一个阶段；后面各阶段的组宽要从页面上读。"),
         3)),
     ("p9-wide*", Teaching(
-        ("Point at the inner width against the standard network's: the same depth and layout, wider inner "
-         "convs. Then the totals: widening raises the weights and MACs at the same depth.",
-         "对比内部宽度和标准网络的内部宽度：深度和布局相同，只是内部卷积更宽。再读总计：加宽在深度不变的情况下"
+        ("Point at the inner width, beside the standard network's where the slide gives it: the same depth "
+         "and layout, wider inner convs. Then the totals: widening raises the weights and MACs at the same depth.",
+         "指出内部宽度，页面给出标准网络时与它对比：深度和布局相同，只是内部卷积更宽。再读总计：加宽在深度不变的情况下"
          "提高了权重数和 MACs。"),
         ("Thinking \"wide\" means wider outputs everywhere: in these networks the inner convs of each "
          "bottleneck are widened, while the block's output channels, and so the shortcuts, stay as in the "
@@ -317,10 +319,11 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
          "网络相同。"),
         2)),
     ("p9-cifar", Teaching(
-        ("Read the depth line: the blocks per stage times the convs per block, over all stages, plus the stem "
-         "and the fc. Then the layout: a small input, a light stem, narrower stages.",
-         "读深度那一行：每阶段块数乘以每块卷积数，对所有阶段求和，再加上 stem 和全连接层。"
-         "然后看布局：输入小，stem 轻，各阶段更窄。"),
+        ("Where the slide has a depth line, read it: the blocks per stage times the convs per block, over all "
+         "stages, plus the stem and the fc. Then the layout the slide gives: the input size, the stem, the "
+         "stages' widths and map sizes.",
+         "页面上有深度那一行时，先读它：每阶段块数乘以每块卷积数，对所有阶段求和，再加上 stem 和全连接层。"
+         "然后看页面给出的布局：输入尺寸、stem、各阶段的宽度和特征图尺寸。"),
         ("Comparing a CIFAR network's MACs with an ImageNet network's as if at one input: MACs grow with the "
          "input area, so each network is measured at the input it was built for.",
          "把 CIFAR 网络的 MACs 与 ImageNet 网络的直接比较，仿佛输入相同：MACs 随输入面积增长，"
