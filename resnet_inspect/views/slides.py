@@ -53,6 +53,7 @@ from ..specs import Spec
 from .depth import formula as depth_formula
 from .depth import seed_formula
 from .explain import show
+from .slides_notes import annotate
 from .slides_text import LANGS, diagram_words, plot_words, sketch_words, t
 
 __all__ = ["DEFAULT_MODELS", "DeckData", "deck", "gather"]
@@ -1109,6 +1110,7 @@ def deck(data: DeckData, lang: str = "en") -> Document:
     slides: list[Slide] = [cover(data, lang)]
     for part in PARTS:
         slides += part(data, lang)
+    slides = annotate(slides, lang)  # what to say, the usual mistake and the time, before the numbers' source
     return Document(title=t(lang, "deck_title"), blocks=tuple(slides), subtitle=model_list(data.models),
                     sources=SOURCES, meta=(("models", model_list(data.models)), ("input", input_text(data, lang)),
                                            ("version", data.version)), lang=lang)
