@@ -94,3 +94,18 @@ def test_the_floors_catch_the_old_layout() -> None:
     html = (f'<svg viewBox="0 0 {image.width} {image.height}" width="180mm">{image.body}</svg>')
     found = spans(weasyprint.HTML(string=html).write_pdf())
     assert min(s.size for s in found) < FIGURE_PT  # 10 pt × 510 / 1700 ≈ 3 pt
+
+
+def test_a_label_line_is_one_text_so_viewers_keep_its_spaces() -> None:
+    """Graphviz places each font run of a line by its own metrics; set apart, a browser with wider glyphs ran
+    "stride 2" into "on conv2" and "layer2" into "(conv3_x)".  Joined, the line reads whole in any viewer."""
+    from resnet_inspect.backends import svg as s
+    from resnet_inspect.analysis.engine import inspect
+    from resnet_inspect.figures.diagram import network_diagram
+
+    parsed = s.parse(network_diagram(inspect("resnet50")).render("svg").decode())
+    lines = [re.sub(r"<[^>]+>", "", c) for _, c in s._TEXT.findall(parsed.body)]
+    assert "first block: stride 2 on conv2 (3×3) · projection shortcut 1×1/2 conv + BN" in lines
+    assert "layer2 (conv3_x)" in " ".join(lines)
+    inline = s.inline(parsed, "f1", "network")
+    assert 'xml:space="preserve"' in inline and '<tspan font-family=' in inline

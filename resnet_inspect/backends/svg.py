@@ -43,8 +43,11 @@ class Svg:
     def root(self, view: tuple[float, float, float, float], width: str, height: str, extra: str = "") -> str:
         """The root element for a view box ``(x, y, w, h)`` at a given size."""
         box = " ".join(f"{v:.2f}" for v in view)
+        # xml:space: a font run's leading space (" on conv2" after a bold "stride 2") is kept, as Graphviz
+        # placed it, instead of being collapsed into the run before
         return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-                f'viewBox="{box}" width="{width}" height="{height}" fill="currentColor"{extra}>')
+                f'xml:space="preserve" viewBox="{box}" width="{width}" height="{height}" '
+                f'fill="currentColor"{extra}>')
 
 
 def _attr(attrs: str, name: str) -> str:
@@ -61,7 +64,7 @@ def _offset(svg: str) -> float:
 def _text_span(attrs: str, content: str, dx: float) -> tuple[float, float] | None:
     x = _attr(attrs, "x")
     size = _FONT.search(attrs)
-    text = re.sub(r"<[^>]+>|&[#\w]+;", "x", content).strip()
+    text = re.sub(r"&[#\w]+;", "x", re.sub(r"<[^>]+>", "", content)).strip()
     if not x or not size or not text:
         return None
     try:
@@ -75,6 +78,48 @@ def _text_span(attrs: str, content: str, dx: float) -> tuple[float, float] | Non
     return (start, start + w)
 
 
+_RUN_ATTRS = ("font-family", "font-size", "font-weight", "font-style", "fill")
+
+
+def _run(attrs: str, content: str) -> str:
+    """A font run as a ``<tspan>`` that sets every font property it has (weight and style back to normal)."""
+    own = {k: _attr(attrs, k) for k in _RUN_ATTRS}
+    own["font-weight"] = own["font-weight"] or "normal"
+    own["font-style"] = own["font-style"] or "normal"
+    return "<tspan" + "".join(f' {k}="{v}"' for k, v in own.items() if v) + f">{content}</tspan>"
+
+
+def joined_runs(body: str) -> str:
+    """Graphviz writes each font run of a label line as a ``<text>`` of its own, placed by its own font
+    metrics; a viewer with other metrics then runs the words together ("stride 2on conv2").  The runs of one
+    line become ``<tspan>``s of one ``<text>``, so the viewer sets them one after the other."""
+    out: list[str] = []
+    pos = 0
+    texts = list(_TEXT.finditer(body))
+    i = 0
+    while i < len(texts):
+        m = texts[i]
+        line = [m]
+        while i + len(line) < len(texts):
+            nxt = texts[i + len(line)]
+            prev = line[-1]
+            if (body[prev.end():nxt.start()].strip() or _attr(nxt.group(1), "text-anchor") != "start"
+                    or _attr(prev.group(1), "text-anchor") != "start"
+                    or _attr(nxt.group(1), "y") != _attr(prev.group(1), "y")
+                    or not float(_attr(nxt.group(1), "x") or 0) > float(_attr(prev.group(1), "x") or 0)):
+                break
+            line.append(nxt)
+        if len(line) > 1:
+            first = m.group(1)
+            keep = " ".join(f'{k}="{_attr(first, k)}"' for k in ("text-anchor", "x", "y", "font-family", "font-size"))
+            out.append(body[pos:m.start()])
+            out.append(f"<text {keep}>" + "".join(_run(x.group(1), x.group(2)) for x in line) + "</text>")
+            pos = line[-1].end()
+        i += len(line)
+    out.append(body[pos:])
+    return "".join(out)
+
+
 def parse(svg: str) -> Svg:
     """Read a figure's SVG (Graphviz or matplotlib): size, smallest font, where its text and boxes sit."""
     svg = _PROLOGUE.sub("", svg, count=1)
@@ -84,7 +129,7 @@ def parse(svg: str) -> Svg:
     view = _NUM.findall(_attr(root.group(0), "viewBox"))
     width, height = (float(view[2]), float(view[3])) if len(view) == 4 else (
         float(_NUM.findall(_attr(root.group(0), "width"))[0]), float(_NUM.findall(_attr(root.group(0), "height"))[0]))
-    body = svg[root.end():svg.rindex("</svg>")]
+    body = joined_runs(svg[root.end():svg.rindex("</svg>")])
     dx = _offset(body)
     fonts = [float(f) for f in _FONT.findall(body)]
     labels = _TEXT.findall(body)

@@ -178,7 +178,11 @@ def _stacked(ax: Axes, insps: Sequence[Inspection], field: str, title: str) -> N
                   ha="right" if len(insps) > 3 else "center")
     ax.set_title(title)
     ax.grid(axis="x", visible=False)
-    ax.margins(y=0.1)
+    # every stacked segment's bottom is a sticky edge, so a thin top segment (the head) would pin the axis to
+    # the bar's top and its total would run into the title: room above the tallest bar, none below zero
+    ax.use_sticky_edges = False
+    ax.margins(y=0.12)
+    ax.set_ylim(bottom=0)
     si_axis(ax)
 
 

@@ -37,10 +37,8 @@ TEXT: dict[str, tuple[str, str]] = {
               "find that solution.",
               "按理说，深网络只要复制浅网络，再让多出来的层做恒等映射就行；但优化器找不到这个解。"),
     "deg_notes": ("The training curves are the paper's own (He et al. 2015, Fig. 1 and Fig. 4); this deck draws "
-                  "no curve it cannot compute. Point out that the error is the training error, which rules out "
-                  "overfitting.",
-                  "训练曲线来自论文本身（He 等 2015，图 1 和图 4）；本讲义不画任何无法由工具计算出来的曲线。"
-                  "请强调这里说的是训练误差，因此可以排除过拟合。"),
+                  "no curve it cannot compute.",
+                  "训练曲线来自论文本身（He 等 2015，图 1 和图 4）；本讲义不画任何无法由工具计算出来的曲线。"),
     "unit_title": ("The residual unit: learn F(x) = H(x) − x", "残差块：学习 F(x) = H(x) − x"),
     "unit_1": ("The layers fit the residual F(x) = H(x) − x; the unit outputs F(x) + x.",
                "这几层只拟合残差 F(x) = H(x) − x，残差块输出 F(x) + x。"),
