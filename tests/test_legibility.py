@@ -99,8 +99,8 @@ def test_the_floors_catch_the_old_layout() -> None:
 def test_a_label_line_is_one_text_so_viewers_keep_its_spaces() -> None:
     """Graphviz places each font run of a line by its own metrics; set apart, a browser with wider glyphs ran
     "stride 2" into "on conv2" and "layer2" into "(conv3_x)".  Joined, the line reads whole in any viewer."""
-    from resnet_inspect.backends import svg as s
     from resnet_inspect.analysis.engine import inspect
+    from resnet_inspect.backends import svg as s
     from resnet_inspect.figures.diagram import network_diagram
 
     parsed = s.parse(network_diagram(inspect("resnet50")).render("svg").decode())

@@ -200,8 +200,15 @@ def cuts(svg: Svg, k: int) -> tuple[tuple[tuple[float, float], ...], frozenset[i
         hi = max([b, *(e for s, e in boxes if s < b < e)])
         out.append((max(0.0, lo - 2), min(svg.width, hi + 2)))
     lifted = frozenset(i for i, (s, e) in enumerate(svg.spans[:n])
-                       if e > s and not any(a <= s and e <= b for a, b in out))
+                       if e > s and not any(holds(svg, (a, b), (s, e)) for a, b in out))
     return tuple(out), lifted
+
+
+def holds(svg: Svg, part: tuple[float, float], span: tuple[float, float]) -> bool:
+    """The panel ``part`` holds the label ``span`` whole.  A label's width is estimated; one estimated past
+    the figure's edge is drawn inside it, so the figure's edges count as the label's."""
+    (a, b), (s, e) = part, span
+    return a <= max(s, 0.0) and min(e, svg.width) <= b
 
 
 def layout(svg: Svg, splittable: bool = True) -> Layout:
@@ -231,7 +238,7 @@ def panel(svg: Svg, prefix: str, part: tuple[float, float], scale: float,
     def keep(m: re.Match[str]) -> str:
         i = next(index)
         s, e = svg.spans[i]
-        return "" if i in lifted or (e > s and not (a <= s and e <= b)) else m.group(0)
+        return "" if i in lifted or (e > s and not holds(svg, (a, b), (s, e))) else m.group(0)
 
     body = _TEXT.sub(keep, svg.body) if (a, b) != (0.0, svg.width) else svg.body
     size = (f"{(b - a) * scale:.1f}pt", f"{svg.height * scale:.1f}pt")

@@ -45,10 +45,10 @@ from ..document.fmt import power_of_ten
 from ..document.fmt import scaled as si
 from ..document.fmt import shape as chw
 from ..errors import InspectError
-from ..registry import get_spec
 from ..figures.deck import Panel, blocks_dot, plot_bytes, render_dot, residual_unit_dot
 from ..figures.rf_sketch import rf_sketch
 from ..reference import Figure as RefFigure
+from ..registry import get_spec
 from ..specs import Spec
 from .depth import formula as depth_formula
 from .depth import seed_formula
