@@ -341,8 +341,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "wide_panel": ("{model}: {block}, {w} channels inside", "{model}：{block}，内部 {w} 个通道"),
     "wide_fig_1": ("Conv weights {a} vs {b} ({r}×); MACs {ma} vs {mb}.",
                    "卷积权重 {a} 对 {b}（{r} 倍）；乘加次数 {ma} 对 {mb}。"),
-    "wide_fig_2": ("Inner width ×{w}: the 1×1 convs' weights grow {r1}×, the 3×3's {r3}× (both its sides widen).",
-                   "内部宽度 ×{w}：1×1 卷积的权重增加到 {r1} 倍，3×3 卷积增加到 {r3} 倍（它的输入和输出都变宽）。"),
+    "wide_fig_2": ("Inner width {w}×: the 1×1 convs' weights grow {r1}×, the 3×3's {r3}× (both its sides widen).",
+                   "内部宽度 {w} 倍：1×1 卷积的权重增加到 {r1} 倍，3×3 卷积增加到 {r3} 倍（它的输入和输出都变宽）。"),
     "wide_fig_notes": ("Drawn: {block} of {model} at {input}, beside the same block of the same network built with "
                        "64 channels per group (the standard ResNet layout). The usual mistake: \"wide\" doubles the "
                        "block's output; it does not, only the inside widens.",
