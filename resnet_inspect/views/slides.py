@@ -997,7 +997,8 @@ def preact_figure(m: Model, data: DeckData, lang: str) -> Slide | None:
     title = t(lang, "preact_fig_title")
     return Slide(title, (dot_figure(f"{m.name}-pair", title, source), BulletList(bullets)),
                  (t(lang, "preact_fig_notes", model=m.name, block=pre.path, input=hw(m.insp.input_shape),
-                    wa=num(orig.conv_weights), wb=num(pre.conv_weights)),), id="p9-preact-figure")
+                    weights=" / ".join(dict.fromkeys(num(x.conv_weights) for x in (orig, pre)))),),
+                 id="p9-preact-figure")
 
 
 def _part_shape(rows: Sequence[Row]) -> str:
