@@ -290,7 +290,7 @@ def test_resnext_group_width_is_stated_stage_by_stage(name: str) -> None:
         conv = getattr(model, layer)[0].conv2
         assert isinstance(conv, torch.nn.Conv2d)
         widths.append(conv.in_channels // conv.groups)
-    text = " ".join(b for s in v.part9(d, "en") for b in s.blocks[0].items)  # type: ignore[attr-defined]
+    text = " ".join(b for s in v.part9(d, "en") for x in s.blocks if isinstance(x, BulletList) for b in x.items)
     expected = ", ".join(f"conv{i + 2}_x {w}" for i, w in enumerate(widths))
     assert expected in text
     assert len(set(widths)) == 4 and f"groups of {widths[0]} channels" not in text

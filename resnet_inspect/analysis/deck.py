@@ -11,14 +11,14 @@ convention that figure follows.  Numbers and typed facts only: the views choose 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from ..errors import InspectError
 from ..reference import Figure
 from ..specs import Spec
-from .blocks import Block, KindGroup
+from .blocks import Block, ConvTerm, KindGroup
 from .depth import DepthAccount, account
 from .facts import Outgrowth, StageFacts, blocks_of, first_downsampling, kind_groups, outgrowth, stage_facts
 from .result import Inspection
@@ -155,6 +155,11 @@ class DeckData:
     version: str
     counts: dict[str, int]  # the main network's MACs under each convention (policy → MACs; conv-fc first)
     deeper: Model | None  # the main network with other blocks per stage (the depth exercise), if it has stages
+    baselines: dict[str, Inspection] = field(default_factory=dict)  # per variant: its standard counterpart
+
+    def baseline(self, m: Model) -> Inspection | None:
+        """The standard counterpart of variant ``m`` (see :func:`counterpart`), if it has one."""
+        return self.baselines.get(m.name)
 
     @property
     def core(self) -> list[Model]:
@@ -240,7 +245,63 @@ def gather(models: Sequence[str] = DEFAULT_MODELS, input_size: str | None = None
         stride=(v1, v15), stride_base=base, paper={m.name: _paper_column(m, input_size) for m in core},
         input_size=input_size or "", version=__version__, counts=_counts(main, input_size),
         deeper=_deeper(main, input_size),
+        baselines={m.name: _model(c, input_size).insp for m in chosen if (c := counterpart(m.spec)) is not None},
     )
+
+
+# ============================================================================ variants beside the standard
+
+
+def counterpart(spec: Spec) -> Spec | None:
+    """The standard network a variant's block is drawn beside: the same network with original
+    (post-activation) units for a pre-activation one (He et al. 2016, Fig. 4 a vs e), with 64 channels per
+    group for a wide one (Zagoruyko & Komodakis 2016: the same depth, twice the inner width); else ``None``."""
+    if spec.block.startswith("preact-"):
+        return spec.replace(block=spec.block.removeprefix("preact-"))
+    if spec.family == "wide-resnet":
+        return spec.replace(width_per_group=64, groups=1)
+    return None
+
+
+def first_identity(blocks: dict[str, Block]) -> Block | None:
+    """The first block with an identity shortcut (the unit a figure draws), else the first block."""
+    return next((b for b in blocks.values() if b.shortcut == "identity"), next(iter(blocks.values()), None))
+
+
+@dataclass(frozen=True)
+class Paths:
+    """A bottleneck with a grouped 3×3 as the aggregated transform of Xie et al. 2017 (Fig. 3a): ``cardinality``
+    paths, each a 1×1 down to the group width, a dense 3×3 on it and a 1×1 back up, their outputs summed.
+    The paths hold the block's own weights: path i's 3×3 is group i of the grouped conv, its first 1×1 the
+    group's slice of the block's first 1×1, its last the matching slice of the last 1×1."""
+
+    cardinality: int
+    convs: tuple[ConvTerm, ConvTerm, ConvTerm]  # one path's three convs
+
+    @property
+    def weights_per_path(self) -> int:
+        return sum(c.weights for c in self.convs)
+
+    @property
+    def weights(self) -> int:
+        return self.cardinality * self.weights_per_path
+
+
+def aggregated_paths(block: Block) -> Paths | None:
+    """``block`` as paths when it is a 1×1 → grouped 3×3 → 1×1 bottleneck whose 1×1s meet the grouped conv's
+    channels (so the two drawings hold the same weights); else ``None``."""
+    convs = block.convs
+    g = block.grouped
+    if g is None or len(convs) != 3 or convs[1] != g or g.in_channels != g.out_channels:
+        return None
+    a, c = convs[0], convs[2]
+    if a.kernel != (1, 1) or c.kernel != (1, 1) or a.out_channels != g.in_channels or c.in_channels != g.out_channels:
+        return None
+    d = g.per_group
+    path = (ConvTerm(a.name, a.in_channels, d, a.kernel, 1, a.stride, a.in_channels * d),
+            ConvTerm(g.name, d, d, g.kernel, 1, g.stride, d * g.kernel[0] * g.kernel[1] * d),
+            ConvTerm(c.name, d, c.out_channels, c.kernel, 1, c.stride, d * c.out_channels))
+    return Paths(g.groups, path)
 
 
 __all__ = [
@@ -251,6 +312,10 @@ __all__ = [
     "DeckData",
     "Model",
     "PaperColumn",
+    "Paths",
     "Published",
+    "aggregated_paths",
+    "counterpart",
+    "first_identity",
     "gather",
 ]

@@ -47,6 +47,7 @@ WORDS: dict[str, str] = {
     "out": "out",
     "weight_layer": "weight layer",
     "identity_x": "x (identity)",
+    "paths_more": "⋮ {n} more ⋮",
 }
 
 
@@ -106,11 +107,12 @@ def _main_units(main: Sequence[Row]) -> list[Unit]:
     to them (after a conv in the original unit, before it in a pre-activation unit)."""
     units: list[Unit] = []
     pending: list[str] = []
+    pre = bool(main) and main[0].kind not in ("conv", "add")  # a pre-activation branch: ops lead to the conv
     for r in main:
         if r.kind in ("conv", "add"):
             units.append((pending, r, []))
             pending = []
-        elif units and units[-1][1] is not None and units[-1][1].kind == "conv":
+        elif not pre and units and units[-1][1] is not None and units[-1][1].kind == "conv":
             units[-1][2].append(_op_name(r))
         else:
             pending.append(_op_name(r))
@@ -224,6 +226,54 @@ def blocks_dot(name: str, panels: Sequence[Panel], words: Mapping[str, str]) -> 
         lines += _panel_dot(i, panel, words)
     if len(panels) > 1:  # every panel starts at the left edge
         lines.append("\t{rank=same; " + "; ".join(f"p{i}_x" for i in range(len(panels))) + "}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _path_dot(p: str, convs: Sequence[ConvTerm], add_id: str, words: Mapping[str, str]) -> list[str]:
+    """One path of an aggregated transform: its convs left to right, from x into the add."""
+    lines = []
+    prev = "q_x"
+    for j, c in enumerate(convs):
+        nid = f"{p}_c{j}"
+        lines.append(_node(nid, f"<{conv_title(c, words)}<br/>{_small(weights_text(c, words))}>", "conv"))
+        lines.append(f"\t\t{prev} -> {nid} [weight=10]")
+        prev = nid
+    return [*lines, f"\t\t{prev} -> {add_id}"]
+
+
+def paths_dot(name: str, block: Block, cardinality: int, path: Sequence[ConvTerm], title: str, caption: str,
+              words: Mapping[str, str], panel: Panel | None = None) -> str:
+    """DOT source of a block as ``cardinality`` paths of the convs ``path``, summed with the identity into one
+    add (Xie et al. 2017, Fig. 1 right): the first two paths and the last are drawn, the rest stand as one line.
+    ``panel``, when given, is drawn under it: the same block as built (its grouped conv in one box), column
+    for column with the paths."""
+    lines = _graph_head(name)
+    if panel is not None:
+        lines += _panel_dot(1, panel, words)
+    lines += ["\tsubgraph cluster_paths {",
+              f'\t\tlabel=<<b>{esc(title)}</b><br/><font point-size="{NODE_FONT - 1}">{esc(caption)}</font>>',
+              '\t\tstyle=rounded color="#bbbbbb" margin=4 labeljust=l labelloc=t',
+              f'\t\tq_x [label=<<b>x</b><br/>{_small(shape(block.row.input_shape))}> shape=box style=rounded '
+              'color="#333333"]',
+              _node("q_add", "<<b>+</b>>", "add", shape="circle", style="filled", width="0.55", fixedsize="true",
+                    fontsize=str(NODE_FONT + 4))]
+    shown = sorted({1, 2, cardinality})
+    for i in reversed(shown):  # Graphviz stacks a rank's nodes bottom-up in LR: the last path first
+        lines += _path_dot(f"q{i}", path, "q_add", words)
+        if i == cardinality and cardinality > 3:  # the paths not drawn, between path 2 and the last
+            lines.append(f'\t\tq_more [label=<{esc(_w(words, "paths_more", n=cardinality - 3))}> shape=plaintext '
+                         'style=""]')
+            lines.append("\t\tq_x -> q_more [style=invis]")
+    lines.append(f'\t\tq_out [label=<<b>{esc(_w(words, "out"))}</b><br/>{_small(shape(block.row.output_shape))}> '
+                 'shape=box style=rounded color="#333333"]')
+    lines.append("\t\tq_add -> q_out [weight=10]")
+    edge = f'color="{SHORTCUT_COLOUR}" penwidth=2.6 fontcolor="{SHORTCUT_COLOUR}" fontsize={NODE_FONT - 2}'
+    if block.shortcut == "identity":
+        lines.append(f'\t\tq_x -> q_add [{edge} label=<{esc(_w(words, "identity"))}> constraint=false]')
+    lines.append("\t}")
+    if panel is not None:
+        lines.append("\t{rank=same; q_x; p1_x}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 from ..analysis.blocks import Block, ConvTerm, KindGroup
 from ..analysis.compare import PaperCell, PaperLayer, model_rows
-from ..analysis.deck import DEFAULT_MODELS, DeckData, Model, PaperColumn, gather
+from ..analysis.deck import DEFAULT_MODELS, DeckData, Model, PaperColumn, aggregated_paths, first_identity, gather
 from ..analysis.depth import DepthAccount, StageDepth, account
 from ..analysis.explain import Expr, Op, Step, Sym, explain
-from ..analysis.facts import StageFacts, first_downsampling
+from ..analysis.facts import StageFacts, blocks_of, first_downsampling
+from ..analysis.groups import partition
 from ..analysis.result import Inspection, Row
 from ..document import (
     BulletList,
@@ -45,7 +46,7 @@ from ..document.fmt import power_of_ten
 from ..document.fmt import scaled as si
 from ..document.fmt import shape as chw
 from ..errors import InspectError
-from ..figures.deck import Panel, blocks_dot, plot_bytes, render_dot, residual_unit_dot
+from ..figures.deck import Panel, blocks_dot, paths_dot, plot_bytes, render_dot, residual_unit_dot
 from ..figures.rf_sketch import rf_sketch
 from ..reference import Figure as RefFigure
 from ..registry import get_spec
@@ -1052,18 +1053,183 @@ def preact_slide(ms: Sequence[Model], lang: str) -> Slide:
                  (t(lang, "variants_notes", models=model_list(ms), input=input_text_of(ms)),), id="p9-preact")
 
 
+# ---------------------------------------------------------------------------- part 9: the variants' figures
+
+
+def inner_width(b: Block) -> int | None:
+    """A bottleneck's inner width: the output channels of its second conv."""
+    return b.convs[1].out_channels if len(b.convs) > 1 else None
+
+
+def resnext_figure(m: Model, lang: str) -> Slide | None:
+    """One block of a ResNeXt as C paths of width d, summed (Xie et al. 2017, Fig. 1 right), above the same
+    block as built, with its grouped 3×3; the two hold the same weights."""
+    b = next((x for x in m.blocks.values() if x.shortcut == "identity" and x.grouped is not None), None)
+    paths = aggregated_paths(b) if b is not None else None
+    if b is None or b.grouped is None or paths is None:
+        return None
+    g = b.grouped
+    label = block_label(m, b.path)
+    panel = Panel(b, t(lang, "resnext_built_panel", block=label, g=g.groups), _panel(b, "", lang).caption)
+    per_path = " + ".join(num(c.weights) for c in paths.convs)
+    top = t(lang, "resnext_paths_panel", c=paths.cardinality, d=g.per_group)
+    caption = t(lang, "resnext_paths_caption", c=paths.cardinality, per_path=per_path, weights=num(paths.weights))
+    source = paths_dot("resnext_paths", b, paths.cardinality, paths.convs, top, caption, diagram_words(lang), panel)
+    title = t(lang, "resnext_fig_title", model=display_name(m.spec), c=paths.cardinality, d=g.per_group)
+    bullets = (t(lang, "resnext_fig_1", formula=weights_formula(b.convs), weights=num(b.conv_weights)),)
+    return Slide(title, (dot_figure(f"{m.name}-paths", title, source), BulletList(bullets)),
+                 (t(lang, "resnext_fig_notes", block=b.path, input=hw(m.insp.input_shape), layer=g.name),),
+                 id=f"p9-{m.name}-figure")
+
+
+def _grouped_row(s: StageFacts) -> TableRow | None:
+    terms = list(dict.fromkeys(g for b in s.blocks if (g := b.grouped) is not None))
+    if not terms:
+        return None
+    g = terms[0]
+    dense = ConvTerm(g.name, g.in_channels, g.out_channels, g.kernel, 1, g.stride, 0)
+    stage = (s.paper_name or s.name) + ("" if len({(x.in_channels, x.out_channels, x.groups) for x in terms}) == 1
+                                        else f" ({g.name})")
+    return TableRow((text_cell(stage), num_cell(g.in_channels, str(g.in_channels)),
+                     text_cell(f"{g.groups} × {g.per_group}"),
+                     num_cell(g.weights, f"{term_text(g)} = {num(g.weights)}"),
+                     num_cell(dense.weights, num(dense.weights))))
+
+
+def resnext_table(m: Model, lang: str) -> Slide | None:
+    """Stage by stage, the grouped 3×3 of the blocks: channels, groups × width per group, its weights
+    C_in/groups·k·k·C_out beside the dense conv's C_in·k·k·C_out."""
+    rows = [r for s in m.stages if (r := _grouped_row(s)) is not None]
+    if not rows:
+        return None
+    columns = (Column("stage", t(lang, "rfs_stage")), Column("channels", t(lang, "resnext_channels"), "int"),
+               Column("groups", t(lang, "resnext_groups")), Column("grouped", t(lang, "resnext_grouped"), "int"),
+               Column("dense", t(lang, "resnext_dense"), "int"))
+    ratios = {times(cast(int, r.cells[4].value), cast(int, r.cells[3].value)) for r in rows}
+    line = (t(lang, "resnext_table_1", ratio=next(iter(ratios))) if len(ratios) == 1
+            else t(lang, "resnext_table_1_stages"))
+    title = t(lang, "resnext_table_title", model=display_name(m.spec))
+    return Slide(title, (Table(columns, tuple(rows), id=f"{m.name}-groups", role="comparison"), Paragraph(line)),
+                 (t(lang, "resnext_table_notes", model=m.name),), id=f"p9-{m.name}-groups")
+
+
+def wide_figure(m: Model, data: DeckData, lang: str) -> Slide | None:
+    """The wide block beside the same block of the network with the standard width, each with its conv
+    weights, parameters and MACs."""
+    base = data.baseline(m)
+    wide = first_identity(m.blocks)
+    std = blocks_of(base).get(wide.path) if base is not None and wide is not None else None
+    if wide is None or std is None or inner_width(wide) is None or inner_width(std) is None:
+        return None
+    ws, ww = inner_width(std), inner_width(wide)
+    panels = [_panel(std, t(lang, "wide_std_panel", w=ws, block=block_label(m, std.path)), lang),
+              _panel(wide, t(lang, "wide_panel", model=display_name(m.spec), w=ww, block=block_label(m, wide.path)),
+                     lang)]
+    title = t(lang, "wide_fig_title", ws=ws, ww=ww)
+    ones = [(a.weights, b.weights) for a, b in zip(std.convs, wide.convs, strict=False) if a.kernel == (1, 1)]
+    bigger = [(a.weights, b.weights) for a, b in zip(std.convs, wide.convs, strict=False) if a.kernel != (1, 1)]
+    bullets = [t(lang, "wide_fig_1", a=num(std.conv_weights), b=num(wide.conv_weights),
+                 r=times(wide.conv_weights, std.conv_weights), ma=si(std.macs), mb=si(wide.macs))]
+    if ones and bigger and len(ones) + len(bigger) == len(std.convs) == len(wide.convs):
+        o = (sum(a for a, _ in ones), sum(b for _, b in ones))
+        k = (sum(a for a, _ in bigger), sum(b for _, b in bigger))
+        bullets.append(t(lang, "wide_fig_2", r1=times(o[1], o[0]), r3=times(k[1], k[0]), w=times(ww or 0, ws or 0)))
+    source = blocks_dot("wide_pair", panels, diagram_words(lang))
+    return Slide(title, (dot_figure(f"{m.name}-pair", title, source), BulletList(tuple(bullets))),
+                 (t(lang, "wide_fig_notes", model=m.name, ws=ws, block=wide.path, input=hw(m.insp.input_shape)),),
+                 id=f"p9-{m.name}-figure")
+
+
+def op_text(r: Row, lang: str) -> str:
+    """A main-path op in a few letters: ``1×1 conv``, ``BN``, ``ReLU``, ``+``."""
+    if r.kind == "conv":
+        return t(lang, "op_conv", k=f"{r.kernel[0]}×{r.kernel[1]}" if r.kernel else "")
+    if r.kind == "add":
+        return "+"
+    return "BN" if r.kind == "norm" else "ReLU" if r.type.lower() == "relu" else r.type
+
+
+def order_text(b: Block, lang: str) -> str:
+    return " → ".join(op_text(r, lang) for r in b.main)
+
+
+def preact_figure(m: Model, data: DeckData, lang: str) -> Slide | None:
+    """The original unit beside the pre-activation unit: the same block of the same network, built with
+    each (He et al. 2016, Fig. 4 a and e), with the order of its ops written out."""
+    base = data.baseline(m)
+    pre = first_identity(m.blocks)
+    orig = blocks_of(base).get(pre.path) if base is not None and pre is not None else None
+    if pre is None or orig is None or not preactivated(m):
+        return None
+    label = block_label(m, pre.path)
+    panels = [_panel(orig, t(lang, "preact_orig_panel", block=label), lang),
+              _panel(pre, t(lang, "preact_panel", block=label), lang)]
+    bullets = (t(lang, "preact_fig_orig", order=order_text(orig, lang)),
+               t(lang, "preact_fig_pre", order=order_text(pre, lang)))
+    source = blocks_dot("preact_pair", panels, diagram_words(lang))
+    title = t(lang, "preact_fig_title")
+    return Slide(title, (dot_figure(f"{m.name}-pair", title, source), BulletList(bullets)),
+                 (t(lang, "preact_fig_notes", model=m.name, block=pre.path, input=hw(m.insp.input_shape),
+                    weights=" / ".join(dict.fromkeys(num(x.conv_weights) for x in (orig, pre)))),),
+                 id="p9-preact-figure")
+
+
+def _part_shape(rows: Sequence[Row]) -> str:
+    return chw(rows[-1].output_shape) if rows else ""
+
+
+def cifar_layout(m: Model, lang: str) -> Slide | None:
+    """The network part by part: the stem, each stage's blocks × layers per block, the fc, and the sum that is
+    its depth (6n + 2 for He et al.'s CIFAR nets)."""
+    groups = {g.name: g for g in partition(m.insp.rows)}
+    facts = {s.name: s for s in m.stages}
+    rows: list[TableRow] = []
+    for sd in m.depth.stages:
+        if not sd.layers:
+            continue
+        if sd.role == "stage" and sd.layers_per_block is not None:
+            made = f"{sd.blocks} × {sd.layers_per_block} = {sd.layers}"
+        else:
+            made = str(sd.layers)
+        st = facts.get(sd.name)
+        out = chw((1, st.channels, *st.out_hw)) if st is not None else _part_shape(
+            groups[sd.name].leaves if sd.name in groups else ())
+        name = sd.paper_name or sd.name
+        rows.append(TableRow((text_cell(t(lang, f"cifar_part_{sd.role}", name=name)), text_cell(out),
+                              num_cell(sd.layers, made))))
+    if len(rows) < 2:
+        return None
+    total = " + ".join(str(s.layers) for s in m.depth.stages if s.layers)
+    rows.append(TableRow((text_cell(t(lang, "cifar_depth")), text_cell(""), num_cell(m.depth.depth, f"{total} = "
+                                                                                    f"{m.depth.depth}")),
+                         strong=True, tags=frozenset({"total"})))
+    columns = (Column("part", t(lang, "cifar_part")), Column("output", t(lang, "arch_output")),
+               Column("layers", t(lang, "cifar_layers"), "int"))
+    form = per_n(m)
+    blocks: list[Any] = [Table(columns, tuple(rows), id=f"{m.name}-layout", role="comparison")]
+    if form is not None:
+        c, n, d = form
+        blocks.append(Paragraph(t(lang, "cifar_layout_n", c=c, n=n, d=d, depth=m.depth.depth)))
+    return Slide(t(lang, "cifar_layout_title", model=display_name(m.spec)), tuple(blocks),
+                 (t(lang, "cifar_layout_notes", model=m.name, input=hw(m.insp.input_shape)),), id="p9-cifar-layout")
+
+
 def part9(data: DeckData, lang: str) -> list[Slide]:
     by_family: dict[str, list[Model]] = {}
     for m in data.models:
         if m.variant:
             by_family.setdefault(m.spec.family, []).append(m)
-    slides = [resnext_slide(m, data, lang) for m in by_family.get("resnext", [])[:1]]
-    slides += [wide_slide(m, data, lang) for m in by_family.get("wide-resnet", [])[:1]]
+    slides: list[Slide] = []
+    for m in by_family.get("resnext", [])[:1]:
+        slides += [resnext_slide(m, data, lang), *filter(None, (resnext_figure(m, lang), resnext_table(m, lang)))]
+    for m in by_family.get("wide-resnet", [])[:1]:
+        slides += [wide_slide(m, data, lang), *filter(None, (wide_figure(m, data, lang),))]
     cifar = by_family.get("cifar-resnet", [])[:2] + by_family.get("resnet-cifar", [])[:1]
     if cifar:
-        slides.append(cifar_slide(cifar, lang))
+        slides += [cifar_slide(cifar, lang), *filter(None, (cifar_layout(cifar[0], lang),))]
     if by_family.get("preact-resnet"):
-        slides.append(preact_slide(by_family["preact-resnet"][:2], lang))
+        pre = by_family["preact-resnet"][:2]
+        slides += [preact_slide(pre, lang), *filter(None, (preact_figure(pre[0], data, lang),))]
     if not slides:
         slides.append(Slide(t(lang, "variants_title"), (Paragraph(t(lang, "variants_concepts")),
                                                         Note(t(lang, "variants_none"))),

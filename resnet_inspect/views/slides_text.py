@@ -370,6 +370,85 @@ TEXT: dict[str, tuple[str, str]] = {
                           "pre-activation units (BN → ReLU → conv).",
                           "ResNeXt（分组 3×3 卷积）、Wide ResNet（更宽的块）、CIFAR ResNet（6n + 2 层）、"
                           "预激活残差块（BN → ReLU → 卷积）。"),
+    # ---- part 9: the variants' figures
+    "resnext_fig_title": ("{model}: split, transform, merge — {c} paths of width {d}",
+                          "{model}：拆分、变换、合并——{c} 条宽度为 {d} 的路径"),
+    "resnext_paths_panel": ("The block as {c} paths of width {d}, summed",
+                            "把这个块看成 {c} 条宽度为 {d} 的路径，再相加"),
+    "resnext_paths_caption": ("{c}·({per_path}) = {weights} conv weights",
+                              "{c}·({per_path}) = {weights} 个卷积权重"),
+    "resnext_built_panel": ("As built: {block}, its 3×3 conv in {g} groups",
+                            "实际构建的 {block}：3×3 卷积分成 {g} 组"),
+    "resnext_fig_1": ("The same weights either way: {formula} = {weights}.",
+                      "两种画法的权重相同：{formula} = {weights}。"),
+    "resnext_fig_notes": ("Drawn: {block} at {input}. Xie et al. 2017, Fig. 3: the paths (a) and the grouped conv "
+                          "(c) are one block: path i's 3×3 is group i of {layer}, its first 1×1 makes channels "
+                          "i·d … i·d + d − 1 of the block's first 1×1, its last 1×1 reads the same channels of the "
+                          "last one; BN and ReLU act channel by channel, so they split along the paths too, and the "
+                          "paths leave them out. The usual mistake: reading \"4d\" as the width of the whole 3×3 "
+                          "(it is per group, first stage). About 2 minutes.",
+                          "图中画的是 {block}，输入 {input}。Xie 等（2017）图 3：路径形式 (a) 与分组卷积"
+                          "形式 (c) 是同一个块：第 i 条路径的 3×3 卷积就是 {layer} 的第 i 组，它的第一个 1×1 卷积"
+                          "给出块中第一个 1×1 的第 i·d … i·d + d − 1 个输出通道，它的最后一个 1×1 读取最后那个卷积的"
+                          "同一组通道；BN 与 ReLU 逐通道计算，也随路径拆开，路径图中略去。常见误解：把 \"4d\" 当成"
+                          "整个 3×3 卷积的宽度（它是第一阶段每组的宽度）。约 2 分钟。"),
+    "resnext_table_title": ("{model}: the grouped 3×3, stage by stage", "{model}：各阶段的分组 3×3 卷积"),
+    "resnext_channels": ("3×3 channels", "3×3 通道数"),
+    "resnext_groups": ("groups × width", "组数 × 每组宽度"),
+    "resnext_grouped": ("weights, grouped", "分组卷积的权重"),
+    "resnext_dense": ("not grouped", "不分组时"),
+    "resnext_table_1": ("A block's grouped 3×3 holds C_in/groups · k · k · C_out weights; without groups it would "
+                        "hold C_in · k · k · C_out, {ratio}× as many, in every stage.",
+                        "每个块的分组 3×3 卷积有 C_in/groups · k · k · C_out 个权重；不分组则为 C_in · k · k · C_out "
+                        "个，每个阶段都多 {ratio} 倍。"),
+    "resnext_table_1_stages": ("A block's grouped 3×3 holds C_in/groups · k · k · C_out weights.",
+                               "每个块的分组 3×3 卷积有 C_in/groups · k · k · C_out 个权重。"),
+    "resnext_table_notes": ("Each row: the grouped conv of {model}'s blocks in that stage (the same in every block of "
+                            "the stage unless the row names a layer); weights only, bias excluded, read from the "
+                            "built convs' shapes. Ask first: how many times fewer weights than without groups? "
+                            "About 1 minute.",
+                            "每一行：{model} 在该阶段各块中的分组卷积（除非该行注明某一层，同一阶段的每个块都相同）；"
+                            "只数权重，不含偏置，读自所构建卷积的形状。先问学生：比不分组少多少倍？约 1 分钟。"),
+    "wide_fig_title": ("Standard vs wide bottleneck: {ws} vs {ww} channels inside",
+                       "标准与加宽的瓶颈结构：内部 {ws} 对 {ww} 个通道"),
+    "wide_std_panel": ("Standard: {block}, {w} channels inside", "标准：{block}，内部 {w} 个通道"),
+    "wide_panel": ("{model}: {block}, {w} channels inside", "{model}：{block}，内部 {w} 个通道"),
+    "wide_fig_1": ("Conv weights {a} vs {b} ({r}×); MACs {ma} vs {mb}.",
+                   "卷积权重 {a} 对 {b}（{r} 倍）；乘加次数 {ma} 对 {mb}。"),
+    "wide_fig_2": ("Inner width {w}×: the 1×1 convs' weights grow {r1}×, the 3×3's {r3}× (both its sides widen).",
+                   "内部宽度 {w} 倍：1×1 卷积的权重增加到 {r1} 倍，3×3 卷积增加到 {r3} 倍（它的输入和输出都变宽）。"),
+    "wide_fig_notes": ("Drawn: {block} of {model} at {input}, beside the same block of the same network built with "
+                       "64 channels per group (the standard ResNet layout). The usual mistake: \"wide\" doubles the "
+                       "block's output; it does not, only the inside widens. About 2 minutes.",
+                       "图中画的是 {model} 的 {block}（输入 {input}），旁边是同一网络按每组 64 个通道（标准 ResNet）"
+                       "构建时的同一个块。常见误解：以为 \"wide\" 把块的输出也加倍了；其实只有内部变宽。约 2 分钟。"),
+    "op_conv": ("{k} conv", "{k} 卷积"),
+    "preact_fig_title": ("Original vs pre-activation unit: the same block, reordered",
+                         "原始残差块与预激活残差块：同一个块，顺序不同"),
+    "preact_orig_panel": ("Original unit (He et al. 2015): {block}", "原始残差块（He 等，2015）：{block}"),
+    "preact_panel": ("Pre-activation unit (He et al. 2016): {block}", "预激活残差块（He 等，2016）：{block}"),
+    "preact_fig_orig": ("Original: {order}", "原始：{order}"),
+    "preact_fig_pre": ("Pre-activation: {order}", "预激活：{order}"),
+    "preact_fig_notes": ("Drawn: {block} of {model} at {input}, and the same block of the same network built with "
+                         "original units; conv weights: {weights}. He et al. 2016, Fig. 4 (a) and (e). The usual "
+                         "mistake: thinking pre-activation adds layers; it moves the BN and ReLU. About 2 minutes.",
+                         "图中画的是 {model} 的 {block}（输入 {input}），以及同一网络用原始残差块构建时的同一个块；"
+                         "卷积权重：{weights}。He 等（2016）图 4 (a) 与 (e)。常见误解：以为预激活增加了层；"
+                         "它只是移动了 BN 和 ReLU。约 2 分钟。"),
+    "cifar_layout_title": ("{model}, part by part", "{model}：逐部分分解"),
+    "cifar_part": ("part", "部分"),
+    "cifar_layers": ("layers counted", "计入的层数"),
+    "cifar_part_stem": ("stem", "stem"),
+    "cifar_part_stage": ("{name}", "{name}"),
+    "cifar_part_head": ("{name}", "{name}"),
+    "cifar_depth": ("depth", "深度"),
+    "cifar_layout_n": ("{c}n + {d} with n = {n}: {c}·{n} + {d} = {depth}.",
+                       "{c}n + {d}，其中 n = {n}：{c}·{n} + {d} = {depth}。"),
+    "cifar_layout_notes": ("Rows: the depth account of {model} at {input}: main-path convs and the fc (shortcuts, BN, "
+                           "ReLU and pools not counted); outputs as C×H×W. The usual mistake: counting the option A "
+                           "shortcuts or the BNs as layers. About 1 minute.",
+                           "各行来自 {model} 在 {input} 输入下的深度统计：主路径上的卷积层和全连接层（捷径、BN、ReLU "
+                           "和池化不计）；输出写作 C×H×W。常见误解：把方案 A 的捷径或 BN 也算成层。约 1 分钟。"),
     # ------------------------------------------------------------------ part 10
     "summary_title": ("Summary", "小结"),
     "summary_1": ("A block learns F(x); the shortcut carries x, free when the shapes match.",
@@ -492,6 +571,7 @@ DIAGRAM_WORDS: dict[str, dict[str, str]] = {
         "out": "输出",
         "weight_layer": "权重层",
         "identity_x": "x（恒等映射）",
+        "paths_more": "⋮ 另外 {n} 条 ⋮",
     },
 }
 
