@@ -380,14 +380,17 @@ def _split(widths: Sequence[float], k: int, arrow: float) -> list[list[int]]:
     return [list(range(best[0])), list(range(best[0], best[1])), list(range(best[1], n))]
 
 
-def _strip_layout(items: Sequence[list[str]], arrow: float) -> tuple[float, list[list[int]], list[float]]:
+def _strip_layout(items: Sequence[list[str]], under: Sequence[str], arrow: float
+                  ) -> tuple[float, list[list[int]], list[float]]:
     """The type size, rows and box widths that show the strip largest on a slide: one, two or three rows,
     each as wide as :data:`CANVAS_WIDTH`, the whole no taller than :data:`NETWORK_MAX_HEIGHT` (taller ones
     are shrunk to it, so their type counts as smaller)."""
     best: tuple[float, int, float, list[list[int]], list[float]] | None = None
     tallest = max(len(lines) for lines in items)
     for size in range(int(FONT_PT), NETWORK_MAX_PT + 1):
-        widths = [max(text_width(x, size, bold=k == 0) for k, x in enumerate(lines)) + 0.14 for lines in items]
+        widths = [max(text_width(text, size, bold=True),
+                      *(text_width(x, size, bold=k == 0) for k, x in enumerate(lines))) + 0.14
+                  for lines, text in zip(items, under, strict=True)]
         for k in (1, 2, 3):
             rows = _split(widths, k, arrow)
             if max(sum(widths[i] for i in r) + arrow * (len(r) - 1) for r in rows) > CANVAS_WIDTH - 0.1:
@@ -400,6 +403,13 @@ def _strip_layout(items: Sequence[list[str]], arrow: float) -> tuple[float, list
     if best is None:
         raise ValueError("the network strip does not fit three rows of a slide at the figure floor")
     return best[2], best[3], best[4]
+
+
+def _layers_text(layers: int, words: Mapping[str, str]) -> str:
+    """``9 layers`` under a box (nothing under a box that adds no layer)."""
+    if not layers:
+        return ""
+    return _w(words, "layer") if layers == 1 else _w(words, "layers", n=layers)
 
 
 def _row_height(size: float, lines: int) -> float:
@@ -426,7 +436,8 @@ def network_figure(segments: Sequence[Segment], input_text: str, words: Mapping[
             fill = _fill(s.channels, widths_c)
         items.append(([x for x in segment_lines(s, words) if x], fill, edge, s.layers))
     arrow = 0.19
-    size, rows, widths = _strip_layout([lines for lines, *_ in items], arrow)
+    under_text = [_layers_text(layers, words) for *_, layers in items]
+    size, rows, widths = _strip_layout([lines for lines, *_ in items], under_text, arrow)
     line = size * 1.25 / 72
     box_h = max(len(lines) for lines, *_ in items) * line + 0.2
     under = line + 0.12
@@ -454,8 +465,7 @@ def network_figure(segments: Sequence[Segment], input_text: str, words: Mapping[
                         text, ha="center", va="center", fontsize=size, fontweight="bold" if k == 0 else "normal",
                         color=STRIDE_COLOUR if text.startswith("/") else TEXT_DARK)
             if layers:
-                text = _w(words, "layer") if layers == 1 else _w(words, "layers", n=layers)
-                ax.text(x + widths[i] / 2, y - 0.08, text, ha="center", va="top", fontsize=size,
+                ax.text(x + widths[i] / 2, y - 0.08, under_text[i], ha="center", va="top", fontsize=size,
                         color="#3b73b9", fontweight="bold")
             if j:
                 ax.annotate("", xy=(x, y + box_h / 2), xytext=(x - arrow, y + box_h / 2), arrowprops=arrows)
