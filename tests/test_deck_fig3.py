@@ -225,3 +225,16 @@ def test_the_lanes_fit_the_canvas() -> None:
     boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
     assert len(boxes) == sum(len(fig3.runs(lane.layers)) for lane in data().lanes)
     assert all(b.get_x() >= 0 and b.get_x() + b.get_width() <= fig3.CANVAS_WIDTH for b in boxes)
+
+
+def test_sections_keep_every_lanes_order() -> None:
+    """At 64×64 VGG-19's adaptive pool enlarges 2×2 to 7×7 before its fc layers: its 7×7 section comes after
+    2×2, not where its area would put it; the ResNets' 4×4 → 2×2 → 1×1 stay in order around it."""
+    vgg = [(64, 64), (32, 32), (16, 16), (8, 8), (4, 4), (2, 2), (7, 7), (1, 1)]
+    res = [(32, 32), (16, 16), (8, 8), (4, 4), (2, 2), (1, 1)]
+    assert fig3.section_order([vgg, res]) == vgg
+    d = data(("resnet18",), "64x64")
+    order = fig3.section_order([[x.out_hw or (1, 1) for x in lane.layers] for lane in d.lanes])
+    for lane in d.lanes:
+        seq = list(dict.fromkeys(x.out_hw or (1, 1) for x in lane.layers))
+        assert [s for s in order if s in seq] == seq

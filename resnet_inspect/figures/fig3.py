@@ -115,6 +115,20 @@ def _section(x: LaneLayer) -> Section:
     return x.out_hw or (1, 1)
 
 
+def section_order(lanes: Sequence[Sequence[Section]]) -> list[Section]:
+    """The output sizes of all lanes in one order that keeps each lane's own order (a size comes after every
+    size that precedes it in some lane); where the lanes disagree, the larger map first."""
+    pending = [list(dict.fromkeys(seq)) for seq in lanes]
+    out: list[Section] = []
+    while any(pending):
+        heads = list(dict.fromkeys(seq[0] for seq in pending if seq))
+        free = [h for h in heads if not any(h in seq[1:] for seq in pending)]
+        pick = max(free or heads, key=lambda hw: (hw[0] * hw[-1], hw))
+        out.append(pick)
+        pending = [[x for x in seq if x != pick] for seq in pending]
+    return out
+
+
 @dataclass(frozen=True)
 class Run:
     """Layers in a row of one lane with the same kind, kernel, channels and stride: one box."""
@@ -170,7 +184,7 @@ def _layout(lanes: Sequence[LaneView], slot: float, words: Mapping[str, str], le
             ) -> tuple[list[list[_Placed]], list[tuple[Section, float, float]]]:
     """Boxes placed on x (inches) per lane, and each section's (size, start, end)."""
     per_lane = [runs(v.layers) for v in lanes]
-    order = sorted({_section(x) for v in lanes for x in v.layers}, key=lambda hw: -hw[0] * hw[-1])
+    order = section_order([[_section(x) for x in v.layers] for v in lanes])
     placed: list[list[_Placed]] = [[] for _ in lanes]
     sections = []
     x0 = left
@@ -475,4 +489,4 @@ def network_figure(segments: Sequence[Segment], input_text: str, words: Mapping[
 
 
 __all__ = ["CANVAS_WIDTH", "FONT_PT", "WORDS", "LaneView", "lanes_bytes", "lanes_figure", "network_bytes",
-           "network_figure", "run_lines", "runs", "segment_lines"]
+           "network_figure", "run_lines", "runs", "section_order", "segment_lines"]
