@@ -238,3 +238,17 @@ def test_sections_keep_every_lanes_order() -> None:
     for lane in d.lanes:
         seq = list(dict.fromkeys(x.out_hw or (1, 1) for x in lane.layers))
         assert [s for s in order if s in seq] == seq
+
+
+def test_notes_give_talking_points_a_mistake_and_a_time_only_where_true() -> None:
+    """ResNet-50's conv4_x holds 6·3 = 18 of its 50 layers, the most of any box, so the class is asked; VGG-19's
+    boxes tie at 4 layers, so no single box is named.  ResNet-34 − plain-34 MACs are the three projections':
+    3,663,761,408 − 3,644,493,824 = 19,267,584."""
+    notes = slide_of("p1-network").notes[0]
+    assert "(conv4_x: 18 of 50)" in notes and "Usual mistake" in notes and "minutes" in notes
+    assert "Ask the class" not in slide_of("p1-network", ("vgg19",)).notes[0]
+    fig = slide_of("p1-fig3").notes[0]
+    assert "they add 19,267,584 MACs (3,644,493,824 → 3,663,761,408)" in fig and "About 3 minutes" in fig
+    assert torch_counts("resnet34")[2] - torch_counts("plain34")[2] == 19_267_584
+    zh = slide_of("p1-network", ("resnet50",), "zh").notes[0]
+    assert "（conv4_x：50 层中的 18 层。）" in zh

@@ -277,9 +277,11 @@ def fig3_slide(data: DeckData, lang: str) -> Slide:
     mv, mp, mr = (x.model.insp.totals.macs for x in lanes)
     lines = shortcut_line(plain, res, lang)
     lines.append(t(lang, "fig3_2", plain=names[1], vgg=names[0], pct=pct(mp, mv), mp=si(mp), mv=si(mv)))
-    notes = t(lang, "fig3_notes", input=input_text(data, lang, [x.model for x in lanes]), plain=names[1],
-              res=names[2], vgg=names[0], sc=num(mr - mp), mp=num(mp), mr=num(mr))
-    return Slide(title, (fig, BulletList(tuple(lines))), (notes,), id="p1-fig3")
+    notes = [t(lang, "fig3_notes", input=input_text(data, lang, [x.model for x in lanes]))]
+    if len(lines) > 1 and mr >= mp:  # the same layers: the shortcuts are the only difference
+        notes.insert(0, t(lang, "fig3_notes_same", plain=names[1], res=names[2], vgg=names[0], sc=num(mr - mp),
+                          mp=num(mp), mr=num(mr)))
+    return Slide(title, (fig, BulletList(tuple(lines))), (t(lang, "sentence_sep").join(notes),), id="p1-fig3")
 
 
 def network_slide(data: DeckData, lang: str) -> Slide:
@@ -295,12 +297,13 @@ def network_slide(data: DeckData, lang: str) -> Slide:
     tot = m.insp.totals
     lines = (t(lang, "net_1", formula=depth_formula(m.depth)),
              t(lang, "net_2", params=num(tot.params), macs=si(tot.macs), input=hw(m.insp.input_shape)))
-    widest = max(segs, key=lambda x: x.layers)
     shrink = [x.paper_name or x.name for x in segs if x.stride > 1]
-    where = ("、" if lang == "zh" else ", ").join(shrink) or "—"
-    notes = t(lang, "net_notes", where=where, box=widest.paper_name or widest.name, n=widest.layers,
-              depth=m.depth.depth)
-    return Slide(title, (fig, BulletList(lines)), (notes,), id="p1-network")
+    notes = [t(lang, "net_notes", where=("、" if lang == "zh" else ", ").join(shrink) or "—")]
+    most = sorted(segs, key=lambda x: -x.layers)
+    if len(most) == 1 or most[0].layers > most[1].layers:  # one box holds the most layers
+        notes.append(t(lang, "net_ask", box=most[0].paper_name or most[0].name, n=most[0].layers,
+                       depth=m.depth.depth))
+    return Slide(title, (fig, BulletList(lines)), (t(lang, "sentence_sep").join(notes),), id="p1-network")
 
 
 # ============================================================================ part 2: basic vs bottleneck

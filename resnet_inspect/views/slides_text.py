@@ -64,17 +64,18 @@ TEXT: dict[str, tuple[str, str]] = {
                "{plain} 的乘加次数只有 {vgg} 的 {pct}%（{mp} 对 {mv}）。"),
     "fig3_notes": ("The three networks of the paper's Fig. 3, built here at {input}: one lane each, one cell per "
                    "conv or fc layer of the main path (pools drawn apart and not counted), cut where the map "
-                   "shrinks. Talking points: {plain} and {res} have the same layers, so the shortcuts are the "
-                   "only difference; the identity ones add no weights and no MACs. Usual mistake: thinking the "
-                   "shortcuts make {res} cheaper than {vgg}; they add {sc} MACs ({mp} → {mr}), and the saving "
-                   "is the plain layout's own. A value marked \"published\" is printed as the paper printed it; "
-                   "every other number is computed. About 3 minutes.",
+                   "shrinks. A value marked \"published\" is printed as the paper printed it; every other number "
+                   "is computed. About 3 minutes.",
                    "这是论文图 3 中的三个网络，这里按 {input} 输入实际构建：每个网络一条横带，"
                    "主路径上每个卷积层或全连接层占一格（池化单独画出，不计入层数），特征图缩小处用虚线分隔。"
-                   "讲解要点：{plain} 与 {res} 的层完全相同，唯一的区别是捷径，而恒等捷径不增加任何权重和乘加。"
-                   "学生常见的误解：以为捷径让 {res} 比 {vgg} 便宜；实际上捷径还多了 {sc} 次乘加（{mp} → {mr}），"
-                   "省下的计算来自普通网络本身的结构。标注“论文公布值”的数字照论文原样印出，其余数字均为计算所得。"
-                   "约 3 分钟。"),
+                   "标注“论文公布值”的数字照论文原样印出，其余数字均为计算所得。约 3 分钟。"),
+    "fig3_notes_same": ("Talking points: {plain} and {res} have the same layers, so the shortcuts are the only "
+                        "difference; the identity ones add no weights and no MACs. Usual mistake: thinking the "
+                        "shortcuts make {res} cheaper than {vgg}; they add {sc} MACs ({mp} → {mr}), and the "
+                        "saving is the plain layout's own.",
+                        "讲解要点：{plain} 与 {res} 的层完全相同，唯一的区别是捷径，而恒等捷径不增加任何权重和乘加。"
+                        "学生常见的误解：以为捷径让 {res} 比 {vgg} 便宜；实际上捷径还多了 {sc} 次乘加"
+                        "（{mp} → {mr}），省下的计算来自普通网络本身的结构。"),
     "fig3w_output": ("output", "输出"),
     "fig3w_pool": ("pool", "池化"),
     "fig3w_fc": ("fc", "全连接"),
@@ -100,13 +101,13 @@ TEXT: dict[str, tuple[str, str]] = {
               "在 {input} 输入下共 {params} 个参数、{macs} 次乘加。"),
     "net_notes": ("Read the strip left to right: each box says what it does to the tensor, the number under it "
                   "is the weighted layers it adds to the depth, and the red text marks where the map shrinks "
-                  "({where}). Ask the class which box holds most of the layers ({box}: {n} of {depth}). Usual "
-                  "mistake: counting the pools or the shortcut projections as layers; the depth counts only the "
-                  "convs and fc layers of the main path. About 2 minutes.",
+                  "({where}). Usual mistake: counting the pools or the shortcut projections as layers; the depth "
+                  "counts only the convs and fc layers of the main path. About 2 minutes.",
                   "从左往右读：每个方框说明它对张量做了什么，下方的数字是它为深度贡献的权重层数，"
-                  "红色文字标出特征图缩小的地方（{where}）。可以问学生：哪个方框包含的层最多？"
-                  "（{box}：{depth} 层中的 {n} 层。）学生常见的错误：把池化层或捷径上的投影卷积也算作层；"
+                  "红色文字标出特征图缩小的地方（{where}）。学生常见的错误：把池化层或捷径上的投影卷积也算作层；"
                   "深度只计主路径上的卷积层和全连接层。约 2 分钟。"),
+    "net_ask": ("Ask the class which box holds most of the layers ({box}: {n} of {depth}).",
+                "可以问学生：哪个方框包含的层最多？（{box}：{depth} 层中的 {n} 层。）"),
     # ------------------------------------------------------------------ diagram words
     # ------------------------------------------------------------------ part 2
     "fig5_title": ("Fig. 5: a basic block at {ca} channels, a bottleneck at {cb}",
