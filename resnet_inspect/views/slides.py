@@ -58,6 +58,7 @@ __all__ = ["DEFAULT_MODELS", "DeckData", "deck", "gather"]
 MAX_TABLE_MODELS = 2  # Table 1 columns per slide: three do not fit at the body floor (20 pt)
 MAX_FORMULAS = 6
 MAX_PANELS = 2  # block panels per diagram slide
+FIG3_MINUTES, NETWORK_MINUTES = 3, 2  # the time the notes plan for the Fig. 3 and the whole-network slides
 TABLE1_DECIMALS = 3  # the paper printed one decimal; three show the layouts apart (3.858 vs 4.089)
 
 SOURCES = (
@@ -279,8 +280,9 @@ def fig3_slide(data: DeckData, lang: str) -> Slide:
     lines.append(t(lang, "fig3_2", plain=names[1], vgg=names[0], pct=pct(mp, mv), mp=si(mp), mv=si(mv)))
     notes = [t(lang, "fig3_notes", input=input_text(data, lang, [x.model for x in lanes]))]
     if len(lines) > 1 and mr >= mp:  # the same layers: the shortcuts are the only difference
-        notes.insert(0, t(lang, "fig3_notes_same", plain=names[1], res=names[2], vgg=names[0], sc=num(mr - mp),
-                          mp=num(mp), mr=num(mr)))
+        notes.append(t(lang, "fig3_notes_same", plain=names[1], res=names[2], vgg=names[0], sc=num(mr - mp),
+                       mp=num(mp), mr=num(mr)))
+    notes.append(t(lang, "fig3_minutes", n=FIG3_MINUTES))
     return Slide(title, (fig, BulletList(tuple(lines))), (t(lang, "sentence_sep").join(notes),), id="p1-fig3")
 
 
@@ -303,6 +305,7 @@ def network_slide(data: DeckData, lang: str) -> Slide:
     if len(most) == 1 or most[0].layers > most[1].layers:  # one box holds the most layers
         notes.append(t(lang, "net_ask", box=most[0].paper_name or most[0].name, n=most[0].layers,
                        depth=m.depth.depth))
+    notes.append(t(lang, "fig3_minutes", n=NETWORK_MINUTES))
     return Slide(title, (fig, BulletList(lines)), (t(lang, "sentence_sep").join(notes),), id="p1-network")
 
 

@@ -65,10 +65,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "fig3_notes": ("The three networks of the paper's Fig. 3, built here at {input}: one lane each, one cell per "
                    "conv or fc layer of the main path (pools drawn apart and not counted), cut where the map "
                    "shrinks. A value marked \"published\" is printed as the paper printed it; every other number "
-                   "is computed. About 3 minutes.",
+                   "is computed.",
                    "这是论文图 3 中的三个网络，这里按 {input} 输入实际构建：每个网络一条横带，"
                    "主路径上每个卷积层或全连接层占一格（池化单独画出，不计入层数），特征图缩小处用虚线分隔。"
-                   "标注“论文公布值”的数字照论文原样印出，其余数字均为计算所得。约 3 分钟。"),
+                   "标注“论文公布值”的数字照论文原样印出，其余数字均为计算所得。"),
     "fig3_notes_same": ("Talking points: {plain} and {res} have the same layers, so the shortcuts are the only "
                         "difference; the identity ones add no weights and no MACs. Usual mistake: thinking the "
                         "shortcuts make {res} cheaper than {vgg}; they add {sc} MACs ({mp} → {mr}), and the "
@@ -102,10 +102,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "net_notes": ("Read the strip left to right: each box says what it does to the tensor, the number under it "
                   "is the weighted layers it adds to the depth, and the red text marks where the map shrinks "
                   "({where}). Usual mistake: counting the pools or the shortcut projections as layers; the depth "
-                  "counts only the convs and fc layers of the main path. About 2 minutes.",
+                  "counts only the convs and fc layers of the main path.",
                   "从左往右读：每个方框说明它对张量做了什么，下方的数字是它为深度贡献的权重层数，"
                   "红色文字标出特征图缩小的地方（{where}）。学生常见的错误：把池化层或捷径上的投影卷积也算作层；"
-                  "深度只计主路径上的卷积层和全连接层。约 2 分钟。"),
+                  "深度只计主路径上的卷积层和全连接层。"),
+    "fig3_minutes": ("About {n} minutes.", "约 {n} 分钟。"),
     "net_ask": ("Ask the class which box holds most of the layers ({box}: {n} of {depth}).",
                 "可以问学生：哪个方框包含的层最多？（{box}：{depth} 层中的 {n} 层。）"),
     # ------------------------------------------------------------------ diagram words
