@@ -11,7 +11,7 @@ convention that figure follows.  Numbers and typed facts only: the views choose 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -138,6 +138,166 @@ def _paper_column(m: Model, input_size: Any) -> PaperColumn:
     return PaperColumn(m.name, m.insp.totals.macs, v1, published)
 
 
+# ============================================================================ He et al. 2015, Fig. 3
+
+FIG3_MODELS = ("vgg19", "plain34", "resnet34")  # the paper's three networks, in its order
+
+
+@dataclass(frozen=True)
+class LaneLayer:
+    """One drawn layer of a Fig. 3 lane: a weighted layer (conv, fc) or a pool that changes the map size.
+
+    ``channels`` are the output channels (an fc's output features), ``out_hw`` the output map (``()`` for a
+    vector), ``block`` the residual block it runs in (``""`` outside any block).
+    """
+
+    name: str
+    kind: str  # conv | linear | pool
+    kernel: tuple[int, int] | None
+    stride: int
+    channels: int
+    out_hw: tuple[int, ...]
+    pool: str | None
+    block: str
+
+    @property
+    def weighted(self) -> bool:
+        """Counted by the depth convention (main-path convs and fc layers)."""
+        return self.kind in ("conv", "linear")
+
+
+@dataclass(frozen=True)
+class LaneShortcut:
+    """The shortcut of one residual block: the lane indices of the block's first and last drawn layers."""
+
+    block: str
+    first: int
+    last: int
+    kind: str  # identity | projection | option_a
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One network of Fig. 3: its main-path layers in order, its shortcuts, and the paper's printed MACs for it
+    (``None`` when the source printed none, or the network runs at another input size than the printed one)."""
+
+    model: Model
+    layers: tuple[LaneLayer, ...]
+    shortcuts: tuple[LaneShortcut, ...]
+    published: Figure | None
+
+    @property
+    def weighted(self) -> int:
+        """The weighted layers drawn: the depth under the main-path convention."""
+        return sum(1 for x in self.layers if x.weighted)
+
+
+def _stride_of(r: Any) -> int:
+    return max(r.stride) if r.stride else 1
+
+
+def lane_layers(insp: Inspection) -> tuple[LaneLayer, ...]:
+    """The main path of ``insp`` as drawn layers: convs, fc layers and the pools that change the map."""
+    owner = {leaf.name: b.path for b in blocks_of(insp).values() if b.path for leaf in b.leaves}
+    out = []
+    for r in insp.rows:
+        if not r.is_leaf or r.on_shortcut:
+            continue
+        if r.kind in ("conv", "linear") or (r.kind == "pool" and r.input_shape != r.output_shape):
+            hw = tuple(r.output_shape[2:]) if len(r.output_shape) == 4 else ()
+            out.append(LaneLayer(r.name, r.kind, r.kernel, _stride_of(r), r.output_shape[1], hw, r.pool,
+                                 owner.get(r.name, "")))
+    return tuple(out)
+
+
+def lane(m: Model) -> Lane:
+    """``m`` as one lane of Fig. 3: layers, the shortcut of each block that adds one, the printed MACs."""
+    from ..reference import for_model
+
+    layers = lane_layers(m.insp)
+    shortcuts = []
+    for path, b in m.blocks.items():
+        idx = [i for i, x in enumerate(layers) if x.block == path]
+        if idx and b.shortcut != "none":
+            shortcuts.append(LaneShortcut(path, idx[0], idx[-1], b.shortcut))
+    hw = tuple(m.insp.input_shape[2:])
+    printed = [f for f in for_model(m.name) if f.quantity == "macs" and f.key.startswith("he2015/")
+               and tuple(f.input_size) == hw]
+    return Lane(m, layers, tuple(shortcuts), printed[0] if printed else None)
+
+
+# ============================================================================ one whole network
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One box of the whole-network strip: a stem or head layer, or a stage of blocks.
+
+    ``layers`` is what the box adds to the depth (main-path convs and fc layers; a stage: its blocks times
+    the weighted layers of a block), so the boxes' layers add up to the network's depth.
+    """
+
+    role: str  # stem | stage | head
+    name: str  # conv1, maxpool, layer1, avgpool, fc
+    paper_name: str  # conv3_x for an ImageNet ResNet's stage, else ""
+    kind: str  # conv | pool | linear | stage
+    kernel: tuple[int, int] | None
+    stride: int
+    channels: int
+    out_hw: tuple[int, ...]
+    blocks: int
+    layers: int
+    pool: str | None = None
+    repeat: int = 1  # identical layers in a row, folded into one box
+    block_kernels: tuple[tuple[int, int], ...] = ()  # the main-path conv kernels of the stage's first block
+    residual: bool = False  # the stage's blocks add a shortcut
+
+    def same_layer(self, other: Segment) -> bool:
+        """Both are one layer of the same kind, kernel, stride, channels and output map (foldable)."""
+        return self.kind != "stage" and other.kind != "stage" and (
+            (self.role, self.kind, self.kernel, self.stride, self.channels, self.out_hw, self.pool)
+            == (other.role, other.kind, other.kernel, other.stride, other.channels, other.out_hw, other.pool))
+
+
+def _layer_segment(role: str, x: LaneLayer) -> Segment:
+    return Segment(role, x.name, "", x.kind, x.kernel, x.stride, x.channels, x.out_hw, 0, int(x.weighted), x.pool)
+
+
+def _fold(items: Sequence[Segment]) -> tuple[Segment, ...]:
+    out: list[Segment] = []
+    for x in items:
+        if out and out[-1].same_layer(x):
+            last = out[-1]
+            out[-1] = replace(last, layers=last.layers + x.layers, repeat=last.repeat + 1)
+        else:
+            out.append(x)
+    return tuple(out)
+
+
+def segments(m: Model) -> tuple[Segment, ...]:
+    """The network as stem layers, one segment per stage of blocks (from :func:`~.facts.stage_facts`), then the
+    head's layers; layers outside the stages keep their own box, identical ones in a row folded into one."""
+    stages = {s.name: s for s in m.stages}
+    by_stage = {b.path: s.name for s in m.stages for b in s.blocks}
+    out: list[Segment] = []
+    seen: set[str] = set()
+    for x in lane_layers(m.insp):
+        stage = by_stage.get(x.block)
+        if stage is None:
+            out.append(_layer_segment("head" if seen else "stem", x))
+            continue
+        if stage in seen:
+            continue
+        seen.add(stage)
+        s = stages[stage]
+        first = s.blocks[0]
+        layers = sum(1 for b in s.blocks for r in b.main if r.kind in ("conv", "linear"))
+        kernels = tuple(r.kernel or (1, 1) for r in first.main if r.kind == "conv")
+        out.append(Segment("stage", s.name, s.paper_name, "stage", None, first.stride, s.channels, s.out_hw,
+                           len(s.blocks), layers, block_kernels=kernels, residual=first.shortcut != "none"))
+    return _fold(out)
+
+
 # ============================================================================ the whole deck
 
 
@@ -151,6 +311,7 @@ class DeckData:
     stride: tuple[Inspection, Inspection]  # one bottleneck network, stride on the first 1×1 (v1) and on the 3×3
     stride_base: str  # that network's name
     paper: dict[str, PaperColumn]  # per core network: its Table 1 column beside the paper's
+    fig3: tuple[Model, Model, Model]  # VGG-19, plain-34, ResNet-34 (He et al. 2015, Fig. 3)
     input_size: str
     version: str
     counts: dict[str, int]  # the main network's MACs under each convention (policy → MACs; conv-fc first)
@@ -171,6 +332,17 @@ class DeckData:
         """The network the per-layer slides use: ResNet-50 when chosen, else the first bottleneck network with
         blocks, else the first with blocks, else the first."""
         return main_of(self.core)
+
+    @cached_property
+    def lanes(self) -> tuple[Lane, Lane, Lane]:
+        """He et al. 2015, Fig. 3: VGG-19, plain-34 and ResNet-34 as lanes of layers."""
+        a, b, c = self.fig3
+        return lane(a), lane(b), lane(c)
+
+    @cached_property
+    def network(self) -> tuple[Segment, ...]:
+        """The main network as one strip: stem layers, its stages of blocks, the head's layers."""
+        return segments(self.main)
 
     @property
     def fig5(self) -> tuple[Block, Block]:
@@ -240,10 +412,13 @@ def gather(models: Sequence[str] = DEFAULT_MODELS, input_size: str | None = None
     v1, v15, base = stride_variants(_stride_model(chosen), input_size)
     core = core_of(chosen)
     main = main_of(core)
+    vgg = _model(get_spec("vgg19"), input_size)
+    have = {m.name: m for m in (*chosen, vgg)}
+    plain, res = (have.get(n) or _model(get_spec(n), input_size) for n in FIG3_MODELS[1:])
     return DeckData(
-        models=chosen, vgg=_model(get_spec("vgg19"), input_size), contrast=contrast_nets(CONTRAST_CHANNELS),
+        models=chosen, vgg=vgg, contrast=contrast_nets(CONTRAST_CHANNELS),
         stride=(v1, v15), stride_base=base, paper={m.name: _paper_column(m, input_size) for m in core},
-        input_size=input_size or "", version=__version__, counts=_counts(main, input_size),
+        fig3=(vgg, plain, res), input_size=input_size or "", version=__version__, counts=_counts(main, input_size),
         deeper=_deeper(main, input_size),
         baselines={m.name: _model(c, input_size).insp for m in chosen if (c := counterpart(m.spec)) is not None},
     )
@@ -308,14 +483,22 @@ __all__ = [
     "CONTRAST_BLOCK",
     "CONTRAST_CHANNELS",
     "DEFAULT_MODELS",
+    "FIG3_MODELS",
     "VARIANT_FAMILIES",
     "DeckData",
+    "Lane",
+    "LaneLayer",
+    "LaneShortcut",
     "Model",
     "PaperColumn",
     "Paths",
     "Published",
+    "Segment",
     "aggregated_paths",
     "counterpart",
     "first_identity",
     "gather",
+    "lane",
+    "lane_layers",
+    "segments",
 ]

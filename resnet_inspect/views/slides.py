@@ -20,7 +20,16 @@ from typing import Any, cast
 
 from ..analysis.blocks import Block, ConvTerm, KindGroup
 from ..analysis.compare import PaperCell, PaperLayer, model_rows
-from ..analysis.deck import DEFAULT_MODELS, DeckData, Model, PaperColumn, aggregated_paths, first_identity, gather
+from ..analysis.deck import (
+    DEFAULT_MODELS,
+    DeckData,
+    Lane,
+    Model,
+    PaperColumn,
+    aggregated_paths,
+    first_identity,
+    gather,
+)
 from ..analysis.depth import DepthAccount, StageDepth, account
 from ..analysis.explain import Expr, Op, Step, Sym, explain
 from ..analysis.facts import StageFacts, blocks_of, first_downsampling
@@ -55,7 +64,7 @@ from .depth import formula as depth_formula
 from .depth import seed_formula
 from .explain import show
 from .slides_notes import annotate
-from .slides_text import LANGS, diagram_words, plot_words, sketch_words, t
+from .slides_text import LANGS, TEXT, diagram_words, plot_words, sketch_words, t
 
 __all__ = ["DEFAULT_MODELS", "DeckData", "deck", "gather"]
 
@@ -233,7 +242,82 @@ def part1(data: DeckData, lang: str) -> list[Slide]:
         Slide(t(lang, "unit_title"), (unit, BulletList((t(lang, "unit_1"), t(lang, "unit_2"), t(lang, "unit_3")))),
               (t(lang, "unit_notes"),), id="p1-residual-unit"),
         counts_slide(data, lang),
+        fig3_slide(data, lang),
+        network_slide(data, lang),
     ]
+
+
+def fig3_words(lang: str) -> dict[str, str]:
+    """The words drawn in the Fig. 3 lanes and the network strip (templates of :data:`figures.fig3.WORDS`)."""
+    return {k.removeprefix("fig3w_"): pair[1 if lang == "zh" else 0] for k, pair in TEXT.items()
+            if k.startswith("fig3w_")}
+
+
+def lane_caption(lane: Lane, lang: str) -> str:
+    """``19 layers · 144 M params · 19.6 G MACs (published: 19.6×10⁹)``: computed, then the printed value."""
+    tot = lane.model.insp.totals
+    text = t(lang, "fig3_lane", depth=lane.weighted, params=si(tot.params), macs=si(tot.macs))
+    return text + (t(lang, "fig3_published", printed=_printed(lane.published)) if lane.published else "")
+
+
+def shortcut_line(plain: Lane, res: Lane, lang: str) -> list[str]:
+    """``ResNet-34 = plain-34 + 16 shortcuts …``, when the two lanes have the same layers and the parameters
+    they differ by are the projections' own; otherwise nothing."""
+    def shape_of(lane: Lane) -> list[tuple[Any, ...]]:
+        return [(x.kind, x.kernel, x.stride, x.channels, x.out_hw) for x in lane.layers]
+
+    pp, pr = plain.model.insp.totals.params, res.model.insp.totals.params
+    projections = [b for b in res.model.blocks.values() if b.shortcut == "projection"]
+    extra = sum(b.shortcut_params for b in projections)
+    if shape_of(plain) != shape_of(res) or plain.shortcuts or pr - pp != extra:
+        return []
+    ni = sum(1 for s in res.shortcuts if s.kind == "identity")
+    return [t(lang, "fig3_1", res=display_name(res.model.spec), plain=display_name(plain.model.spec),
+              n=len(res.shortcuts), ni=ni, np=len(projections), pr=num(pr), pp=num(pp), p=num(extra))]
+
+
+def fig3_slide(data: DeckData, lang: str) -> Slide:
+    """He et al. 2015, Fig. 3: VGG-19, plain-34 and ResNet-34 as lanes of layers, with their numbers."""
+    from ..figures.fig3 import LaneView, lanes_bytes
+
+    lanes = data.lanes
+    _, plain, res = lanes
+    names = [display_name(x.model.spec) for x in lanes]
+    title = t(lang, "fig3_title", a=names[0], b=names[1], c=names[2])
+    views = tuple(LaneView(name, lane_caption(x, lang), x.layers, x.shortcuts) for name, x in zip(names, lanes,
+                                                                                                   strict=True))
+    words = fig3_words(lang)
+    fig = figure("fig3", title, lambda fmt: lanes_bytes(views, words, fmt, lang == "zh"))
+    mv, mp, mr = (x.model.insp.totals.macs for x in lanes)
+    lines = shortcut_line(plain, res, lang)
+    lines.append(t(lang, "fig3_2", plain=names[1], vgg=names[0], pct=pct(mp, mv), mp=si(mp), mv=si(mv)))
+    notes = [t(lang, "fig3_notes", input=input_text(data, lang, [x.model for x in lanes]))]
+    if len(lines) > 1 and mr >= mp:  # the same layers: the shortcuts are the only difference
+        notes.append(t(lang, "fig3_notes_same", plain=names[1], res=names[2], vgg=names[0], sc=num(mr - mp),
+                       mp=num(mp), mr=num(mr)))
+    return Slide(title, (fig, BulletList(tuple(lines))), (t(lang, "sentence_sep").join(notes),), id="p1-fig3")
+
+
+def network_slide(data: DeckData, lang: str) -> Slide:
+    """The main network whole: input → stem → each stage as n blocks → head, the depth under each box."""
+    from ..figures.fig3 import network_bytes
+
+    m = data.main
+    segs = data.network
+    title = t(lang, "net_title", model=display_name(m.spec))
+    words = fig3_words(lang)
+    fig = figure("network", title, lambda fmt: network_bytes(segs, chw(m.insp.input_shape), words, fmt,
+                                                             lang == "zh"))
+    tot = m.insp.totals
+    lines = (t(lang, "net_1", formula=depth_formula(m.depth)),
+             t(lang, "net_2", params=num(tot.params), macs=si(tot.macs), input=hw(m.insp.input_shape)))
+    shrink = [x.paper_name or x.name for x in segs if x.stride > 1]
+    notes = [t(lang, "net_notes", where=("、" if lang == "zh" else ", ").join(shrink) or "—")]
+    most = sorted(segs, key=lambda x: -x.layers)
+    if len(most) == 1 or most[0].layers > most[1].layers:  # one box holds the most layers
+        notes.append(t(lang, "net_ask", box=most[0].paper_name or most[0].name, n=most[0].layers,
+                       depth=m.depth.depth))
+    return Slide(title, (fig, BulletList(lines)), (t(lang, "sentence_sep").join(notes),), id="p1-network")
 
 
 def counts_slide(data: DeckData, lang: str) -> Slide:

@@ -83,9 +83,9 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
     ("p1-fig3", Teaching(
         ("Walk the three networks in the paper's order: the VGG net, the plain net, then the same plain net with "
          "shortcuts. Point out that the plain and residual nets have the same layers; only the shortcuts differ, "
-         "dotted where the shape changes.",
+         "dashed where the shortcut is a projection.",
          "按论文的顺序看三个网络：VGG、普通网络，再看加了捷径的同一个普通网络。指出普通网络和残差网络的层完全相同，"
-         "区别只在捷径，形状改变处用点线表示。"),
+         "区别只在捷径，投影捷径用虚线表示。"),
         ("Thinking the residual net is a bigger network than the plain one: the identity shortcuts add no "
          "weights, so the comparison isolates the shortcut itself.",
          "以为残差网络比普通网络更大：恒等捷径不增加任何权重，所以这组比较检验的正是捷径本身。"),
@@ -297,6 +297,50 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
          "另外，在残差相加处，感受野是两条通路的并集，而不是沿代码顺序的累加。"),
         3)),
     # ------------------------------------------------------------------ part 9
+    ("p9-resnext*-figure", Teaching(
+        ("Trace one path: its first pointwise conv narrows to the group width, its spatial conv stays inside the "
+         "path, its last pointwise conv widens back; then sum the paths with x. Point at the built block beside "
+         "it: the paths are its grouped conv, drawn apart, with the same weights.",
+         "先沿一条路径讲：第一个逐点卷积把通道压缩到每组的宽度，中间的空间卷积只在这条路径内部计算，"
+         "最后一个逐点卷积再扩回原来的宽度；然后把所有路径与 x 相加。再指向旁边实际构建的块："
+         "这些路径就是它的分组卷积拆开来画，权重完全相同。"),
+        ("Reading the width in the name as the width of the whole grouped conv: it is the width of one group, in "
+         "the first stage.",
+         "把名字里的宽度当成整个分组卷积的宽度：它是第一阶段中每一组的宽度。"),
+        2)),
+    ("p9-resnext*-groups", Teaching(
+        ("Ask the class first how many times fewer weights a grouped conv has than a dense one; then read the "
+         "rows: the groups stay fixed while each group widens stage by stage.",
+         "先问学生：分组卷积的权重比不分组少多少倍？然后逐行读：组数不变，每组的宽度逐阶段增加。"),
+        ("Dividing the MACs or the channels by the number of groups: only the weights and MACs of the grouped "
+         "conv shrink; its input and output channels stay as they are.",
+         "把通道数也除以组数：变少的只是分组卷积的权重和乘加次数，它的输入输出通道数并不变。"),
+        1)),
+    ("p9-wide*-figure", Teaching(
+        ("Compare the two panels box by box: the same layout, the inner convs wider, the block's output and its "
+         "shortcut unchanged. Then read how much each conv grows: a conv whose both sides widen grows most.",
+         "逐个方框对比两幅图：结构相同，内部卷积更宽，块的输出和捷径不变。再读每个卷积增加了多少：输入输出两侧都变宽的"
+         "卷积增加得最多。"),
+        ("Thinking a wide block doubles its output: only the inside widens; the output, and so the next block's "
+         "input, stay as in the standard network.",
+         "以为加宽的块把输出也加倍了：只有内部变宽；块的输出，也就是下一个块的输入，与标准网络相同。"),
+        2)),
+    ("p9-cifar-layout", Teaching(
+        ("Read the table top to bottom and add the layers column: the stem, each stage's blocks times two, "
+         "the fc. Then write the sum as a multiple of n plus the rest.",
+         "从上往下读表格，把层数一列加起来：stem、每个阶段的块数乘以二、全连接层。再把总和写成 n 的倍数加上余下的层。"),
+        ("Counting the zero-padding shortcuts or the batch norms as layers: neither has weights on the main "
+         "path, so neither is in the depth.",
+         "把补零的捷径或 BN 也算成层：它们都不是主路径上带权重的层，所以不计入深度。"),
+        1)),
+    ("p9-preact-figure", Teaching(
+        ("Read the two orders aloud, left panel then right: the same convs, the batch norm and ReLU moved before "
+         "each conv, and nothing after the add in the pre-activation unit.",
+         "先读左图再读右图，把两种顺序念出来：卷积相同，BN 和 ReLU 移到每个卷积之前，"
+         "预激活残差块在相加之后没有任何操作。"),
+        ("Thinking pre-activation adds layers: it moves the batch norm and ReLU; the conv weights are the same.",
+         "以为预激活增加了层：它只是移动了 BN 和 ReLU，卷积权重完全相同。"),
+        2)),
     ("p9-resnext*", Teaching(
         ("Define cardinality: the number of groups of the block's grouped conv. Read the grouped weights "
          "against the dense ones: each group sees only its share of the input channels. Then compare the totals "

@@ -50,6 +50,59 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit_notes": ("The drawing is the idea of Fig. 2 of the paper, with no numbers on it. The next slides put "
                    "numbers on real blocks.",
                    "这张图只表达论文图 2 的思想，上面没有数字。后面几页会在真实的残差块上标出具体数字。"),
+    # ------------------------------------------------------------------ part 1: Fig. 3 and one whole network
+    "fig3_title": ("He et al. 2015, Fig. 3: {a}, {b}, {c}", "He 等 2015，图 3：{a}、{b} 与 {c}"),
+    "fig3_lane": ("{depth} layers · {params} params · {macs} MACs", "{depth} 层 · 参数 {params} · 乘加 {macs} 次"),
+    "fig3_published": (" (published: {printed})", "（论文公布值：{printed}）"),
+    "fig3_1": ("{res} = {plain} + {n} shortcuts: {ni} identity (no weights), {np} projections "
+               "({pr} − {pp} = {p} parameters).",
+               "{res} = {plain} + {n} 条捷径：{ni} 条恒等捷径（无权重），{np} 条投影捷径"
+               "（{pr} − {pp} = {p} 个参数）。"),
+    "fig3_2": ("{plain} costs {pct}% of {vgg}'s MACs ({mp} vs {mv}).",
+               "{plain} 的乘加次数只有 {vgg} 的 {pct}%（{mp} 对 {mv}）。"),
+    "fig3_notes": ("The three networks of the paper's Fig. 3, built here at {input}: one lane each, one cell per "
+                   "conv or fc layer of the main path (pools drawn apart and not counted), cut where the map "
+                   "shrinks. A value marked \"published\" is printed as the paper printed it; every other number "
+                   "is computed.",
+                   "这是论文图 3 中的三个网络，这里按 {input} 输入实际构建：每个网络一条横带，"
+                   "主路径上每个卷积层或全连接层占一格（池化单独画出，不计入层数），特征图缩小处用虚线分隔。"
+                   "标注“论文公布值”的数字照论文原样印出，其余数字均为计算所得。"),
+    "fig3_notes_same": ("Here {plain} and {res} have the same layers, so the shortcuts are the only difference; "
+                        "the identity ones add no weights and no MACs. The shortcuts do not make {res} cheaper "
+                        "than {vgg}: they add {sc} MACs ({mp} → {mr}); the saving is the plain layout's own.",
+                        "这里 {plain} 与 {res} 的层完全相同，唯一的区别是捷径，而恒等捷径不增加任何权重和乘加。"
+                        "捷径并没有让 {res} 比 {vgg} 便宜：捷径还多了 {sc} 次乘加（{mp} → {mr}），"
+                        "省下的计算来自普通网络本身的结构。"),
+    "fig3w_output": ("output", "输出"),
+    "fig3w_pool": ("pool", "池化"),
+    "fig3w_fc": ("fc", "全连接"),
+    "fig3w_identity": ("identity shortcut", "恒等捷径"),
+    "fig3w_projection": ("projection shortcut", "投影捷径"),
+    "fig3w_strided": ("stride {s}", "步长 {s}"),
+    "fig3w_legend": ("one cell per weighted layer · colour: channels", "每格一个权重层 · 颜色表示通道数"),
+    "fig3w_input": ("input", "输入"),
+    "fig3w_conv": ("{k} conv", "{k} 卷积"),
+    "fig3w_max_pool": ("max pool", "最大池化"),
+    "fig3w_avg_pool": ("avg pool", "平均池化"),
+    "fig3w_basic": ("basic block", "基本块"),
+    "fig3w_bottleneck": ("bottleneck", "瓶颈块"),
+    "fig3w_block": ("{kernels} block", "{kernels} 块"),
+    "fig3w_plain": ("{kernels}, no shortcut", "{kernels}，无捷径"),
+    "fig3w_times": ("× {n}", "× {n}"),
+    "fig3w_channels": ("{c} ch", "{c} 通道"),
+    "fig3w_layers": ("{n} layers", "{n} 层"),
+    "fig3w_layer": ("1 layer", "1 层"),
+    "net_title": ("{model}, end to end", "{model} 的完整结构"),
+    "net_1": ("Depth {formula}: the layers under the boxes.", "深度 {formula}，即各方框下方的层数之和。"),
+    "net_2": ("{params} parameters and {macs} MACs at {input}.",
+              "在 {input} 输入下共 {params} 个参数、{macs} 次乘加。"),
+    "net_notes": ("Read the strip left to right: each box says what it does to the tensor, the number under it "
+                  "is the weighted layers it adds to the depth, and the red text marks where the map shrinks "
+                  "({where}).",
+                  "从左往右读：每个方框说明它对张量做了什么，下方的数字是它为深度贡献的权重层数，"
+                  "红色文字标出特征图缩小的地方（{where}）。"),
+    "net_ask": ("Ask the class which box holds most of the layers ({box}: {n} of {depth}).",
+                "可以问学生：哪个方框包含的层最多？（{box}：{depth} 层中的 {n} 层。）"),
     # ------------------------------------------------------------------ diagram words
     # ------------------------------------------------------------------ part 2
     "fig5_title": ("Fig. 5: a basic block at {ca} channels, a bottleneck at {cb}",
@@ -385,13 +438,11 @@ TEXT: dict[str, tuple[str, str]] = {
                           "(c) are one block: path i's 3×3 is group i of {layer}, its first 1×1 makes channels "
                           "i·d … i·d + d − 1 of the block's first 1×1, its last 1×1 reads the same channels of the "
                           "last one; BN and ReLU act channel by channel, so they split along the paths too, and the "
-                          "paths leave them out. The usual mistake: reading \"4d\" as the width of the whole 3×3 "
-                          "(it is per group, first stage). About 2 minutes.",
+                          "paths leave them out.",
                           "图中画的是 {block}，输入 {input}。Xie 等（2017）图 3：路径形式 (a) 与分组卷积"
                           "形式 (c) 是同一个块：第 i 条路径的 3×3 卷积就是 {layer} 的第 i 组，它的第一个 1×1 卷积"
                           "给出块中第一个 1×1 的第 i·d … i·d + d − 1 个输出通道，它的最后一个 1×1 读取最后那个卷积的"
-                          "同一组通道；BN 与 ReLU 逐通道计算，也随路径拆开，路径图中略去。常见误解：把 \"4d\" 当成"
-                          "整个 3×3 卷积的宽度（它是第一阶段每组的宽度）。约 2 分钟。"),
+                          "同一组通道；BN 与 ReLU 逐通道计算，也随路径拆开，路径图中略去。"),
     "resnext_table_title": ("{model}: the grouped 3×3, stage by stage", "{model}：各阶段的分组 3×3 卷积"),
     "resnext_channels": ("3×3 channels", "3×3 通道数"),
     "resnext_groups": ("groups × width", "组数 × 每组宽度"),
@@ -405,10 +456,9 @@ TEXT: dict[str, tuple[str, str]] = {
                                "每个块的分组 3×3 卷积有 C_in/groups · k · k · C_out 个权重。"),
     "resnext_table_notes": ("Each row: the grouped conv of {model}'s blocks in that stage (the same in every block of "
                             "the stage unless the row names a layer); weights only, bias excluded, read from the "
-                            "built convs' shapes. Ask first: how many times fewer weights than without groups? "
-                            "About 1 minute.",
+                            "built convs' shapes.",
                             "每一行：{model} 在该阶段各块中的分组卷积（除非该行注明某一层，同一阶段的每个块都相同）；"
-                            "只数权重，不含偏置，读自所构建卷积的形状。先问学生：比不分组少多少倍？约 1 分钟。"),
+                            "只数权重，不含偏置，读自所构建卷积的形状。"),
     "wide_fig_title": ("Standard vs wide bottleneck: {ws} vs {ww} channels inside",
                        "标准与加宽的瓶颈结构：内部 {ws} 对 {ww} 个通道"),
     "wide_std_panel": ("Standard: {block}, {w} channels inside", "标准：{block}，内部 {w} 个通道"),
@@ -418,10 +468,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "wide_fig_2": ("Inner width {w}×: the 1×1 convs' weights grow {r1}×, the 3×3's {r3}× (both its sides widen).",
                    "内部宽度 {w} 倍：1×1 卷积的权重增加到 {r1} 倍，3×3 卷积增加到 {r3} 倍（它的输入和输出都变宽）。"),
     "wide_fig_notes": ("Drawn: {block} of {model} at {input}, beside the same block of the same network built with "
-                       "64 channels per group (the standard ResNet layout). The usual mistake: \"wide\" doubles the "
-                       "block's output; it does not, only the inside widens. About 2 minutes.",
+                       "64 channels per group (the standard ResNet layout).",
                        "图中画的是 {model} 的 {block}（输入 {input}），旁边是同一网络按每组 64 个通道（标准 ResNet）"
-                       "构建时的同一个块。常见误解：以为 \"wide\" 把块的输出也加倍了；其实只有内部变宽。约 2 分钟。"),
+                       "构建时的同一个块。"),
     "op_conv": ("{k} conv", "{k} 卷积"),
     "preact_fig_title": ("Original vs pre-activation unit: the same block, reordered",
                          "原始残差块与预激活残差块：同一个块，顺序不同"),
@@ -430,11 +479,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "preact_fig_orig": ("Original: {order}", "原始：{order}"),
     "preact_fig_pre": ("Pre-activation: {order}", "预激活：{order}"),
     "preact_fig_notes": ("Drawn: {block} of {model} at {input}, and the same block of the same network built with "
-                         "original units; conv weights: {weights}. He et al. 2016, Fig. 4 (a) and (e). The usual "
-                         "mistake: thinking pre-activation adds layers; it moves the BN and ReLU. About 2 minutes.",
+                         "original units; conv weights: {weights}. He et al. 2016, Fig. 4 (a) and (e).",
                          "图中画的是 {model} 的 {block}（输入 {input}），以及同一网络用原始残差块构建时的同一个块；"
-                         "卷积权重：{weights}。He 等（2016）图 4 (a) 与 (e)。常见误解：以为预激活增加了层；"
-                         "它只是移动了 BN 和 ReLU。约 2 分钟。"),
+                         "卷积权重：{weights}。He 等（2016）图 4 (a) 与 (e)。"),
     "cifar_layout_title": ("{model}, part by part", "{model}：逐部分分解"),
     "cifar_part": ("part", "部分"),
     "cifar_layers": ("layers counted", "计入的层数"),
@@ -445,10 +492,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "cifar_layout_n": ("{c}n + {d} with n = {n}: {c}·{n} + {d} = {depth}.",
                        "{c}n + {d}，其中 n = {n}：{c}·{n} + {d} = {depth}。"),
     "cifar_layout_notes": ("Rows: the depth account of {model} at {input}: main-path convs and the fc (shortcuts, BN, "
-                           "ReLU and pools not counted); outputs as C×H×W. The usual mistake: counting the option A "
-                           "shortcuts or the BNs as layers. About 1 minute.",
+                           "ReLU and pools not counted); outputs as C×H×W.",
                            "各行来自 {model} 在 {input} 输入下的深度统计：主路径上的卷积层和全连接层（捷径、BN、ReLU "
-                           "和池化不计）；输出写作 C×H×W。常见误解：把方案 A 的捷径或 BN 也算成层。约 1 分钟。"),
+                           "和池化不计）；输出写作 C×H×W。"),
     # ------------------------------------------------------------------ part 10
     "summary_title": ("Summary", "小结"),
     "summary_1": ("A block learns F(x); the shortcut carries x, free when the shapes match.",
