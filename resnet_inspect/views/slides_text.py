@@ -357,7 +357,7 @@ TEXT: dict[str, tuple[str, str]] = {
                   "两个网络都在 {input} 输入下分析。深度按主路径上带权重的层计数；MACs 为卷积加全连接。"),
     # ------------------------------------------------------------------ part 8
     "rf_title": ("Receptive field along {model}", "{model} 的感受野变化"),
-    "rf_1": ("The last feature map ({layer}) sees {rf} px of the input, at an effective stride of {jump} px.",
+    "rf_1": ("The last feature map ({layer}) sees {rf} px of the input; its units are {jump} px apart (the jump).",
              "最后一层特征图（{layer}）能看到输入上 {rf} 像素的区域，等效步长为 {jump} 像素。"),
     "rf_2": ("From {layer} on, the receptive field is at least as wide as the {size} input, yet there the whole "
              "image is seen by only {n} of its {units} units: the others' windows hang over a border.",
@@ -502,7 +502,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary_2": ("A bottleneck on {cb} channels costs what a basic block on {ca} does: {wb} vs {wa} conv weights.",
                   "{cb} 通道上的瓶颈结构与 {ca} 通道上的基本块代价相当：{wb} 对 {wa} 个卷积权重。"),
     "summary_3": ("Depth counts weighted main-path layers: {formula}.", "深度只数主路径上带权重的层：{formula}。"),
-    "summary_4": ("{model}: {params} parameters, {macs} MACs, receptive field {rf} px at stride {jump}.",
+    "summary_4": ("{model}: {params} parameters, {macs} MACs, receptive field {rf} px, jump {jump} px.",
                   "{model}：参数量 {params}，乘加次数 {macs}，感受野 {rf} 像素，等效步长 {jump}。"),
     "summary_5": ("Every number comes with its convention: what is counted, at which input.",
                   "每个数字都要带上约定：数的是什么，输入多大。"),
@@ -625,7 +625,7 @@ DIAGRAM_WORDS: dict[str, dict[str, str]] = {
 # plot's own, and the slide's text says who sees the whole image, so both are left out of the drawing.
 _PLOT_SHARED = {"rf_title": "", "family_title": "", "rf_note": ""}
 PLOT_WORDS: dict[str, dict[str, str]] = {
-    "en": dict(_PLOT_SHARED),
+    "en": {**_PLOT_SHARED, "jump_axis": "jump (px)", "layer_axis": "conv and pool layers, in order"},
     "zh": {
         **_PLOT_SHARED,
         "params_per_stage": "各阶段参数量",
