@@ -314,6 +314,8 @@ def _wrap_rows(g: graphviz.Digraph, items: Sequence[tuple[str, str, str, int]]) 
     nodes = [*items, (out, out, "", 1)]
     per_row = -(-len(nodes) // rows_for(len(nodes), max(i[3] for i in nodes)))
     starts = list(range(0, len(nodes), per_row))
+    if len(starts) > 1 and starts[-1] == len(nodes) - 1:  # what flows out stays beside the head, not on a row
+        starts.pop()                                       # of its own at the left with an arrow back to it
     for k, ((_, last, flow, _), (first, _, _, _)) in enumerate(itertools.pairwise(nodes), start=1):
         attrs: dict[str, str] = {"arrowhead": "none"} if first == out else {}
         if flow and first != out:
@@ -323,10 +325,10 @@ def _wrap_rows(g: graphviz.Digraph, items: Sequence[tuple[str, str, str, int]]) 
         g.edge(last, first, **attrs)
     for a, b in itertools.pairwise(starts):  # rows start under each other, at the left
         g.edge(nodes[a][0], nodes[b][0], style="invis", weight="10")
-    for start in starts:
+    for start, end in itertools.pairwise([*starts, len(nodes)]):
         with g.subgraph() as row:
             row.attr(rank="same")
-            for first, _, _, _ in nodes[start:start + per_row]:
+            for first, _, _, _ in nodes[start:end]:
                 row.node(first)
     return out
 
