@@ -51,7 +51,7 @@ from ..specs import Spec
 from .depth import formula as depth_formula
 from .depth import seed_formula
 from .explain import show
-from .slides_text import LANGS, diagram_words, plot_words, t
+from .slides_text import LANGS, diagram_words, plot_words, source_text, t
 
 __all__ = ["DEFAULT_MODELS", "DeckData", "deck", "gather"]
 
@@ -603,7 +603,7 @@ def part6(data: DeckData, lang: str) -> list[Slide]:
         params += [step_text(x) for x in e.params if x.expr is not None and x.value is not None
                    and x.target == "params"]
     notes = (t(lang, "layer_notes", layer=r.name, model=m.name, input=hw(m.insp.input_shape),
-               src=e.rf_source or "—"),)
+               src=t(lang, "graph_input") if e.rf_source == "input" else e.rf_source or "—"),)
     first = Slide(t(lang, "layer_title", layer=r.name, model=display_name(m.spec)), (
         Paragraph(what),
         *(Formula(x, label=t(lang, "layer_size")) for x in sizes[:2]),
@@ -728,7 +728,8 @@ def part8(data: DeckData, lang: str) -> list[Slide]:
         BulletList((*first, *outgrowth_lines(m, lang), *union)),
     ), (t(lang, "rf_notes", model=m.name, input=hw(m.insp.input_shape)),), id="p8-rf")]
     v1, v15 = data.stride
-    columns = (Column("stage", t(lang, "rfs_stage")), Column("v1", "v1 RF", "int"), Column("v15", "v1.5 RF", "int"),
+    columns = (Column("stage", t(lang, "rfs_stage")), Column("v1", t(lang, "rfs_v1"), "int"),
+               Column("v15", t(lang, "rfs_v15"), "int"),
                Column("jump", t(lang, "jump"), "int"))
     acc = account(v1)
     rows = tuple(TableRow((text_cell(stage_label(acc, a.name)), num_cell(a.rf[0] if a.rf else "", size(a.rf)),
@@ -919,7 +920,8 @@ def part10(data: DeckData, lang: str) -> list[Slide]:
     used |= {"zagoruyko2016"} if "wide-resnet" in families else set()
     cited = tuple(s for s in SOURCES if s.key in used)
     sources = Slide(t(lang, "sources_title"), (
-        BulletList(tuple(s.text for s in cited)), Note(t(lang, "sources_tool", version=data.version)),
+        BulletList(tuple(source_text(lang, s.key, s.text) for s in cited)),
+        Note(t(lang, "sources_tool", version=data.version)),
     ), (t(lang, "sources_notes"),), id="p10-sources")
     return [summary, sources]
 

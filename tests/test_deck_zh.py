@@ -1,0 +1,204 @@
+"""The Chinese deck is Chinese: every visible string of its HTML, PDF and PowerPoint files (slide text, tables,
+footers, the figures' own text, speaker notes) is read back from the files and checked for English words
+outside a short list of names, for ASCII punctuation inside Chinese sentences, for Simplified Chinese fonts,
+and, in the PowerPoint file, for literal spaces that clients would double with their own CJK/Latin spacing."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import tempfile
+from collections.abc import Iterator
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from resnet_inspect.views.slides import SOURCES
+
+CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+# What stays in Latin letters in a Chinese deck: code identifiers and names (any word with a digit, an
+# underscore, a dot inside or a hyphen: resnet50, conv2_x, layer3.0.conv2, ResNet-50, v1.5, 32x4d), the
+# names of networks, libraries, data sets and venues, the abbreviations a Chinese lecture uses as they are,
+# a stage's module name, and one-letter symbols of formulas and units (x, F(x), k, j, n, M, G).
+ALLOWED = {
+    "ResNet", "ResNeXt", "Wide", "VGG", "ImageNet", "CIFAR", "torchvision", "fvcore", "torchinfo", "FlopCounterMode",
+    "PyTorch", "MACs", "FLOPs", "BN", "ReLU", "fc", "stem", "head", "He", "resnet", "resnext", "vgg",
+}
+CODE = re.compile(r"[A-Za-z0-9]+(?:[-_.:/×=,][A-Za-z0-9]+)+|[A-Za-z]*\d[A-Za-z0-9]*")
+FORMULA = re.compile(r"(?<![A-Za-z])[A-Za-z]\([^()]*\)")  # F(x), H(x): a formula's parentheses are ASCII
+WORD = re.compile(r"[A-Za-z]+")
+ASCII_PUNCT_BY_CJK = re.compile(rf"[{CJK}]\s*[,:;()!?\"]|[,:;()!?\"]\s*[{CJK}]|[{CJK}]\.(?!\d)")
+MODELS = ("basic:2", "vgg19", "resnet18", "cifar-resnet20")
+
+
+def english_words(text: str) -> list[str]:
+    """The Latin words of ``text`` that are neither code, names, nor one-letter symbols."""
+    rest = CODE.sub(" ", text)
+    return [w for w in WORD.findall(rest) if len(w) > 1 and w not in ALLOWED]
+
+
+def citations() -> set[str]:
+    """Titles of papers stay as published: the reference list's entries for papers."""
+    return {s.text for s in SOURCES if "arXiv" in s.text}
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees in an HTML file, and the SVG images it shows (``data:`` URIs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip = 0
+        self.texts: list[str] = []
+        self.svgs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "title"):
+            self.skip += 1
+        src = dict(attrs).get("src") or ""
+        if tag == "img" and src.startswith("data:image/svg+xml;base64,"):
+            self.svgs.append(base64.b64decode(src.split(",", 1)[1]).decode("utf-8"))
+        if tag == "img" and dict(attrs).get("alt"):
+            self.texts.append(dict(attrs)["alt"] or "")
+        # words the script shows (the presenter window's) travel in data-label-* attributes
+        self.texts += [v for k, v in attrs if k.startswith("data-label-") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "title"):
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and data.strip():
+            self.texts.append(data.strip())
+
+
+def svg_texts(svg: str) -> list[str]:
+    """The words drawn in an SVG figure (matplotlib and Graphviz write text as ``<text>`` elements)."""
+    out = []
+    for m in re.finditer(r"<text\b[^>]*>(.*?)</text>", svg, re.S):
+        inner = re.sub(r"<[^>]+>", "", m.group(1))
+        if inner.strip():
+            out.append(html.unescape(inner).strip())
+    return out
+
+
+def html_texts(page: str) -> Iterator[str]:
+    parser = _Visible()
+    parser.feed(page)
+    yield from parser.texts
+    for svg in parser.svgs:
+        yield from svg_texts(svg)
+
+
+def pptx_texts(path: Path) -> Iterator[str]:
+    """Each paragraph of every text box, table cell and notes page of a PowerPoint file."""
+    from pptx import Presentation
+
+    prs = Presentation(str(path))
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                yield from (p.text for p in shape.text_frame.paragraphs if p.text.strip())
+            if shape.has_table:
+                for row in shape.table.rows:
+                    yield from (c.text for c in row.cells if c.text.strip())
+            descr = shape._element.xpath("./*[1]/p:cNvPr/@descr")
+            yield from (d for d in descr if d)
+        yield from (p.text for p in slide.notes_slide.notes_text_frame.paragraphs if p.text.strip())
+
+
+def pdf_texts(path: Path) -> Iterator[str]:
+    pymupdf = pytest.importorskip("pymupdf")
+    for page in pymupdf.open(str(path)):
+        yield from (line for line in page.get_text().splitlines() if line.strip())
+
+
+def english(texts: Iterator[str]) -> list[str]:
+    """Each visible string with English words in it (the reference list's papers keep their titles)."""
+    papers = citations()
+    return [f"{words}: {text!r}" for text in texts if not any(text in p for p in papers)
+            for words in [english_words(text)] if words]
+
+
+def ascii_punctuation(texts: Iterator[str]) -> list[str]:
+    """Each visible string with an ASCII comma, colon, semicolon, parenthesis, quote or full stop beside a
+    Chinese character (a formula's own parentheses, F(x), excepted)."""
+    return [f"{m.group()!r}: {text!r}" for text in texts if not any(text in p for p in citations())
+            for m in ASCII_PUNCT_BY_CJK.finditer(FORMULA.sub("F", text))]
+
+
+@cache
+def built(models: tuple[str, ...] = ()) -> Path:
+    """The zh deck in every format, written by the command (the default networks, or ``models``)."""
+    from resnet_inspect.cli import main
+
+    out = Path(tempfile.mkdtemp(prefix="deck-zh-")) / "deck"
+    args = ["slides", "--lang", "zh", "--format", "all", "-o", str(out)]
+    assert main([*args, *(["--models", *models] if models else [])]) == 0
+    return out
+
+
+def visible(fmt: str, models: tuple[str, ...] = ()) -> list[str]:
+    d = built(models)
+    if fmt == "html":
+        return list(html_texts((d / "slides-zh.html").read_text("utf-8")))
+    if fmt == "pptx":
+        return list(pptx_texts(d / "slides-zh.pptx"))
+    return list(pdf_texts(d / "slides-zh.pdf"))
+
+
+# ============================================================================ the words
+
+
+def test_the_checks_catch_what_they_look_for() -> None:
+    assert english_words("瓶颈结构的 stride 在 3×3 上") == ["stride"]
+    assert english_words("He et al. 2015, Table 1") == ["et", "al", "Table"]
+    assert english_words("resnet50：layer3.0.conv2 的 BN、ReLU 和 fc，F(x) + x，4.09 G 次乘加，v1.5") == []
+    assert english_words("basic:1-1-1-1,width=32 与 ResNet-50 (v1)") == []
+    assert [m.group() for m in ASCII_PUNCT_BY_CJK.finditer("卷积, 64 (步长 2)。x. 结束.")] == ["积,", "(步", ")。", "束."]
+    assert not ASCII_PUNCT_BY_CJK.search(FORMULA.sub("F", "残差块学习 F(x)；捷径传递 x，3.86 G。"))
+    assert ASCII_PUNCT_BY_CJK.search("所说的 \"FLOPs\"") and ASCII_PUNCT_BY_CJK.search("不如 plain-18, 图 4")
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "pptx"])
+@pytest.mark.parametrize("models", [(), MODELS], ids=["default", "others"])
+def test_every_visible_string_is_chinese(fmt: str, models: tuple[str, ...]) -> None:
+    texts = visible(fmt, models)
+    assert sum(bool(re.search(r"[\u4e00-\u9fff]", x)) for x in texts) > len(texts) / 4  # not an empty read
+    assert english(iter(texts)) == []
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "pptx"])
+@pytest.mark.parametrize("models", [(), MODELS], ids=["default", "others"])
+def test_chinese_sentences_take_chinese_punctuation(fmt: str, models: tuple[str, ...]) -> None:
+    assert ascii_punctuation(iter(visible(fmt, models))) == []
+
+
+def test_the_presenter_window_speaks_chinese() -> None:
+    from resnet_inspect.backends.deck_html import _asset
+
+    page = (built() / "slides-zh.html").read_text("utf-8")
+    labels = dict(re.findall(r'data-label-(\w+)="([^"]*)"', page))
+    assert set(labels) == {"reset", "next"} and all(re.fullmatch(r"[\u4e00-\u9fff]+", v) for v in labels.values())
+    assert not re.search(r">[A-Za-z ]+</", _asset("deck.js"))  # no words written into the script's markup
+
+
+def test_figures_draw_chinese_words() -> None:
+    """The figures' own text (read from their SVG) is Chinese too: block diagrams and plots."""
+    parser = _Visible()
+    parser.feed((built() / "slides-zh.html").read_text("utf-8"))
+    drawn = [svg_texts(svg) for svg in parser.svgs]
+    assert len(drawn) >= 8 and all(drawn)
+    assert all(any(re.search(r"[\u4e00-\u9fff]", x) for x in texts) for texts in drawn)
+    assert english(iter(x for texts in drawn for x in texts)) == []
+
+
+if __name__ == "__main__":  # list what is left: python tests/test_deck_zh.py [models...]
+    import sys
+
+    for fmt in ("html", "pptx", "pdf"):
+        found = visible(fmt, tuple(sys.argv[1:]))
+        for p in dict.fromkeys(english(iter(found)) + ascii_punctuation(iter(found))):
+            print(fmt, p)
