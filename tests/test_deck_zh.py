@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from resnet_inspect.document import Slide
 from resnet_inspect.views.slides import SOURCES
 
 CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
@@ -157,7 +158,8 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert english_words("He et al. 2015, Table 1") == ["et", "al", "Table"]
     assert english_words("resnet50：layer3.0.conv2 的 BN、ReLU 和 fc，F(x) + x，4.09 G 次乘加，v1.5") == []
     assert english_words("basic:1-1-1-1,width=32 与 ResNet-50 (v1)") == []
-    assert [m.group() for m in ASCII_PUNCT_BY_CJK.finditer("卷积, 64 (步长 2)。x. 结束.")] == ["积,", "(步", ")。", "束."]
+    found = [m.group() for m in ASCII_PUNCT_BY_CJK.finditer("卷积, 64 (步长 2)。x. 结束.")]
+    assert found == ["积,", "(步", ")。", "束."]
     assert not ASCII_PUNCT_BY_CJK.search(FORMULA.sub("F", "残差块学习 F(x)；捷径传递 x，3.86 G。"))
     assert ASCII_PUNCT_BY_CJK.search("所说的 \"FLOPs\"") and ASCII_PUNCT_BY_CJK.search("不如 plain-18, 图 4")
 
@@ -193,6 +195,74 @@ def test_figures_draw_chinese_words() -> None:
     assert len(drawn) >= 8 and all(drawn)
     assert all(any(re.search(r"[\u4e00-\u9fff]", x) for x in texts) for texts in drawn)
     assert english(iter(x for texts in drawn for x in texts)) == []
+
+
+# ============================================================================ the glyphs and the gaps
+
+
+def _xml_parts(path: Path) -> dict[str, str]:
+    """The XML of every slide, notes page and theme of a PowerPoint file, by part name."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist()
+                if re.fullmatch(r"ppt/(slides/slide|notesSlides/notesSlide|theme/theme)\d+\.xml", n)}
+
+
+def test_pdf_and_html_ask_for_simplified_chinese() -> None:
+    pymupdf = pytest.importorskip("pymupdf")
+    d = built()
+    fonts = {f[3] for page in pymupdf.open(str(d / "slides-zh.pdf")) for f in page.get_fonts()}
+    cjk = {f for f in fonts if "CJK" in f}
+    assert cjk and all("CJK-SC" in f or "CJKsc" in f for f in cjk), fonts
+    page = (d / "slides-zh.html").read_text("utf-8")
+    assert re.search(r'<html lang="zh-(Hans|CN)"', page)
+    family = re.search(r"body\.lang-zh \{ font-family: ([^;]*);", page)
+    assert family and family.group(1).startswith('"Noto Sans CJK SC"'), family
+
+
+def test_pptx_runs_are_simplified_chinese_in_fonts_every_client_has() -> None:
+    parts = _xml_parts(built() / "slides-zh.pptx")
+    runs = 0
+    for name, xml in parts.items():
+        if "theme" in name:
+            continue
+        for rpr in re.findall(r"<a:(?:rPr|endParaRPr)\b[^>]*>", xml):
+            assert 'lang="zh-CN"' in rpr and 'altLang="en-US"' in rpr, (name, rpr)
+        if "/slides/" in name:
+            for r in re.findall(r"<a:r>(.*?)</a:r>", xml, re.S):
+                runs += 1
+                assert '<a:latin typeface="Arial"/>' in r and '<a:ea typeface="Microsoft YaHei"/>' in r, (name, r)
+    assert runs > 200
+    theme = next(xml for name, xml in parts.items() if name == "ppt/theme/theme1.xml")
+    assert theme.count('<a:ea typeface="Microsoft YaHei"/>') == 2
+    assert theme.count('<a:font script="Hans" typeface="Microsoft YaHei"/>') == 2
+
+
+def test_pptx_has_no_space_beside_latin_in_chinese() -> None:
+    """Clients add their own gap between Chinese and Latin text: a literal space there would double it.  Only
+    those spaces go: the text is otherwise the document's."""
+    from pptx import Presentation
+
+    from resnet_inspect.analysis import deck as facts
+    from resnet_inspect.views import slides as v
+
+    spaced = re.compile(f"[{CJK}] [A-Za-z0-9]|[A-Za-z0-9] [{CJK}]")
+    for name, xml in _xml_parts(built() / "slides-zh.pptx").items():
+        for text in re.findall(r"<a:t>([^<]*)</a:t>", xml):
+            assert not spaced.search(html.unescape(text)), (name, text)
+    doc = v.deck(facts.gather(facts.DEFAULT_MODELS), "zh")
+    prs = Presentation(str(built() / "slides-zh.pptx"))
+    expected = [b for b in doc.blocks if isinstance(b, Slide)]
+    for slide, want in zip(prs.slides, expected, strict=True):
+        got = slide.shapes.title.text_frame.text
+        assert got == spaced_out(want.title) and (got == want.title) == (not spaced.search(want.title))
+        assert slide.notes_slide.notes_text_frame.text == spaced_out("\n\n".join(want.notes))
+
+
+def spaced_out(text: str) -> str:
+    """``text`` with each single space between a Chinese character and a Latin letter or digit removed."""
+    return re.sub(f"(?<=[{CJK}]) (?=[A-Za-z0-9])|(?<=[A-Za-z0-9]) (?=[{CJK}])", "", text)
 
 
 if __name__ == "__main__":  # list what is left: python tests/test_deck_zh.py [models...]

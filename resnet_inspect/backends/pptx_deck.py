@@ -4,7 +4,15 @@ Titles sit in the layout's title placeholder and text in ordinary text boxes, so
 both; tables are PowerPoint tables; figures are PNGs at 200 dpi; speaker notes go to the notes pane.
 Text has fixed sizes and exact line spacing, and every text box is measured with the fonts' own metrics
 (Liberation Sans, metric-compatible with Arial, and Noto Sans CJK SC for Chinese) before it is placed: a
-box whose text would not fit is set one size smaller until it does.  The geometry follows the HTML deck
+box whose text would not fit is set one size smaller until it does.
+
+Chinese text names fonts every client has: Arial for Latin letters and digits, Microsoft YaHei for Chinese
+(on Windows, and with Microsoft Office for Mac; the theme names it too, so a client without it substitutes
+its own Simplified Chinese face, PingFang SC on a Mac), and every run says it is ``zh-CN`` (``altLang``
+``en-US``), which is how LibreOffice (through fontconfig) picks the Simplified Chinese glyphs of Noto Sans
+CJK rather than the Japanese ones.  PowerPoint and LibreOffice put their own gap between Chinese and Latin
+text, so the zh deck's runs carry no literal space there (the text is measured with the space, which is
+about as wide as the clients' gap).  The geometry follows the HTML deck
 (13.333 × 7.5 in, the same point sizes), with the same layouts: a diagram above the text, a plot beside
 it, a table or text alone.
 """
@@ -28,7 +36,8 @@ if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont
 
 LATIN_FONT = "Arial"  # what the deck asks for; Liberation Sans has the same metrics and is what we measure
-EA_FONT = "Noto Sans CJK SC"
+EA_FONT = "Microsoft YaHei"  # 微软雅黑: what Windows and Office have; measured with Noto Sans CJK SC
+EA_FALLBACK = "PingFang SC"  # macOS's Simplified Chinese face, named in the docstring, not in the file
 MEASURE_FONTS = {("latin", False): "Liberation Sans", ("latin", True): "Liberation Sans:bold",
                  ("cjk", False): "Noto Sans CJK SC", ("cjk", True): "Noto Sans CJK SC:bold"}
 LINE = 1.25  # exact line spacing, in ems
@@ -429,13 +438,61 @@ def build_slide(prs: Any, s: Slide, n: int, total: int, deck_title: str,
     sl.notes_slide.notes_text_frame.text = "\n\n".join(s.notes)
 
 
+def _parts(prs: Any) -> Iterator[Any]:
+    """The XML of every slide and of its notes page."""
+    for slide in prs.slides:
+        yield slide._element
+        if slide.has_notes_slide:
+            yield slide.notes_slide._element
+
+
 def tag_language(prs: Any, lang: str) -> None:
-    """Tag every run with the deck's language, so a client picks the right glyphs (Simplified Chinese)."""
+    """Tag every run (and paragraph end) of the slides and notes with the deck's language, so a client picks
+    the right glyphs (Simplified Chinese, not Japanese); Chinese runs say their Latin parts are English."""
     from pptx.oxml.ns import qn
 
-    for slide in prs.slides:
-        for rpr in slide._element.iter(qn("a:rPr")):
+    for part in _parts(prs):
+        for r in part.iter(qn("a:r")):
+            r.get_or_add_rPr()
+        for rpr in (*part.iter(qn("a:rPr")), *part.iter(qn("a:endParaRPr"))):
             rpr.set("lang", lang)
+            if lang == "zh-CN":
+                rpr.set("altLang", "en-US")
+
+
+CJK_CLASS = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+# one space between a CJK character and a Latin letter or digit, on either side
+CJK_LATIN_SPACE = re.compile(f"(?<=[{CJK_CLASS}]) (?=[A-Za-z0-9])|(?<=[A-Za-z0-9]) (?=[{CJK_CLASS}])")
+
+
+def tight(text: str) -> str:
+    """``text`` without the single spaces between Chinese and Latin (the clients add their own gap there):
+    "ResNet 逐个数字" → "ResNet逐个数字"."""
+    return CJK_LATIN_SPACE.sub("", text)
+
+
+def tighten(prs: Any) -> None:
+    """Every run of the slides and notes :func:`tight`."""
+    from pptx.oxml.ns import qn
+
+    for part in _parts(prs):
+        for node in part.iter(qn("a:t")):
+            if node.text:
+                node.text = tight(node.text)
+
+
+def theme_fonts(prs: Any) -> None:
+    """The theme's fonts: Arial for Latin text, Microsoft YaHei for Simplified Chinese (text a lecturer adds
+    later, and the notes pages, take them)."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = prs.slide_master.part.part_related_by(RT.THEME)
+    xml = theme.blob.decode("utf-8")
+    xml = re.sub(r'(<a:(?:major|minor)Font><a:latin typeface=")[^"]*(")', rf"\g<1>{LATIN_FONT}\g<2>", xml)
+    xml = re.sub(r'(<a:(?:major|minor)Font><a:latin typeface="[^"]*"/><a:ea typeface=")[^"]*(")',
+                 rf"\g<1>{EA_FONT}\g<2>", xml)
+    xml = re.sub(r'(<a:font script="Hans" typeface=")[^"]*(")', rf"\g<1>{EA_FONT}\g<2>", xml)
+    theme._blob = xml.encode("utf-8")
 
 
 def render_pptx(doc: Document, cache: dict[tuple[str, str], bytes] | None = None) -> bytes:
@@ -454,6 +511,9 @@ def render_pptx(doc: Document, cache: dict[tuple[str, str], bytes] | None = None
     slides = slides_of(doc)
     for n, s in enumerate(slides, start=1):
         build_slide(prs, s, n, len(slides), doc.title, cache)
+    theme_fonts(prs)
+    if doc.lang == "zh":
+        tighten(prs)
     tag_language(prs, "zh-CN" if doc.lang == "zh" else "en-US")
     buf = io.BytesIO()
     prs.save(buf)
