@@ -218,7 +218,11 @@ def test_pdf_and_html_ask_for_simplified_chinese() -> None:
     page = (d / "slides-zh.html").read_text("utf-8")
     assert re.search(r'<html lang="zh-(Hans|CN)"', page)
     family = re.search(r"body\.lang-zh \{ font-family: ([^;]*);", page)
-    assert family and family.group(1).startswith('"Noto Sans CJK SC"'), family
+    assert family, "no font for the Chinese deck"
+    faces = [f.strip().strip('"') for f in family.group(1).split(",")]
+    # a face declared with a unicode-range covers only those symbols; the first face for the text is SC
+    ranged = set(re.findall(r'@font-face \{ font-family: "([^"]+)";[^}]*unicode-range', page))
+    assert next(f for f in faces if f not in ranged) == "Noto Sans CJK SC", faces
 
 
 def test_pptx_runs_are_simplified_chinese_in_fonts_every_client_has() -> None:
@@ -258,6 +262,39 @@ def test_pptx_has_no_space_beside_latin_in_chinese() -> None:
         got = slide.shapes.title.text_frame.text
         assert got == spaced_out(want.title) and (got == want.title) == (not spaced.search(want.title))
         assert slide.notes_slide.notes_text_frame.text == spaced_out("\n\n".join(want.notes))
+
+
+def test_pptx_has_the_html_decks_design() -> None:
+    """Tables ruled as in deck.css (no fills; a blue rule under the header and over totals, a hairline under
+    rows), each formula on a pale band with a blue rule, the slide number at the right of the footer."""
+    from pptx import Presentation
+    from pptx.enum.text import PP_ALIGN
+
+    from resnet_inspect.analysis import deck as facts
+    from resnet_inspect.document import Formula, Table
+    from resnet_inspect.views import slides as v
+
+    doc = v.deck(facts.gather(facts.DEFAULT_MODELS), "zh")
+    prs = Presentation(str(built() / "slides-zh.pptx"))
+    for n, (slide, want) in enumerate(zip(prs.slides, [b for b in doc.blocks if isinstance(b, Slide)],
+                                          strict=True), start=1):
+        formulas = sum(isinstance(b, Formula) for b in want.blocks)
+        assert sum(s.name == "Shade" for s in slide.shapes) == 2 * formulas, n
+        number = next(s for s in slide.shapes if s.name == "Slide number")
+        assert number.text_frame.text == f"{n} / {len(prs.slides)}"
+        assert number.text_frame.paragraphs[0].alignment == PP_ALIGN.RIGHT
+        tables = [s.table for s in slide.shapes if s.has_table]
+        assert len(tables) == sum(isinstance(b, Table) for b in want.blocks)
+        for t, block in zip(tables, [b for b in want.blocks if isinstance(b, Table)], strict=True):
+            xml = t._tbl.xml
+            for tcpr in re.findall(r"<a:tcPr\b.*?</a:tcPr>", xml, flags=re.S):
+                fill = re.sub(r"<a:ln[TBLR]\b.*?</a:ln[TBLR]>", "", tcpr, flags=re.S)  # the cell's own fill
+                assert "<a:noFill/>" in fill and "<a:solidFill>" not in fill
+            header = t.rows[0].cells[0]._tc.xml
+            assert re.search(r'<a:lnB w="19050">\s*<a:solidFill>\s*<a:srgbClr val="3B73B9"', header)
+            for row, r in zip(list(t.rows)[1:], block.rows, strict=True):
+                top = re.search(r'<a:lnT w="(\d+)">', row.cells[0]._tc.xml)
+                assert top is not None and (top.group(1) == "19050") == ("total" in r.tags)
 
 
 def spaced_out(text: str) -> str:

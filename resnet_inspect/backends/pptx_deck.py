@@ -50,6 +50,7 @@ TITLE_TOP, TITLE_H = 0.28, 0.82
 BLUE, DARK, GREY, TEXT = "3B73B9", "17375E", "555555", "1B1B1B"
 MIN_SIZE = 20  # the body floor (pt): text boxes and tables are never set smaller
 FOOTER_SIZE = 12
+LABEL_GAP = "   "  # between a formula's label and the formula
 SPLIT_FIG_W = 7.1  # the plot beside the text (inches), as deck.css .layout-split
 
 
@@ -101,13 +102,15 @@ def _tokens(text: str) -> list[str]:
                       r"\uff00-\uffef\u3000-\u303f]+\s*|\s+", text)
 
 
-def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy line breaking as a word processor does it: words (or CJK characters) onto a line until full."""
+def wrap(text: str, width: float, size: float, bold: bool = False, lead: float = 0.0) -> list[str]:
+    """Greedy line breaking as a word processor does it: words (or CJK characters) onto a line until full;
+    ``lead``: points of the first line already taken (a formula's label column)."""
     lines: list[str] = []
     for para in text.split("\n"):
         line = ""
         for tok in _tokens(para):
-            if line and text_width((line + tok).rstrip(), size, bold) > width:
+            taken = lead if not lines else 0.0
+            if line and taken + text_width((line + tok).rstrip(), size, bold) > width:
                 lines.append(line.rstrip())
                 line = tok.lstrip()
             else:
@@ -137,8 +140,20 @@ class Para:
         """Left indent in points (bullets hang)."""
         return 0.32 * 72 if self.bullet else (0.14 * 72 if self.shade else 0.0)
 
-    def full_text(self) -> str:
-        return f"{self.label}   {self.text}" if self.label else self.text
+    @property
+    def label_size(self) -> float:
+        """A formula's label is set at the body size, its formula a size larger (deck.css .formula .label)."""
+        return float(MIN_SIZE)
+
+    @property
+    def tab(self) -> float:
+        """Points the label takes before the formula on the first line (the label and a gap of three spaces:
+        clients place tab stops after an indent too differently to align a column on them)."""
+        return text_width(self.label + LABEL_GAP, self.label_size) if self.label else 0.0
+
+    def lines(self, width_pt: float) -> list[str]:
+        """The paragraph's lines in a box ``width_pt`` wide."""
+        return wrap(self.text, width_pt - self.indent, self.size, self.bold, lead=self.tab)
 
 
 def paragraphs(blocks: Sequence[Any], base: float) -> list[Para]:
@@ -162,8 +177,7 @@ def text_height(paras: Sequence[Para], width_pt: float) -> float:
     """Height in points of paragraphs wrapped into a box ``width_pt`` wide (insets already taken off)."""
     h = 0.0
     for p in paras:
-        lines = wrap(p.full_text(), width_pt - p.indent, p.size, p.bold)
-        h += len(lines) * p.size * LINE + p.size * p.after
+        h += len(p.lines(width_pt)) * p.size * LINE + p.size * p.after
     return h
 
 
@@ -247,8 +261,8 @@ def write_paras(frame: Any, paras: Sequence[Para]) -> None:
         else:
             _no_bullet(para, p.indent)
         if p.label:
-            _set_font(para.add_run(), p.size, False, BLUE)
-            para.runs[-1].text = p.label + "   "
+            _set_font(para.add_run(), p.label_size, False, BLUE)
+            para.runs[-1].text = p.label + LABEL_GAP
         run = para.add_run()
         run.text = p.text
         _set_font(run, p.size, p.bold, p.colour)
@@ -260,9 +274,45 @@ def add_text(slide: Any, blocks: Sequence[Any], base: float, box: tuple[float, f
     from pptx.util import Inches
 
     left, top, width, height = box
+    paras = fit(blocks, base, width, height)
+    shade(slide, paras, box)
     shape = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     shape.name = name
-    write_paras(shape.text_frame, fit(blocks, base, width, height))
+    write_paras(shape.text_frame, paras)
+
+
+SHADE, SHADE_BAR = "F2F6FB", 0.05  # a formula's background and its blue left rule (inches), as deck.css .formula
+
+
+def shade(slide: Any, paras: Sequence[Para], box: tuple[float, float, float, float]) -> None:
+    """The pale band and blue rule behind each formula of a text box, placed where its lines fall (exact
+    line spacing makes that position known before any client lays the text out)."""
+    left, top, width, _ = box
+    inner = (width - 2 * INSET) * 72
+    y = (top + INSET) * 72
+    for p in paras:
+        h = len(p.lines(inner)) * p.size * LINE
+        if p.shade:
+            pad = 0.12 * p.size
+            _rect(slide, (left + INSET) * 72, y - pad, inner, h + 2 * pad, SHADE)
+            _rect(slide, (left + INSET) * 72, y - pad, SHADE_BAR * 72, h + 2 * pad, BLUE)
+        y += h + p.size * p.after
+
+
+def _rect(slide: Any, x: float, y: float, w: float, h: float, fill: str) -> None:
+    """A filled rectangle without outline (points)."""
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    r = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(x), Pt(y), Pt(w), Pt(h))
+    r.name = "Shade"
+    r.fill.solid()
+    r.fill.fore_color.rgb = _rgb(fill)
+    r.line.fill.background()
+    style = r._element.find(qn("p:style"))
+    if style is not None:  # the theme's look for a new shape (outline, shadow) is not the deck's
+        r._element.remove(style)
 
 
 def add_title(slide: Any, text: str, size: float = 28, top: float = TITLE_TOP) -> None:
@@ -357,27 +407,52 @@ def add_table(slide: Any, table: Table, box: tuple[float, float, float, float]) 
     shape.name = "Table"
     t = shape.table
     t.first_row = True
+    t.horz_banding = False
     for i, w in enumerate(widths):
         t.columns[i].width = Inches(w)
     heights = [1] + [row_lines(r.cells) for r in table.rows]
     for i, n in enumerate(heights):
         t.rows[i].height = Pt(n * size * TABLE_LINE + 2 * CELL_MARGIN_V * 72)
+    # the HTML deck's table: a blue rule under the header, a hairline under each row, a blue rule over totals
     for j, col in enumerate(table.columns):
-        _fill_cell(t.cell(0, j), col.title, size, True, "FFFFFF", DARK, col.numeric)
+        _fill_cell(t.cell(0, j), col.title, size, True, DARK, col.numeric)
+        _rules(t.cell(0, j), bottom=(BLUE, RULE))
     for i, r in enumerate(table.rows, start=1):
         strong = "total" in r.tags
         for j, (c, col) in enumerate(zip(r.cells, table.columns, strict=True)):
-            _fill_cell(t.cell(i, j), _cell_text(c), size, strong, DARK if strong else TEXT,
-                       "E8EEF7" if strong else ("F5F7FA" if i % 2 == 0 else "FFFFFF"), col.numeric)
+            _fill_cell(t.cell(i, j), _cell_text(c), size, strong, TEXT, col.numeric)
+            _rules(t.cell(i, j), top=(BLUE, RULE) if strong else None, bottom=(HAIRLINE, 0.75))
     return total_h
 
 
-def _fill_cell(cell: Any, text: str, size: float, bold: bool, colour: str, fill: str, numeric: bool) -> None:
+RULE, HAIRLINE = 1.5, "DDDDDD"  # points; the colour of the line under a row (deck.css td)
+
+
+def _rules(cell: Any, top: tuple[str, float] | None = None, bottom: tuple[str, float] | None = None) -> None:
+    """A cell's borders: ``top`` and ``bottom`` as (colour, points), none at the sides."""
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    tcpr = cell._tc.get_or_add_tcPr()
+    for k, (tag, line) in enumerate((("a:lnL", None), ("a:lnR", None), ("a:lnT", top), ("a:lnB", bottom))):
+        old = tcpr.find(qn(tag))
+        if old is not None:
+            tcpr.remove(old)
+        ln = tcpr.makeelement(qn(tag), {"w": str(int(Pt(line[1]))) if line else "0"})
+        if line:
+            fill = ln.makeelement(qn("a:solidFill"), {})
+            fill.append(fill.makeelement(qn("a:srgbClr"), {"val": line[0]}))
+            ln.append(fill)
+        else:
+            ln.append(ln.makeelement(qn("a:noFill"), {}))
+        tcpr.insert(k, ln)  # borders come first in a cell's properties, before its fill
+
+
+def _fill_cell(cell: Any, text: str, size: float, bold: bool, colour: str, numeric: bool) -> None:
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
 
-    cell.fill.solid()
-    cell.fill.fore_color.rgb = _rgb(fill)
+    cell.fill.background()
     cell.margin_left = cell.margin_right = Inches(CELL_PAD)
     cell.margin_top = cell.margin_bottom = Inches(CELL_MARGIN_V)
     frame = cell.text_frame
@@ -395,12 +470,17 @@ def _fill_cell(cell: Any, text: str, size: float, bold: bool, colour: str, fill:
 
 
 def _footer(slide: Any, n: int, total: int, title: str) -> None:
+    """The deck's title at the left and the slide's number at the right, as in the HTML deck."""
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches
 
-    shape = slide.shapes.add_textbox(Inches(LEFT), Inches(SLIDE_H - 0.46), Inches(SLIDE_W - LEFT - RIGHT),
-                                     Inches(0.42))
-    shape.name = "Footer"
-    write_paras(shape.text_frame, [Para(f"{title}    {n} / {total}", FOOTER_SIZE, colour=GREY)])
+    width = SLIDE_W - LEFT - RIGHT
+    for name, text, left, w, align in (("Footer", title, LEFT, width - 1.3, PP_ALIGN.LEFT),
+                                       ("Slide number", f"{n} / {total}", SLIDE_W - RIGHT - 1.3, 1.3, PP_ALIGN.RIGHT)):
+        shape = slide.shapes.add_textbox(Inches(left), Inches(SLIDE_H - 0.46), Inches(w), Inches(0.42))
+        shape.name = name
+        write_paras(shape.text_frame, [Para(text, FOOTER_SIZE, colour=GREY)])
+        shape.text_frame.paragraphs[0].alignment = align
 
 
 def build_slide(prs: Any, s: Slide, n: int, total: int, deck_title: str,
