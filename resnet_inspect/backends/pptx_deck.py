@@ -359,9 +359,16 @@ def add_picture(slide: Any, png: bytes, box: tuple[float, float, float, float], 
 
 
 TABLE_SIZES = {"architecture": 20.0, "comparison": 22.0}
-CELL_PAD = 0.1  # inches left and right inside a cell
 CELL_SLACK = 0.25  # inches a column gets beyond its widest line: renderers must never wrap a cell
-CELL_MARGIN_V = 0.01  # inches above and below a cell's text
+# a cell's inner margins (inches: left and right, above and below) and line spacing (ems), per table role, as
+# deck.css pads th/td (3px 10px; architecture 1px 14px, line-height 1.08; comparison 6px 22px)
+CELL_GEOMETRY = {"architecture": (0.146, 0.01, TABLE_LINE), "comparison": (0.23, 0.0625, 1.25)}
+CELL_DEFAULT = (0.104, 0.03, 1.25)
+
+
+def cell_geometry(role: str) -> tuple[float, float, float]:
+    """(horizontal margin, vertical margin, line spacing) of a table's cells."""
+    return CELL_GEOMETRY.get(role, CELL_DEFAULT)
 
 
 def _cell_text(cell: Any) -> str:
@@ -372,8 +379,8 @@ def table_size(table: Table, width_in: float, height_in: float) -> tuple[float, 
     """The largest font size (from the role's default down) at which no cell wraps and the rows fit; and the
     column widths in inches at that size."""
     size = TABLE_SIZES.get(table.role, float(MIN_SIZE))
+    pad = 2 * cell_geometry(table.role)[0] + CELL_SLACK
     while True:
-        pad = 2 * CELL_PAD + CELL_SLACK
         widths = [text_width(col.title, size, True) / 72 + pad for col in table.columns]
         for r in table.rows:
             for i, c in enumerate(r.cells):
@@ -391,8 +398,9 @@ def row_lines(row_cells: Sequence[Any]) -> int:
 
 def table_height(table: Table, size: float) -> float:
     """Inches: each row is its lines at exact spacing plus the cell's top and bottom margins."""
+    _, margin, line = cell_geometry(table.role)
     lines = 1 + sum(row_lines(r.cells) for r in table.rows)
-    return (lines * size * TABLE_LINE + (len(table.rows) + 1) * 2 * CELL_MARGIN_V * 72) / 72
+    return (lines * size * line + (len(table.rows) + 1) * 2 * margin * 72) / 72
 
 
 def add_table(slide: Any, table: Table, box: tuple[float, float, float, float]) -> float:
@@ -410,17 +418,18 @@ def add_table(slide: Any, table: Table, box: tuple[float, float, float, float]) 
     t.horz_banding = False
     for i, w in enumerate(widths):
         t.columns[i].width = Inches(w)
+    geometry = cell_geometry(table.role)
     heights = [1] + [row_lines(r.cells) for r in table.rows]
     for i, n in enumerate(heights):
-        t.rows[i].height = Pt(n * size * TABLE_LINE + 2 * CELL_MARGIN_V * 72)
+        t.rows[i].height = Pt(n * size * geometry[2] + 2 * geometry[1] * 72)
     # the HTML deck's table: a blue rule under the header, a hairline under each row, a blue rule over totals
     for j, col in enumerate(table.columns):
-        _fill_cell(t.cell(0, j), col.title, size, True, DARK, col.numeric)
+        _fill_cell(t.cell(0, j), col.title, size, True, DARK, col.numeric, geometry)
         _rules(t.cell(0, j), bottom=(BLUE, RULE))
     for i, r in enumerate(table.rows, start=1):
         strong = "total" in r.tags
         for j, (c, col) in enumerate(zip(r.cells, table.columns, strict=True)):
-            _fill_cell(t.cell(i, j), _cell_text(c), size, strong, TEXT, col.numeric)
+            _fill_cell(t.cell(i, j), _cell_text(c), size, strong, TEXT, col.numeric, geometry)
             _rules(t.cell(i, j), top=(BLUE, RULE) if strong else None, bottom=(HAIRLINE, 0.75))
     return total_h
 
@@ -448,18 +457,20 @@ def _rules(cell: Any, top: tuple[str, float] | None = None, bottom: tuple[str, f
         tcpr.insert(k, ln)  # borders come first in a cell's properties, before its fill
 
 
-def _fill_cell(cell: Any, text: str, size: float, bold: bool, colour: str, numeric: bool) -> None:
+def _fill_cell(cell: Any, text: str, size: float, bold: bool, colour: str, numeric: bool,
+               geometry: tuple[float, float, float]) -> None:
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
 
+    pad, margin, spacing = geometry
     cell.fill.background()
-    cell.margin_left = cell.margin_right = Inches(CELL_PAD)
-    cell.margin_top = cell.margin_bottom = Inches(CELL_MARGIN_V)
+    cell.margin_left = cell.margin_right = Inches(pad)
+    cell.margin_top = cell.margin_bottom = Inches(margin)
     frame = cell.text_frame
     frame.word_wrap = False
     for k, line in enumerate(text.split("\n")):
         para = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
-        para.line_spacing = Pt(size * TABLE_LINE)
+        para.line_spacing = Pt(size * spacing)
         para.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
         run = para.add_run()
         run.text = line
