@@ -573,17 +573,23 @@ def tighten(prs: Any) -> None:
 
 
 def theme_fonts(prs: Any) -> None:
-    """The theme's fonts: Arial for Latin text, Microsoft YaHei for Simplified Chinese (text a lecturer adds
-    later, and the notes pages, take them)."""
+    """The themes' fonts, of the slides and of the notes pages: Arial for Latin text, Microsoft YaHei for
+    Simplified Chinese (the notes, and text a lecturer adds later, take them)."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    theme = prs.slide_master.part.part_related_by(RT.THEME)
-    xml = theme.blob.decode("utf-8")
-    xml = re.sub(r'(<a:(?:major|minor)Font><a:latin typeface=")[^"]*(")', rf"\g<1>{LATIN_FONT}\g<2>", xml)
-    xml = re.sub(r'(<a:(?:major|minor)Font><a:latin typeface="[^"]*"/><a:ea typeface=")[^"]*(")',
-                 rf"\g<1>{EA_FONT}\g<2>", xml)
-    xml = re.sub(r'(<a:font script="Hans" typeface=")[^"]*(")', rf"\g<1>{EA_FONT}\g<2>", xml)
-    theme._blob = xml.encode("utf-8")
+    for master in (prs.slide_master, prs.notes_master):
+        theme = master.part.part_related_by(RT.THEME)
+        xml = theme.blob.decode("utf-8")
+        xml = re.sub(r'(<a:(?:major|minor)Font><a:latin typeface=")[^"]*(")', rf"\g<1>{LATIN_FONT}\g<2>", xml)
+        xml = re.sub(r'(<a:(?:major|minor)Font><a:latin typeface="[^"]*"/><a:ea typeface=")[^"]*(")',
+                     rf"\g<1>{EA_FONT}\g<2>", xml)
+        xml = re.sub(r'(<a:font script="Hans" typeface=")[^"]*(")', rf"\g<1>{EA_FONT}\g<2>", xml)
+        if hasattr(theme, "_element"):  # the notes master's theme is parsed XML, the slide master's raw bytes
+            from pptx.oxml import parse_xml
+
+            theme._element = parse_xml(xml.encode("utf-8"))
+        else:
+            theme._blob = xml.encode("utf-8")
 
 
 def render_pptx(doc: Document, cache: dict[tuple[str, str], bytes] | None = None) -> bytes:
