@@ -8,11 +8,14 @@ from __future__ import annotations
 import base64
 import html
 import re
+import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -297,6 +300,56 @@ def test_pptx_has_the_html_decks_design() -> None:
             for row, r in zip(list(t.rows)[1:], block.rows, strict=True):
                 top = re.search(r'<a:lnT w="(\d+)">', row.cells[0]._tc.xml)
                 assert top is not None and (top.group(1) == "19050") == ("total" in r.tags)
+
+
+def _face(family: str) -> object:
+    """The bold face of ``family`` that fontconfig picks (file and index inside a collection)."""
+    from PIL import ImageFont
+
+    found = subprocess.run(["fc-match", "-f", "%{file}|%{index}", f"{family}:bold"], capture_output=True,
+                           text=True, check=True).stdout
+    path, index = found.rsplit("|", 1)
+    return ImageFont.truetype(path, 300, index=int(index))
+
+
+def _ink(mask: Any) -> Any:
+    ys, xs = mask.nonzero()
+    return mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+
+
+def _overlap(drawn: Any, face: object, char: str) -> float:
+    """How well ``drawn`` (a glyph's ink) matches ``char`` in ``face``: intersection over union, scaled."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    im = Image.new("L", (400, 400), 255)
+    ImageDraw.Draw(im).text((50, 20), char, font=face, fill=0)
+    ref = Image.fromarray((_ink(np.array(im) < 128) * 255).astype(np.uint8)).resize(drawn.shape[::-1])
+    ref_mask = np.array(ref) > 127
+    return float((drawn & ref_mask).sum() / (drawn | ref_mask).sum())
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (Debian: apt-get install libreoffice)")
+def test_libreoffice_draws_the_simplified_chinese_glyphs(tmp_path: Path) -> None:
+    """令 is drawn differently in Simplified Chinese and in Japanese: the deck's title, as LibreOffice renders
+    the PPTX here, matches the SC glyph of Noto Sans CJK and not the JP one."""
+    import numpy as np
+    pymupdf = pytest.importorskip("pymupdf")
+
+    from resnet_inspect.backends.pptx_deck import LEFT, TITLE_H, TITLE_TOP, render_pptx
+    from resnet_inspect.document import Document, Paragraph
+
+    char = "令"
+    doc = Document(title="令", blocks=(Slide(char, (Paragraph(char),)),), lang="zh")
+    (tmp_path / "deck.pptx").write_bytes(render_pptx(doc))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(tmp_path / "deck.pptx")], capture_output=True, timeout=180)
+    page = pymupdf.open(str(tmp_path / "deck.pdf"))[0]
+    title = pymupdf.Rect(LEFT * 72, TITLE_TOP * 72, (LEFT + 1.5) * 72, (TITLE_TOP + TITLE_H) * 72)
+    pix = page.get_pixmap(dpi=400, clip=title, colorspace=pymupdf.csGRAY)
+    drawn = _ink(np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width) < 128)
+    sc, jp = (_overlap(drawn, _face(f), char) for f in ("Noto Sans CJK SC", "Noto Sans CJK JP"))
+    assert sc > 0.9 and jp < 0.7, (sc, jp)
 
 
 def spaced_out(text: str) -> str:
