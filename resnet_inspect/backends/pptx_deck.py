@@ -82,11 +82,18 @@ def is_cjk(ch: str) -> bool:
     return (0x2E80 <= o <= 0x9FFF) or (0xF900 <= o <= 0xFAFF) or (0xFF00 <= o <= 0xFFEF) or (0x3000 <= o <= 0x303F)
 
 
+AUTOSPACE = 0.25  # ems a client adds where Chinese meets Latin text with no space between (LibreOffice does)
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width of ``text`` in points at ``size`` pt, each character in the font PowerPoint would use."""
-    total = 0.0
+    """Width of ``text`` in points at ``size`` pt, each character in the font PowerPoint would use, with the
+    gap a client adds where Chinese and Latin text meet without a space."""
+    total, last = 0.0, ""
     for script, run in _runs(text):
         total += _font(script, bold).getlength(run) * size / 100
+        if last and not last[-1].isspace() and not run[0].isspace():
+            total += AUTOSPACE * size
+        last = run
     return total
 
 
