@@ -352,6 +352,17 @@ def test_libreoffice_draws_the_simplified_chinese_glyphs(tmp_path: Path) -> None
     assert sc > 0.9 and jp < 0.7, (sc, jp)
 
 
+def test_pptx_measures_the_gap_clients_add() -> None:
+    """Where Chinese meets Latin text without a space, a client adds a quarter em: the boxes are sized with
+    it; a literal space is measured as itself (it is taken out of the zh file, and the client's gap stands in)."""
+    from resnet_inspect.backends.pptx_deck import text_width, tight
+
+    assert text_width("He等", 20) == pytest.approx(text_width("He", 20) + text_width("等", 20) + 0.25 * 20)
+    assert text_width("He 等", 20) == pytest.approx(text_width("He ", 20) + text_width("等", 20))
+    assert tight("ResNet 逐个数字 1 / 28，共 3 个") == "ResNet逐个数字1 / 28，共3个"
+    assert tight("标题    1 / 28") == "标题    1 / 28"  # only a single space is a word gap
+
+
 def spaced_out(text: str) -> str:
     """``text`` with each single space between a Chinese character and a Latin letter or digit removed."""
     return re.sub(f"(?<=[{CJK}]) (?=[A-Za-z0-9])|(?<=[A-Za-z0-9]) (?=[{CJK}])", "", text)
