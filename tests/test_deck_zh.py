@@ -5,6 +5,7 @@ and, in the PowerPoint file, for literal spaces that clients would double with t
 
 from __future__ import annotations
 
+import atexit
 import base64
 import html
 import re
@@ -139,6 +140,7 @@ def built(models: tuple[str, ...] = ()) -> Path:
     from resnet_inspect.cli import main
 
     out = Path(tempfile.mkdtemp(prefix="deck-zh-")) / "deck"
+    atexit.register(shutil.rmtree, out.parent, ignore_errors=True)
     args = ["slides", "--lang", "zh", "--format", "all", "-o", str(out)]
     assert main([*args, *(["--models", *models] if models else [])]) == 0
     return out
