@@ -25,6 +25,8 @@ NOTES_LABEL = {"en": "Speaker notes", "zh": "讲稿"}
 HELP = {"en": "← → or space: move · n: notes · p: presenter view · f: full screen · o: overview",
         "zh": "← → 或空格：翻页 · n：讲稿 · p：演讲者视图 · f：全屏 · o：总览"}
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+# the presenter window's words (deck.js reads them from the body's data-label-* attributes)
+PRESENTER_LABELS = {"en": {"reset": "reset", "next": "next"}, "zh": {"reset": "重新计时", "next": "下一页"}}
 
 
 def slides_of(doc: Document) -> list[Slide]:
@@ -168,6 +170,7 @@ def render_html(doc: Document, mode: str = "screen", cache: dict[tuple[str, str]
         css=_asset("deck.css"), script=_asset("deck.js") if mode == "screen" else "", mode=mode,
         body_class=f"{mode} lang-{lang}",
         html_lang=HTML_LANG[lang], notes_label=NOTES_LABEL[lang], help=HELP[lang], version=version,
+        labels=PRESENTER_LABELS[lang] if mode == "screen" else {},
     )
 
 

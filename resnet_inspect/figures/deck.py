@@ -37,7 +37,7 @@ PLOT_KINDS = ("stages", "rf", "family")
 # The English words of the panels; a caller passes the words of its language with the same fields.
 WORDS: dict[str, str] = {
     "conv": "{k} conv, {c}",
-    "groups": "groups {g}",
+    "groups": ", groups {g}",  # after a conv's title, with its separator
     "conv_weights": "{n} conv weights",
     "conv_weights_bias": "{n} conv weights + {b} bias",
     "projection": "projection",
@@ -82,7 +82,7 @@ def conv_title(term: ConvTerm, words: Mapping[str, str]) -> str:
     """``3×3 conv, 64`` with ``/2`` in the stride colour and ``groups 32`` when grouped (HTML-like)."""
     text = f"<b>{esc(_w(words, 'conv', k=f'{term.kernel[0]}×{term.kernel[1]}', c=term.out_channels))}</b>"
     if term.groups > 1:
-        text += ", " + esc(_w(words, "groups", g=term.groups))
+        text += esc(_w(words, "groups", g=term.groups))
     if term.stride > 1:
         text += f' <font color="{STRIDE_COLOUR}"><b>/{term.stride}</b></font>'
     return text

@@ -490,7 +490,7 @@ def family_figure(insps: Sequence[Inspection], log: bool = False, words: Mapping
             members = [i for i, f in zip(insps, families, strict=True) if f == fam]
             ax.scatter([i.totals.params for i in members], [i.totals.macs for i in members],
                        s=[_area(i.totals.depth) for i in members], color=palette[fam], alpha=0.75,
-                       edgecolor="black", linewidth=0.6, label=fam, zorder=3)
+                       edgecolor="black", linewidth=0.6, label=(words or {}).get(f"family:{fam}", fam), zorder=3)
         if log:
             _log_axes(ax)
         else:

@@ -64,7 +64,7 @@ from .depth import formula as depth_formula
 from .depth import seed_formula
 from .explain import show
 from .slides_notes import annotate
-from .slides_text import LANGS, TEXT, diagram_words, plot_words, sketch_words, t
+from .slides_text import LANGS, TEXT, diagram_words, plot_words, sketch_words, source_text, t
 
 __all__ = ["DEFAULT_MODELS", "DeckData", "deck", "gather"]
 
@@ -730,7 +730,7 @@ def part6(data: DeckData, lang: str) -> list[Slide]:
         params += [step_text(x) for x in e.params if x.expr is not None and x.value is not None
                    and x.target == "params"]
     notes = (t(lang, "layer_notes", layer=r.name, model=m.name, input=hw(m.insp.input_shape),
-               src=e.rf_source or "—"),)
+               src=t(lang, "graph_input") if e.rf_source == "input" else e.rf_source or "—"),)
     first = Slide(t(lang, "layer_title", layer=r.name, model=display_name(m.spec)), (
         Paragraph(what),
         *(Formula(x, label=t(lang, "layer_size")) for x in sizes[:2]),
@@ -986,7 +986,8 @@ def part8(data: DeckData, lang: str) -> list[Slide]:
         BulletList((*first, *outgrowth_lines(m, lang), *union)),
     ), (t(lang, "rf_notes", model=m.name, input=hw(m.insp.input_shape)),), id="p8-rf")]
     v1, v15 = data.stride
-    columns = (Column("stage", t(lang, "rfs_stage")), Column("v1", "v1 RF", "int"), Column("v15", "v1.5 RF", "int"),
+    columns = (Column("stage", t(lang, "rfs_stage")), Column("v1", t(lang, "rfs_v1"), "int"),
+               Column("v15", t(lang, "rfs_v15"), "int"),
                Column("jump", t(lang, "jump"), "int"))
     acc = account(v1)
     rows = tuple(TableRow((text_cell(stage_label(acc, a.name)), num_cell(a.rf[0] if a.rf else "", size(a.rf)),
@@ -1176,7 +1177,7 @@ def _grouped_row(s: StageFacts) -> TableRow | None:
                                         else f" ({g.name})")
     return TableRow((text_cell(stage), num_cell(g.in_channels, str(g.in_channels)),
                      text_cell(f"{g.groups} × {g.per_group}"),
-                     num_cell(g.weights, f"{term_text(g)} = {num(g.weights)}"),
+                     num_cell(g.weights, f"{term_text(g)}\n= {num(g.weights)}"),  # PowerPoint cells do not wrap
                      num_cell(dense.weights, num(dense.weights))))
 
 
@@ -1342,7 +1343,8 @@ def part10(data: DeckData, lang: str) -> list[Slide]:
     used |= {"zagoruyko2016"} if "wide-resnet" in families else set()
     cited = tuple(s for s in SOURCES if s.key in used)
     sources = Slide(t(lang, "sources_title"), (
-        BulletList(tuple(s.text for s in cited)), Note(t(lang, "sources_tool", version=data.version)),
+        BulletList(tuple(source_text(lang, s.key, s.text) for s in cited)),
+        Note(t(lang, "sources_tool", version=data.version)),
     ), (t(lang, "sources_notes"),), id="p10-sources")
     return [summary, sources]
 

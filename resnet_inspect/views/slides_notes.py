@@ -74,10 +74,10 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
          "multiply-adds.",
          "先定义两个单位：一次 MAC 是一次乘加，一次 FLOP 是一次运算，所以一次 MAC 等于两次 FLOP。"
          "然后对同一个网络逐个看各工具：每个工具给出一个数字，差别都来自统计口径不同，而不是网络不同。"
-         "最后回到论文：论文里的 \"FLOPs\" 其实是乘加次数。"),
+         "最后回到论文：论文里的“FLOPs”其实是乘加次数。"),
         ("Comparing one tool's \"FLOPs\" with another's without asking what each counts: a factor of two between "
          "MACs and FLOPs, or layers one tool skips, explains the gap.",
-         "不问统计口径就拿一个工具的 \"FLOPs\" 和另一个工具的比较：MACs 与 FLOPs 相差两倍，"
+         "不问统计口径就拿一个工具的“FLOPs”和另一个工具的比较：MACs 与 FLOPs 相差两倍，"
          "或者某个工具跳过了一些层，差距就是这么来的。"),
         3)),
     ("p1-fig3", Teaching(
@@ -345,7 +345,7 @@ NOTES: tuple[tuple[str, Teaching], ...] = (
         ("Define cardinality: the number of groups of the block's grouped conv. Read the grouped weights "
          "against the dense ones: each group sees only its share of the input channels. Then compare the totals "
          "with the plain ResNet's, where the slide has them.",
-         "先定义基数（cardinality）：块中分组卷积的组数。对比分组卷积和普通卷积的权重：每组只看到自己那一份输入通道。"
+         "先定义基数：块中分组卷积的组数。对比分组卷积和普通卷积的权重：每组只看到自己那一份输入通道。"
          "页面上有普通 ResNet 的总计时，再把两者的总计对比一下。"),
         ("Reading the width in the name as the width of every stage: it describes the first stage only; read "
          "the later stages' group widths from the slide.",

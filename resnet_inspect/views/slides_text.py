@@ -7,6 +7,8 @@ carry the same numbers.  The Chinese is written as a lecturer would say it in cl
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("en", "zh")
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -22,7 +24,7 @@ TEXT: dict[str, tuple[str, str]] = {
                     "convolutions and fully-connected layers, bias excluded (the paper's and torchvision's "
                     "\"FLOPs\"); FLOPs = 2 × MACs.",
                     "本讲义中的每个数字都来自对上述网络的分析：模型按其配置构建，没有任何数字是手工填写的。"
-                    "MACs 指卷积层和全连接层的乘加次数，不含偏置（即论文和 torchvision 所说的 \"FLOPs\"）；"
+                    "MACs 指卷积层和全连接层的乘加次数，不含偏置（即论文和 torchvision 所说的“FLOPs”）；"
                     "FLOPs = 2 × MACs。"),
     # ------------------------------------------------------------------ part 1
     "deg_title": ("Deeper plain nets trained worse", "更深的普通网络，训练反而更差"),
@@ -196,12 +198,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "depth_title_any": ("Where the depth in the name comes from", "名字里的层数是怎么数出来的"),
     "depth_rule": ("Count the weighted layers on the main path: the stem conv, every conv in the blocks, the fc. "
                    "Shortcut projections, BN, ReLU and pooling do not count.",
-                   "只数主路径上带权重的层：stem 的卷积、每个块里的卷积、"
+                   "只数主路径上带权重的层：起始层（stem）的卷积、每个块里的卷积、"
                    "最后的全连接层。投影捷径、BN、ReLU 和池化都不算。"),
     "depth_notes": ("Each formula is written from the counts of the inspected model: stem convs, blocks per "
                     "stage times convs per block, fc layers. The sum is checked against the number of weighted "
                     "main-path layers.",
-                    "每个公式都由分析得到的计数写出：stem 卷积数、每阶段块数 × 每块卷积数、全连接层数；"
+                    "每个公式都由分析得到的计数写出：起始层（stem）卷积数、每阶段块数 × 每块卷积数、全连接层数；"
                     "总和与主路径上带权重的层数核对一致。"),
     "diff_title": ("{a} vs {b}: {blocks} blocks × {per} layers", "{a} 对 {b}：{blocks} 个块 × {per} 层"),
     "diff_line": ("{stage}: {x} → {y} blocks: {delta:+d} blocks × {per} layers = {layers:+d} layers",
@@ -286,7 +288,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sketch_stride": ("Its stride {s} spreads its own units j·s apart: {formula}",
                       "它的步长 {s} 让它自己的单元相距 j·s：{formula}"),
     "sketch_jump": ("Jump: how many input pixels apart two neighbouring units of a map are.",
-                    "步距（jump）：一张特征图上相邻两个单元在输入图像上相隔多少像素。"),
+                    "步距：一张特征图上相邻两个单元在输入图像上相隔多少像素。"),
     "sketch_caption": ("The window of one unit of {layer}, to scale along one axis",
                        "{layer} 一个单元的窗口，沿一个方向按比例画出"),
     "sketch_notes": ("r and j are the receptive field and jump of the row {src} of the inspected {model} at {input}; "
@@ -358,7 +360,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ part 8
     "rf_title": ("Receptive field along {model}", "{model} 的感受野变化"),
     "rf_1": ("The last feature map ({layer}) sees {rf} px of the input; its units are {jump} px apart (the jump).",
-             "最后一层特征图（{layer}）能看到输入上 {rf} 像素的区域，等效步长为 {jump} 像素。"),
+             "最后一层特征图（{layer}）能看到输入上 {rf} 像素的区域，相邻单元相距 {jump} 像素（步距）。"),
     "rf_2": ("From {layer} on, the receptive field is at least as wide as the {size} input, yet there the whole "
              "image is seen by only {n} of its {units} units: the others' windows hang over a border.",
              "从 {layer} 开始，感受野已不小于 {size} 的输入，但这一层只有 {units} 个单元中的 {n} 个能看到整张图：其余单"
@@ -403,7 +405,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cifar_3b": ("{params} parameters, {macs} MACs at {input}.", "参数量 {params}，在 {input} 输入下 {macs} 次乘加。"),
     "cifar_adapt": ("{model}: a later community adaptation (3×3 stride-1 stem, no max pool), not a network of the "
                     "paper.",
-                    "{model}：后来社区改编的版本（3×3、步长 1 的 stem，没有最大池化），并非论文中的网络。"),
+                    "{model}：后来社区改编的版本（起始层为 3×3、步长 1 的卷积，没有最大池化），并非论文中的网络。"),
     "preact_title": ("Pre-activation units and 1000-layer nets", "预激活残差块与 1000 层的网络"),
     "preact_1": ("BN → ReLU → conv inside the branch; nothing after the add, so the identity path stays clean "
                  "from end to end.",
@@ -503,7 +505,7 @@ TEXT: dict[str, tuple[str, str]] = {
                   "{cb} 通道上的瓶颈结构与 {ca} 通道上的基本块代价相当：{wb} 对 {wa} 个卷积权重。"),
     "summary_3": ("Depth counts weighted main-path layers: {formula}.", "深度只数主路径上带权重的层：{formula}。"),
     "summary_4": ("{model}: {params} parameters, {macs} MACs, receptive field {rf} px, jump {jump} px.",
-                  "{model}：参数量 {params}，乘加次数 {macs}，感受野 {rf} 像素，等效步长 {jump}。"),
+                  "{model}：参数量 {params}，乘加次数 {macs}，感受野 {rf} 像素，步距 {jump} 像素。"),
     "summary_5": ("Every number comes with its convention: what is counted, at which input.",
                   "每个数字都要带上约定：数的是什么，输入多大。"),
     "summary_notes": ("The numbers repeat those of the earlier slides, from the same analyses.",
@@ -576,7 +578,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "variant_depth_n": ("{model}: {formula}, so n = {n}: {c}·{n} + {d} = {depth}.",
                         "{model}：{formula}，即 n = {n}：{c}·{n} + {d} = {depth}。"),
     "variant_stages": ("{k} stages of {widths} channels on {sizes} maps; the stem: a {stem} conv, {pool}.",
-                       "{k} 个阶段，通道数 {widths}，特征图 {sizes}；stem 是一个 {stem} 卷积，{pool}。"),
+                       "{k} 个阶段，通道数 {widths}，特征图 {sizes}；起始层（stem）是一个 {stem} 卷积，{pool}。"),
     "with_max_pool": ("then a max pool",
                       "之后是最大池化"),
     "no_max_pool": ("no max pool",
@@ -593,21 +595,61 @@ TEXT: dict[str, tuple[str, str]] = {
             "每个块 {macs} 次乘加"),
     "kind_macs_range": ("{mlo}–{mhi} MACs per block",
             "每个块 {mlo}–{mhi} 次乘加"),
+    "rfs_v1": ("v1 RF", "v1 感受野"),
+    "rfs_v15": ("v1.5 RF", "v1.5 感受野"),
+    "graph_input": ("input", "输入"),
 }
 
 
+_NAME_PARENS = re.compile(r"(?<=[\w\u4e00-\u9fff]) \(([^()]*)\) ?(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
 def t(lang: str, key: str, **fields: object) -> str:
-    """The text ``key`` in ``lang`` (``en`` or ``zh``) with ``fields`` filled in."""
+    """The text ``key`` in ``lang`` (``en`` or ``zh``) with ``fields`` filled in; a ``source`` field (a short
+    citation such as "He et al. 2015, Table 1") is written in ``lang`` too."""
     en, zh = TEXT[key]
-    return (zh if lang == "zh" else en).format(**fields)
+    if "source" in fields:
+        fields["source"] = cite(lang, str(fields["source"]))
+    if lang != "zh":
+        return en.format(**fields)
+    # a name's or a panel's parentheses ("ResNeXt-50 (32×4d)", "(a)") become full width before Chinese text
+    return _NAME_PARENS.sub(r"（\1）", zh.format(**fields))
+
+
+# A short citation's English words, in Chinese: "He et al. 2015, Table 1" → "He 等 2015，表 1".
+_CITE_ZH = ((" et al. ", " 等 "), (", Table ", "，表 "), (", Fig. ", "，图 "), (", text", "，正文"),
+            (" (CIFAR-10)", "（CIFAR-10）"))
+
+
+def cite(lang: str, short: str) -> str:
+    """A short citation in ``lang``: author and year as published, the table or figure in its words."""
+    if lang != "zh":
+        return short
+    for en, zh in _CITE_ZH:
+        short = short.replace(en, zh)
+    return short
+
+
+# The reference list, in Chinese where an entry is a description rather than a paper's title (titles of
+# papers are kept as published).
+SOURCE_TEXT: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh": {"torchvision": "torchvision.models.resnet：torchvision 的 ResNet 结构，瓶颈结构的步长放在 3×3 卷积上"
+                          "（即“v1.5”）。"},
+}
+
+
+def source_text(lang: str, key: str, text: str) -> str:
+    """The reference list's entry ``key`` in ``lang`` (its own ``text`` when it is a paper's citation)."""
+    return SOURCE_TEXT.get(lang, {}).get(key, text)
 
 
 # The words drawn inside the block diagrams (the keys of resnet_inspect.figures.deck.WORDS), per language.
 DIAGRAM_WORDS: dict[str, dict[str, str]] = {
     "en": {},
     "zh": {
-        "conv": "{k} 卷积, {c}",
-        "groups": "分 {g} 组",
+        "conv": "{k} 卷积，{c}",
+        "groups": "，分 {g} 组",
         "conv_weights": "{n} 个卷积权重",
         "conv_weights_bias": "{n} 个卷积权重 + {b} 个偏置",
         "projection": "投影捷径",
@@ -637,9 +679,9 @@ PLOT_WORDS: dict[str, dict[str, str]] = {
         "input_size": "输入尺寸 {n} 像素",
         "input_height": "输入高度 {n} 像素",
         "input_width": "输入宽度 {n} 像素",
-        "jump_line": "等效步长（像素）",
-        "jump_axis": "等效步长（像素）",
-        "layer_axis": "层序号（主路径上的卷积层与池化层，按执行顺序）",
+        "jump_line": "步距（像素）",
+        "jump_axis": "步距（像素）",
+        "layer_axis": "卷积层与池化层，按顺序",
         "rf_axis": "感受野（像素）",
         "params_axis": "参数量",
         "macs_axis": "乘加次数 MACs（卷积 + 全连接）",
@@ -649,6 +691,7 @@ PLOT_WORDS: dict[str, dict[str, str]] = {
         "family": "系列",
         "depth": "深度",
         "layers": "{n} 层",
+        "family:custom": "自定义",
     },
 }
 

@@ -130,8 +130,10 @@
     var pane = document.createElement("aside");
     pane.id = "presenter";
     pane.innerHTML = '<div class="p-bar"><span class="p-now"></span><span class="p-clock">0:00</span>' +
-      '<button type="button" class="p-reset">reset</button></div><div class="p-notes"></div>' +
-      '<div class="p-label">next</div><div class="p-next"></div>';
+      '<button type="button" class="p-reset"></button></div><div class="p-notes"></div>' +
+      '<div class="p-label"></div><div class="p-next"></div>';
+    pane.querySelector(".p-reset").textContent = document.body.getAttribute("data-label-reset");
+    pane.querySelector(".p-label").textContent = document.body.getAttribute("data-label-next");
     document.body.appendChild(pane);
     pane.querySelector(".p-reset").addEventListener("click", function () { started = Date.now(); });
     setInterval(function () {
