@@ -525,11 +525,19 @@ def build_slide(prs: Any, s: Slide, n: int, total: int, deck_title: str,
             add_picture(sl, figure_bytes(fig, "png", cache), (LEFT, TOP, SPLIT_FIG_W, body_h), fig.alt)
             add_text(sl, text, MIN_SIZE, (LEFT + SPLIT_FIG_W + 0.25, TOP, width - SPLIT_FIG_W - 0.25, body_h))
         elif kind == "table":
-            top = TOP
+            # in the slide's order, as the HTML deck sets it: text above a table stays above it
+            top, run = TOP, []
             for b in s.blocks:
-                if isinstance(b, Table):
-                    top += add_table(sl, b, (LEFT, top, width, body_h - 0.75)) + 0.15
-            add_text(sl, text, 20, (LEFT, top, width, TOP + body_h - top))
+                if not isinstance(b, Table):
+                    run.append(b)
+                    continue
+                if run:
+                    h = text_height(paragraphs(run, 20), (width - 2 * INSET) * 72) / 72 + 2 * INSET
+                    add_text(sl, run, 20, (LEFT, top, width, h))
+                    top, run = top + h + 0.05, []
+                top += add_table(sl, b, (LEFT, top, width, TOP + body_h - top - 0.75)) + 0.15
+            if run:
+                add_text(sl, run, 20, (LEFT, top, width, TOP + body_h - top))
         else:
             add_text(sl, text, MIN_SIZE if dense(s) else 24, (LEFT, TOP, width, body_h))
     _footer(sl, n, total, deck_title)

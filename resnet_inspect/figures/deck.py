@@ -315,6 +315,14 @@ def render_dot(source: str, fmt: str) -> bytes:
 # ---------------------------------------------------------------------------------------------- plots
 
 
+def slide_fonts(cjk: bool) -> dict[str, Any]:
+    """The fonts of a deck figure: Chinese labels need the CJK font first (its Latin letters and digits then
+    serve the whole figure).  The families are named, not "sans-serif": matplotlib draws a glyph the first
+    font lacks (the CJK font's missing ⁹ of "10⁹") from the next font only when the families are a list."""
+    fonts = [CJK_FONT, LATIN_FONT, "DejaVu Sans"] if cjk else [LATIN_FONT, "DejaVu Sans"]
+    return {"font.family": fonts, "font.sans-serif": fonts}
+
+
 def plot_bytes(kind: str, insps: Sequence[Inspection], fmt: str, words: Mapping[str, str], cjk: bool) -> bytes:
     """The ``stages``, ``rf`` or ``family`` plot of these inspections in ``words`` (see
     :data:`~resnet_inspect.figures.plots.WORDS`), as ``svg`` or ``png`` for the plot's box on a slide
@@ -332,39 +340,28 @@ def plot_bytes(kind: str, insps: Sequence[Inspection], fmt: str, words: Mapping[
     from . import plots
 
     rc: dict[str, Any] = dict(plots.STYLE)
-    rc["font.family"] = ["sans-serif"]
-    # matplotlib falls back per glyph only within what the first family lacks: Chinese labels need the CJK
-    # font first (its Latin letters and digits then serve the whole plot)
-    rc["font.sans-serif"] = [CJK_FONT, LATIN_FONT, "DejaVu Sans"] if cjk else [LATIN_FONT, "DejaVu Sans"]
+    rc.update(slide_fonts(cjk))
     rc["svg.fonttype"] = "none"  # text as text: selectable, and measured in the PDF like the slide's own text
     rc["font.size"] = 13  # what the house style does not set itself: figure legends' titles, notes
     with matplotlib.rc_context(cast(Any, rc)), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        w, h = SLIDE_PLOT_BOX
+        enlarge = (PLOT_MIN_PT + 0.5) / PLOT_SMALLEST.get(kind, PLOT_MIN_PT)
         if kind == "stages":
             fig = plots.stages_figure(list(insps), words, rows=True)
         elif kind == "rf":
             fig = plots.rf_figure(insps[0], words)
         elif kind == "family":
-            fig = plots.family_figure(list(insps), words=words)
+            fig = plots.family_figure(list(insps), words=words, size=(w / enlarge, h / enlarge), ticks=PLOT_TICKS)
         else:
             raise ValueError(f"{kind!r} is not one of {PLOT_KINDS}")
-        fewer_ticks(fig)
-        w, h = SLIDE_PLOT_BOX
-        enlarge = (PLOT_MIN_PT + 0.5) / PLOT_SMALLEST[kind]
+        plots.fewer_ticks(fig, PLOT_TICKS)
         fig.set_size_inches(w / enlarge, h / enlarge)
+        if kind == "family":
+            plots.relabel(fig)
         buf = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         fig.savefig(buf, format=fmt, dpi=round(PNG_DPI * enlarge), metadata=metadata)
     return buf.getvalue()
 
 
-def fewer_ticks(fig: Any) -> None:
-    """At most :data:`PLOT_TICKS` major ticks on every linear axis (log axes keep their chosen ticks)."""
-    from matplotlib.ticker import MaxNLocator
-
-    for ax in fig.axes:
-        for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
-            locator = axis.get_major_locator()
-            if scale == "linear" and isinstance(locator, MaxNLocator):  # AutoLocator is one too
-                integer = bool(getattr(locator, "_integer", False))
-                axis.set_major_locator(MaxNLocator(nbins=PLOT_TICKS, integer=integer))

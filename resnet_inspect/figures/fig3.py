@@ -23,7 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 from ..analysis.deck import LaneLayer, LaneShortcut, Segment
-from .deck import CJK_FONT, LATIN_FONT, PNG_DPI, palette
+from .deck import PNG_DPI, palette, slide_fonts
 from .diagram_style import SHORTCUT_COLOUR, STRIDE_COLOUR
 
 if TYPE_CHECKING:
@@ -294,9 +294,7 @@ def _save(draw: Callable[[], Any], fmt: str, cjk: bool) -> bytes:
     import matplotlib
 
     rc: dict[str, Any] = {
-        "font.family": ["sans-serif"],
-        # matplotlib falls back per glyph only within what the first family lacks: Chinese first for zh
-        "font.sans-serif": [CJK_FONT, LATIN_FONT, "DejaVu Sans"] if cjk else [LATIN_FONT, "DejaVu Sans"],
+        **slide_fonts(cjk),
         "svg.fonttype": "none", "svg.hashsalt": "resnet-inspect", "font.size": FONT_PT,
     }
     with matplotlib.rc_context(cast(Any, rc)), warnings.catch_warnings():

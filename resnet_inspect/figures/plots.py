@@ -477,14 +477,17 @@ def _block_channels(ax: Axes, insp: Inspection, layers: Sequence[Row]) -> None:
 # --------------------------------------------------------------------------- the family
 
 
-def family_figure(insps: Sequence[Inspection], log: bool = False, words: Mapping[str, str] | None = None) -> Figure:
+def family_figure(insps: Sequence[Inspection], log: bool = False, words: Mapping[str, str] | None = None,
+                  size: tuple[float, float] = (11, 7.5), ticks: int | None = None) -> Figure:
     """MACs vs parameters, one labelled point per model, point area by depth, colour by family; ``log``:
     logarithmic axes (VGG-19 beside ResNet-18 stays readable).  Models at the same spot share one label;
-    ``words`` replace the English of :data:`WORDS` (an empty title is left out)."""
+    ``words`` replace the English of :data:`WORDS` (an empty title is left out); ``size``: the figure's inches,
+    which the labels are placed for (they keep their place in points when a figure is resized); ``ticks``: at
+    most that many ticks on a linear axis, set before the labels are placed."""
     families = [_family(i.model) for i in insps]
     palette = {f: c for f, c in zip(dict.fromkeys(families), _tab10(), strict=False)}
     with style():
-        fig = new_figure(11, 7.5)
+        fig = new_figure(*size)
         ax = fig.subplots()
         for fam in palette:
             members = [i for i, f in zip(insps, families, strict=True) if f == fam]
@@ -506,10 +509,23 @@ def family_figure(insps: Sequence[Inspection], log: bool = False, words: Mapping
         if title:
             ax.set_title(title)
         ax.margins(0.12)
+        if ticks is not None:
+            fewer_ticks(fig, ticks)
         _depth_key(ax, insps, words)
-        place_labels(fig, ax, [(i.totals.params, i.totals.macs) for i in insps], [plain(i.model) for i in insps],
-                     [_area(i.totals.depth) for i in insps])
+        labels = ([(i.totals.params, i.totals.macs) for i in insps], [plain(i.model) for i in insps],
+                  [_area(i.totals.depth) for i in insps])
+        place_labels(fig, ax, *labels)
+    fig._point_labels = labels  # type: ignore[attr-defined]  # for relabel(): placed again where it is saved
     return fig
+
+
+def relabel(fig: Figure) -> None:
+    """Place a family figure's point labels again, for the fonts and size it is about to be saved with (a
+    label keeps its offset in points, so a figure laid out anew could run a label into a key)."""
+    ax = fig.axes[0]
+    for text in list(ax.texts):
+        text.remove()
+    place_labels(fig, ax, *fig._point_labels)  # type: ignore[attr-defined]
 
 
 def _log_axes(ax: Axes) -> None:
@@ -575,10 +591,13 @@ def place_labels(fig: Figure, ax: Axes, points: Sequence[tuple[float, float]], t
     fig.draw_without_rendering()
     frame = ax.get_window_extent(renderer)
     taken = [_marker_box(ax, p, a) for p, a in zip(points, areas, strict=True)]
+    from matplotlib.legend import Legend
+
+    taken += [c.get_window_extent(renderer) for c in ax.get_children() if isinstance(c, Legend)]  # the keys
     points, texts, areas = _merge_coincident(ax, points, texts, areas)
     centres = [ax.transData.transform(p) for p in points]
     for point, text, area in sorted(zip(points, texts, areas, strict=True), key=lambda t: -t[0][1]):
-        first = None
+        best: tuple[float, tuple[float, float, str, str, bool]] | None = None
         for dx, dy, ha, va, leader in _candidates(area**0.5 / 2):
             label = ax.annotate(text, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                                 fontsize=12, arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.8}
@@ -589,11 +608,22 @@ def place_labels(fig: Figure, ax: Axes, points: Sequence[tuple[float, float]], t
                     box, ax.transData.transform(point), centres)):
                 taken.append(box)
                 break
-            first = first or (dx, dy, ha, va)
+            # no free place: the one that covers the least of the others (and of the frame's outside)
+            cost = sum(_overlap(box, t) for t in taken) + (0 if inside else box.width * box.height)
+            if best is None or cost < best[0]:
+                best = (cost, (dx, dy, ha, va, leader))
             label.remove()
         else:
-            dx, dy, ha, va = first or (8, 8, "left", "bottom")
-            ax.annotate(text, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=12)
+            dx, dy, ha, va, leader = best[1] if best else (8, 8, "left", "bottom", False)
+            ax.annotate(text, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=12,
+                        arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.8} if leader else None)
+
+
+def _overlap(a: Any, b: Any) -> float:
+    """The area two boxes share (display units)."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return float(max(w, 0.0) * max(h, 0.0))
 
 
 def _merge_coincident(ax: Axes, points: Sequence[tuple[float, float]], texts: Sequence[str],
@@ -632,3 +662,15 @@ def _marker_box(ax: Axes, point: tuple[float, float], area: float) -> Any:
     fig = ax.get_figure()
     r = 0.8 * (area**0.5) / 2 * (fig.dpi if fig is not None else 72) / 72
     return Bbox([[x - r, y - r], [x + r, y + r]])
+
+
+def fewer_ticks(fig: Figure, n: int) -> None:
+    """At most ``n`` major ticks on every linear axis (log axes keep their chosen ticks)."""
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in fig.axes:
+        for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+            locator = axis.get_major_locator()
+            if scale == "linear" and isinstance(locator, MaxNLocator):  # AutoLocator is one too
+                integer = bool(getattr(locator, "_integer", False))
+                axis.set_major_locator(MaxNLocator(nbins=n, integer=integer))

@@ -13,7 +13,7 @@ import io
 from collections.abc import Mapping
 from typing import Any, cast
 
-from .deck import CJK_FONT, LATIN_FONT, PNG_DPI, SLIDE_PLOT_BOX
+from .deck import PNG_DPI, SLIDE_PLOT_BOX, slide_fonts
 
 FONT_PT = 16  # drawn at the size it is placed at, so every label stays above the 14 pt figure floor
 UNIT = "#1f5fa8"  # the layer's unit and its taps
@@ -46,8 +46,7 @@ def rf_sketch(layer: str, r: int, j: int, k: int, s: int, fmt: str, words: Mappi
     from matplotlib import pyplot as plt
 
     rc: dict[str, Any] = {
-        "font.family": ["sans-serif"],
-        "font.sans-serif": [CJK_FONT, LATIN_FONT, "DejaVu Sans"] if cjk else [LATIN_FONT, "DejaVu Sans"],
+        **slide_fonts(cjk),
         "font.size": FONT_PT, "svg.fonttype": "none",
     }
     rf = r + (k - 1) * j

@@ -228,7 +228,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "三种数法都来自 {model} 同一份分析结果：最大池化、主路径卷积、捷径卷积和全连接层的个数。"),
     # ------------------------------------------------------------------ part 6
     "layer_title": ("One layer by hand: {layer} of {model}", "手算一层：{model} 的 {layer}"),
-    "layer_title2": ("{layer}: cost and what it sees", "{layer}：计算量与感受野"),
+    "layer_title2": ("{layer}: what it costs", "{layer}：计算量"),
     "layer_what": ("{kernel} conv, stride {stride}, padding {padding}: {cin} → {cout} channels, on {hin}",
                    "{kernel} 卷积，步长 {stride}，填充 {padding}：{cin} → {cout} 通道，输入 {hin}"),
     "layer_size": ("Output size", "输出尺寸"),
