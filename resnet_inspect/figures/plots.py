@@ -51,7 +51,7 @@ WORDS: dict[str, str] = {
     "jump_axis": "jump: px between neighbouring units",
     "layer_axis": "layer index (main-path conv and pool layers, in execution order)",
     "rf_axis": "receptive field (px)",
-    "rf_title": "{model}: receptive field grows to {rf} px (input {h}×{w} px, stride {jump})",
+    "rf_title": "{model}: receptive field grows to {rf} px (input {h}×{w} px, jump {jump} px)",
     "rf_note": "yes",  # "": leave the note on who sees the whole image out
     "params_axis": "parameters",
     "macs_axis": "MACs (conv + fc)",
