@@ -162,6 +162,11 @@ def _he2015() -> list[Figure]:
     out += [Figure(f"he2015/text/{model}", model, "macs", value, "×10⁹ multiply-adds", "conv-fc", vgg,
                    scale=1e9, rounding="round", decimals=1)
             for model, value in (("vgg16", 15.3), ("vgg19", 19.6))]
+    fig3 = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "Fig. 3 (caption)", "He et al. 2015, Fig. 3")
+    out.append(Figure("he2015/fig3/plain34", "plain34", "macs", 3.6, "×10⁹ multiply-adds", "conv-fc", fig3,
+                      scale=1e9, rounding="last-digit", decimals=1,
+                      note="\"a plain network with 34 parameter layers (3.6 billion FLOPs)\"; printed with one "
+                           "decimal, cut like Table 1's (3.644 → 3.6)"))
     fig5 = Source(HE2015.authors, HE2015.title, HE2015.year, HE2015.url, "Fig. 5", "He et al. 2015, Fig. 5")
     out += [Figure("he2015/fig5/basic", "", "weights", 73_728, "conv weights", "conv-fc-weights", fig5,
                    note="basic block on 64-d maps: 3×3, 64; 3×3, 64 = 2·64·3·3·64"),

@@ -69,3 +69,13 @@ def test_reference_imports_no_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "False"
+
+
+def test_fig3_prints_plain34_as_the_table_prints_resnet34() -> None:
+    """Fig. 3's caption: plain-34 "3.6 billion FLOPs", the value Table 1 prints for ResNet-34; the identity
+    shortcuts add no multiply-adds, so both are 3.644… × 10⁹ cut to one decimal."""
+    from resnet_inspect.analysis.engine import inspect
+
+    plain = inspect("plain34").totals.macs
+    assert reference.get("he2015/fig3/plain34").matches(plain)
+    assert reference.get("he2015/table1/resnet34").matches(plain)

@@ -117,7 +117,7 @@ def input_text(data: DeckData, lang: str, models: Sequence[Model] | None = None)
     sizes = list(dict.fromkeys(hw(m.insp.input_shape) for m in shown))
     if len(sizes) == 1:
         return sizes[0]
-    return t(lang, "input_default", sizes=", ".join(sizes))
+    return t(lang, "input_default", sizes=t(lang, "list_sep").join(sizes))
 
 
 def term_text(c: ConvTerm) -> str:
@@ -178,13 +178,14 @@ def display_name(spec: Spec) -> str:
     return spec.name
 
 
-def model_list(models: Sequence[Model]) -> str:
-    return ", ".join(m.name for m in models)
+def model_list(models: Sequence[Model], lang: str = "en") -> str:
+    """The names of ``models`` as a list (``resnet18, resnet34`` or ``resnet18、resnet34``)."""
+    return t(lang, "list_sep").join(m.name for m in models)
 
 
-def shown_list(models: Sequence[Model]) -> str:
+def shown_list(models: Sequence[Model], lang: str = "en") -> str:
     """The display names of ``models``, for titles."""
-    return ", ".join(display_name(m.spec) for m in models)
+    return t(lang, "list_sep").join(display_name(m.spec) for m in models)
 
 
 def figure(fid: str, caption: str, draw: Callable[[str], bytes], kind: str = "diagram") -> Figure:
@@ -228,7 +229,7 @@ def published_params(m: Model, lang: str) -> list[str]:
 
 def cover(data: DeckData, lang: str) -> Slide:
     return Slide(t(lang, "deck_title"), (
-        Paragraph(t(lang, "cover_models", models=model_list(data.models))),
+        Paragraph(t(lang, "cover_models", models=model_list(data.models, lang))),
         Paragraph(t(lang, "cover_input", input=input_text(data, lang))),
         Note(t(lang, "cover_tool", version=data.version)),
     ), (t(lang, "cover_notes"),), id="cover")
@@ -609,7 +610,7 @@ def part4(data: DeckData, lang: str) -> list[Slide]:
             notes = [downsampling_note(chunk, lang), t(lang, "arch_notes")]
             if any(c.published is not None for c in cols):
                 notes.append(t(lang, "arch_published_note"))
-            slides.append(Slide(t(lang, "arch_title", models=shown_list(chunk)),
+            slides.append(Slide(t(lang, "arch_title", models=shown_list(chunk, lang)),
                                 (arch_table(chunk, cols, lang), Note(note)),
                                 (t(lang, "sentence_sep").join(n for n in notes if n),),
                                 id=f"p4-architecture-{block}-{i // MAX_TABLE_MODELS + 1}"))
@@ -1114,11 +1115,12 @@ def cifar_slide(ms: Sequence[Model], lang: str) -> Slide:
     form = per_n(ms[0])
     title = t(lang, "cifar_title_n", c=form[0], d=form[2]) if form else t(lang, "cifar_title")
     return Slide(title, (BulletList(tuple(bullets)),),
-                 (t(lang, "variants_notes", models=model_list(ms), input=input_text_of(ms)),), id="p9-cifar")
+                 (t(lang, "variants_notes", models=model_list(ms, lang), input=input_text_of(ms, lang)),),
+                 id="p9-cifar")
 
 
-def input_text_of(ms: Sequence[Model]) -> str:
-    return ", ".join(dict.fromkeys(hw(m.insp.input_shape) for m in ms))
+def input_text_of(ms: Sequence[Model], lang: str = "en") -> str:
+    return t(lang, "list_sep").join(dict.fromkeys(hw(m.insp.input_shape) for m in ms))
 
 
 def preactivated(m: Model) -> bool:
@@ -1135,7 +1137,8 @@ def preact_slide(ms: Sequence[Model], lang: str) -> Slide:
                          macs=si(m.insp.totals.macs), input=hw(m.insp.input_shape)))
         bullets += published_params(m, lang)
     return Slide(t(lang, "preact_title"), (BulletList(tuple(bullets)),),
-                 (t(lang, "variants_notes", models=model_list(ms), input=input_text_of(ms)),), id="p9-preact")
+                 (t(lang, "variants_notes", models=model_list(ms, lang), input=input_text_of(ms, lang)),),
+                 id="p9-preact")
 
 
 # ---------------------------------------------------------------------------- part 9: the variants' figures
@@ -1363,7 +1366,7 @@ def deck(data: DeckData, lang: str = "en") -> Document:
     for part in PARTS:
         slides += part(data, lang)
     slides = annotate(slides, lang)  # what to say, the usual mistake and the time, before the numbers' source
-    return Document(title=t(lang, "deck_title"), blocks=tuple(slides), subtitle=model_list(data.models),
-                    sources=SOURCES, meta=(("models", model_list(data.models)), ("input", input_text(data, lang)),
+    return Document(title=t(lang, "deck_title"), blocks=tuple(slides), subtitle=model_list(data.models, lang),
+                    sources=SOURCES, meta=(("models", model_list(data.models, lang)), ("input", input_text(data, lang)),
                                            ("version", data.version)), lang=lang)
 

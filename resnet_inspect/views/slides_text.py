@@ -540,6 +540,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kinds_none": ("No shortcut: the block is a plain stack of layers.",
                    "无捷径：这些块只是层的简单堆叠。"),
     "sep": (", ", "，"),
+    "list_sep": (", ", "、"),  # between names in a list
     "bracket_sep": ("; ", "；"),
     "sentence_sep": (" ", ""),
     "arch_avgpool": ("avg pool",
