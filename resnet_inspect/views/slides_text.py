@@ -323,8 +323,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ex_rf_ask": ("Its receptive field and its jump?", "它的感受野和步距是多少？"),
     "ex_rf_one": ("A 1×1 conv reads one unit: it mixes channels and adds nothing to the receptive field.",
                   "1×1 卷积只读取一个单元：它混合通道，但不增大感受野。"),
-    "ex_notes": ("Give the class a minute; the answer is on the next slide, computed from the same analysis.",
-                 "给学生一分钟时间；答案在下一页，来自同一份分析结果。"),
+    "ex_notes": ("The question's numbers are fields of the same analysis as the answer on the next slide.",
+                 "题目中的数字与下一页的答案来自同一份分析结果。"),
     # ------------------------------------------------------------------ part 7
     "stages_title": ("Parameters and MACs per stage", "各阶段的参数量与乘加次数"),
     "stages_1": ("{model}: {stage} holds {pct}% of the parameters ({params}).",
