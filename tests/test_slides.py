@@ -441,6 +441,9 @@ def test_bad_input_is_one_line(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     code, _, err = cli("slides", "-o", str(tmp_path / "file" / "deck"))
     assert code == 2 and err.count("\n") == 1 and "is a file" in err
+    # a module is for report and table; the deck names what to use instead (it once read "block='torchvision'")
+    code, _, err = cli("slides", "--models", "torchvision:resnet50", "-o", str(tmp_path / "d"))
+    assert code == 2 and err.count("\n") == 1 and "zoo names and custom specs" in err and "report" in err
     assert not (tmp_path / "d").exists()
 
 

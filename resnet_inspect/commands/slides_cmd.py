@@ -72,10 +72,19 @@ def check_folder(path: str) -> Path:
 
 def _models(args: argparse.Namespace) -> list[str]:
     from ..analysis.deck import DEFAULT_MODELS
+    from ..errors import InspectError
+    from ..loaders import kind_of
 
     if not args.models:
         return list(DEFAULT_MODELS)
-    return [name for item in args.models for name in item.split()]
+    names = [name for item in args.models for name in item.split()]
+    for name in names:
+        if kind_of(name) != "registry":  # the deck builds its networks again per layout: names and specs only
+            raise InspectError(f"--models {name}: the deck takes zoo names and custom specs, not a module "
+                               f"({kind_of(name)}); use a name from `resnet-inspect list` or a spec such as "
+                               f"'bottleneck:3-4-6-3', or `resnet-inspect report {name}` for a module",
+                               option="--models")
+    return names
 
 
 def run(args: argparse.Namespace) -> int:
