@@ -357,8 +357,6 @@ def plot_bytes(kind: str, insps: Sequence[Inspection], fmt: str, words: Mapping[
             raise ValueError(f"{kind!r} is not one of {PLOT_KINDS}")
         plots.fewer_ticks(fig, PLOT_TICKS)
         fig.set_size_inches(w / enlarge, h / enlarge)
-        if kind == "family":
-            plots.relabel(fig)
         buf = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         fig.savefig(buf, format=fmt, dpi=round(PNG_DPI * enlarge), metadata=metadata)

@@ -512,20 +512,9 @@ def family_figure(insps: Sequence[Inspection], log: bool = False, words: Mapping
         if ticks is not None:
             fewer_ticks(fig, ticks)
         _depth_key(ax, insps, words)
-        labels = ([(i.totals.params, i.totals.macs) for i in insps], [plain(i.model) for i in insps],
-                  [_area(i.totals.depth) for i in insps])
-        place_labels(fig, ax, *labels)
-    fig._point_labels = labels  # type: ignore[attr-defined]  # for relabel(): placed again where it is saved
+        place_labels(fig, ax, [(i.totals.params, i.totals.macs) for i in insps], [plain(i.model) for i in insps],
+                     [_area(i.totals.depth) for i in insps])
     return fig
-
-
-def relabel(fig: Figure) -> None:
-    """Place a family figure's point labels again, for the fonts and size it is about to be saved with (a
-    label keeps its offset in points, so a figure laid out anew could run a label into a key)."""
-    ax = fig.axes[0]
-    for text in list(ax.texts):
-        text.remove()
-    place_labels(fig, ax, *fig._point_labels)  # type: ignore[attr-defined]
 
 
 def _log_axes(ax: Axes) -> None:

@@ -31,7 +31,7 @@ from ..analysis.deck import (
     gather,
 )
 from ..analysis.depth import DepthAccount, StageDepth, account
-from ..analysis.explain import Expr, Op, Step, Sym, explain
+from ..analysis.explain import Explanation, Expr, Op, Step, Sym, explain
 from ..analysis.facts import StageFacts, blocks_of, first_downsampling
 from ..analysis.groups import partition
 from ..analysis.result import Inspection, Row
@@ -313,7 +313,7 @@ def network_slide(data: DeckData, lang: str) -> Slide:
     lines = (t(lang, "net_1", formula=depth_formula(m.depth)),
              t(lang, "net_2", params=num(tot.params), macs=si(tot.macs), input=hw(m.insp.input_shape)))
     shrink = [x.paper_name or x.name for x in segs if x.stride > 1]
-    notes = [t(lang, "net_notes", where=("、" if lang == "zh" else ", ").join(shrink) or "—")]
+    notes = [t(lang, "net_notes", where=t(lang, "list_sep").join(shrink) or "—")]
     most = sorted(segs, key=lambda x: -x.layers)
     if len(most) == 1 or most[0].layers > most[1].layers:  # one box holds the most layers
         notes.append(t(lang, "net_ask", box=most[0].paper_name or most[0].name, n=most[0].layers,
@@ -716,30 +716,48 @@ def followed_by_norm(insp: Inspection, r: Row) -> bool:
     return any(x.kind == "norm" and r.name in x.inputs for x in insp.rows if x.is_leaf)
 
 
+def conv_fields(r: Row) -> dict[str, object]:
+    """A conv's kernel, stride, padding, channels and input shape, as the templates that describe it name them."""
+    k, s, p = r.kernel or (1, 1), r.stride or (1, 1), r.padding or (0, 0)
+    return {"kernel": f"{k[0]}×{k[1]}", "stride": size(s), "padding": size(p), "cin": r.input_shape[1],
+            "cout": r.output_shape[1], "hin": chw(r.input_shape)}
+
+
+def formulas(steps: Sequence[Step], target: str | None = None) -> list[str]:
+    """The steps with an expression (of ``target``, when given) as ``expression = value``."""
+    return [step_text(x) for x in steps if x.expr is not None and x.value is not None
+            and (target is None or x.target == target)]
+
+
+def size_formulas(e: Explanation) -> list[str]:
+    """The output height's and width's formulas (one when they read the same)."""
+    return list(dict.fromkeys(step_text(x) for x in _axis_steps(e.output, "h_out") + _axis_steps(e.output, "w_out")))
+
+
+def source_name(e: Explanation, lang: str) -> str:
+    """The row a layer reads, for its notes ("the input" in words for the network's input)."""
+    return t(lang, "graph_input") if e.rf_source == "input" else e.rf_source or "—"
+
+
 def part6(data: DeckData, lang: str) -> list[Slide]:
     m = data.main
     r = worked_layer(m.insp)
     e = explain(m.insp, r.name)
-    k, s, p = r.kernel or (1, 1), r.stride or (1, 1), r.padding or (0, 0)
-    what = t(lang, "layer_what", kernel=f"{k[0]}×{k[1]}", stride=size(s), padding=size(p), cin=r.input_shape[1],
-             cout=r.output_shape[1], hin=chw(r.input_shape))
-    sizes = [step_text(x) for x in _axis_steps(e.output, "h_out") + _axis_steps(e.output, "w_out")]
-    sizes = list(dict.fromkeys(sizes))
-    params = [step_text(x) for x in e.params if x.expr is not None and x.value is not None and x.target == "weights"]
+    what = t(lang, "layer_what", **conv_fields(r))
+    sizes = size_formulas(e)
+    params = formulas(e.params, "weights")
     bias = r.params - (next((x.value for x in e.params if x.target == "weights"), r.params) or 0)
     if bias:
-        params += [step_text(x) for x in e.params if x.expr is not None and x.value is not None
-                   and x.target == "params"]
+        params += formulas(e.params, "params")
     notes = (t(lang, "layer_notes", layer=r.name, model=m.name, input=hw(m.insp.input_shape),
-               src=t(lang, "graph_input") if e.rf_source == "input" else e.rf_source or "—"),)
+               src=source_name(e, lang)),)
     first = Slide(t(lang, "layer_title", layer=r.name, model=display_name(m.spec)), (
         Paragraph(what),
         *(Formula(x, label=t(lang, "layer_size")) for x in sizes[:2]),
         *(Formula(x, label=t(lang, "layer_params")) for x in params),
         *((Note(t(lang, "layer_bias" if followed_by_norm(m.insp, r) else "layer_nobias")),) if not bias else ()),
     ), notes, id="p6-layer-size")
-    blocks: list[Any] = [Formula(step_text(x), label=t(lang, "layer_macs")) for x in e.macs
-                         if x.expr is not None and x.value is not None]
+    blocks: list[Any] = [Formula(x, label=t(lang, "layer_macs")) for x in formulas(e.macs)]
     blocks.append(Note(t(lang, "layer_macs_note")))
     if r.macs is not None:
         blocks.append(Formula(f"2 × {num(r.macs)} = {num(2 * r.macs)}", label=t(lang, "layer_flops")))
@@ -750,20 +768,31 @@ def part6(data: DeckData, lang: str) -> list[Slide]:
     return [first, second, *([sketch] if sketch is not None else [])]
 
 
-def rf_window(insp: Inspection, r: Row) -> tuple[Row, list[tuple[int, int, int, int]]] | None:
+def _syms(expr: Expr) -> dict[str, int]:
+    """The named inputs of an expression and their values (``{"r": 91, "k": 3, "j": 8}``)."""
+    if isinstance(expr, Sym):
+        return {expr.name: expr.value}
+    if isinstance(expr, Op):
+        return {k: v for a in expr.args for k, v in _syms(a).items()}
+    return {}
+
+
+def rf_window(insp: Inspection, r: Row) -> tuple[str, list[tuple[int, int, int, int]]] | None:
     """The row ``r`` reads and, per axis, (r, j, k, s): its input's receptive field and jump, ``r``'s kernel and
-    stride, when ``r``'s own receptive field and jump are r + (k − 1)·j and j·s on every axis (an undilated
-    window over one input); else ``None``."""
-    if len(r.inputs) != 1 or not r.kernel or not r.stride or not r.rf or not r.jump:
+    stride, read from the explanation's window steps (r + (k − 1)·j and j·s, checked against the analysis);
+    ``None`` unless every axis is such an undilated window over a row of the network."""
+    e = explain(insp, r.name)
+    if not e.rf_source or e.rf_source == "input":  # the network's input has no row to name
         return None
-    src = next((x for x in insp.rows if x.name == r.inputs[0]), None)  # the network's input has no row
-    if src is None or not src.rf or not src.jump:
-        return None
-    axes = list(zip(src.rf, src.jump, r.kernel, r.stride, strict=True))
-    if any(rf != a + (k - 1) * j or jump != j * st
-           for (a, j, k, st), rf, jump in zip(axes, r.rf, r.jump, strict=True)):
-        return None
-    return src, axes
+    steps = {(x.target, x.axis): x.expr for x in e.rf if x.basis == "rf_window" and x.expr is not None}
+    axes = []
+    for ax in ("h", "w"):
+        rf, jump = steps.get(("rf", ax)), steps.get(("jump", ax))
+        if rf is None or jump is None or "d" in _syms(rf):  # not a window step, or a dilated one
+            return None
+        window = _syms(rf)
+        axes.append((window["r"], window["j"], window["k"], _syms(jump)["s"]))
+    return e.rf_source, axes
 
 
 def rf_slide(m: Model, r: Row, lang: str) -> Slide | None:
@@ -782,11 +811,11 @@ def rf_slide(m: Model, r: Row, lang: str) -> Slide | None:
     layer = r.name
     fig = figure("rf-sketch", t(lang, "sketch_caption", layer=r.name),
                  lambda fmt: rf_sketch(layer, a, j, k, s, fmt, words, cjk), "plot")
-    lines = [t(lang, "sketch_in", src=src.name, r=a, j=j, axis=axis)]
+    lines = [t(lang, "sketch_in", src=src, r=a, j=j, axis=axis)]
     lines.append(t(lang, "sketch_kernel", k=k, formula=f"{formula} = {rf}") if k > 1 else t(lang, "sketch_one"))
     lines.append(t(lang, "sketch_stride", s=s, formula=f"{j}·{s} = {j * s}"))
     return Slide(title, (fig, BulletList(tuple(lines)), Note(t(lang, "sketch_jump"))),
-                 (t(lang, "sketch_notes", src=src.name, model=m.name, input=hw(m.insp.input_shape), layer=r.name),),
+                 (t(lang, "sketch_notes", src=src, model=m.name, input=hw(m.insp.input_shape), layer=r.name),),
                  id="p6-rf-sketch")
 
 
@@ -834,35 +863,28 @@ def exercise_conv(m: Model, worked: Row, lang: str) -> list[Slide]:
     if target is None:
         return []
     e = explain(m.insp, target.name)
-    k, s, p = target.kernel or (1, 1), target.stride or (1, 1), target.padding or (0, 0)
-    given = [Paragraph(t(lang, "ex_conv_given", kernel=f"{k[0]}×{k[1]}", stride=size(s), padding=size(p),
-                         cin=target.input_shape[1], cout=target.output_shape[1], hin=chw(target.input_shape))),
-             Paragraph(t(lang, "ex_conv_ask"))]
-    sizes = list(dict.fromkeys(step_text(x) for x in _axis_steps(e.output, "h_out") + _axis_steps(e.output, "w_out")))
-    answer: list[Any] = [Formula(x, label=t(lang, "layer_size")) for x in sizes[:2]]
-    answer += [Formula(step_text(x), label=t(lang, "layer_params")) for x in e.params
-               if x.expr is not None and x.value is not None and x.target == "weights"]
-    answer += [Formula(step_text(x), label=t(lang, "layer_macs")) for x in e.macs
-               if x.expr is not None and x.value is not None]
+    given = [Paragraph(t(lang, "ex_conv_given", **conv_fields(target))), Paragraph(t(lang, "ex_conv_ask"))]
+    answer: list[Any] = [Formula(x, label=t(lang, "layer_size")) for x in size_formulas(e)[:2]]
+    answer += [Formula(x, label=t(lang, "layer_params")) for x in formulas(e.params, "weights")]
+    answer += [Formula(x, label=t(lang, "layer_macs")) for x in formulas(e.macs)]
     wa, wb = worked.params, target.params
     if target.macs == worked.macs and wa and wb > wa and wb % wa == 0:
         answer.append(Note(t(lang, "ex_conv_same", other=worked.name, w=wb // wa)))
     what = t(lang, "ex_conv_what", layer=target.name, model=display_name(m.spec))
     notes = (t(lang, "layer_notes", layer=target.name, model=m.name, input=hw(m.insp.input_shape),
-               src=e.rf_source or "—"),)
+               src=source_name(e, lang)),)
     return _exercise(2, what, given, answer, notes, lang)
 
 
 def exercise_rf(m: Model, worked: Row, lang: str) -> list[Slide]:
     """The receptive field and jump of the main-path conv after the worked layer."""
     convs = _main_convs(m.insp)
-    target = next((r for r in convs[convs.index(worked) + 1:] if rf_window(m.insp, r) is not None), None)
-    found = rf_window(m.insp, target) if target is not None else None
-    if target is None or found is None:
+    found = next(((r, w) for r in convs[convs.index(worked) + 1:] if (w := rf_window(m.insp, r)) is not None), None)
+    if found is None:
         return []
-    src, axes = found
+    target, (src, axes) = found
     a, j, k, s = axes[0]
-    given = [Paragraph(t(lang, "ex_rf_given", src=src.name, r=a, j=j, layer=target.name,
+    given = [Paragraph(t(lang, "ex_rf_given", src=src, r=a, j=j, layer=target.name,
                          kernel=f"{target.kernel[0]}×{target.kernel[1]}" if target.kernel else "",
                          stride=size(target.stride or (1, 1)))),
              Paragraph(t(lang, "ex_rf_ask"))]
@@ -870,7 +892,7 @@ def exercise_rf(m: Model, worked: Row, lang: str) -> list[Slide]:
                          Formula(f"{j}·{s} = {j * s}", label=t(lang, "layer_jump"))]
     if k == 1:
         answer.append(Note(t(lang, "ex_rf_one")))
-    notes = (t(lang, "sketch_notes", src=src.name, model=m.name, input=hw(m.insp.input_shape), layer=target.name),)
+    notes = (t(lang, "sketch_notes", src=src, model=m.name, input=hw(m.insp.input_shape), layer=target.name),)
     return _exercise(3, t(lang, "ex_rf_what", layer=target.name), given, answer, notes, lang)
 
 
@@ -1043,9 +1065,9 @@ def resnext_slide(m: Model, data: DeckData, lang: str) -> Slide:
 
 
 def _inner_width(m: Model) -> int | None:
-    """The width of the first block's second conv (a bottleneck's inner width)."""
+    """The inner width of the first block of the first stage."""
     first = m.stages[0].first if m.stages else None
-    return first.convs[1].out_channels if first is not None and len(first.convs) > 1 else None
+    return inner_width(first) if first is not None else None
 
 
 def wide_slide(m: Model, data: DeckData, lang: str) -> Slide:
